@@ -1,0 +1,31 @@
+"""Liveness and readiness endpoints."""
+
+from fastapi import APIRouter, Request
+
+from app.api.health.schema import BackendState, Liveness, Readiness
+from app.api.health.service import check_backends
+from app.core.envelope import Envelope, error_responses, success
+from app.core.errors import ErrorType, ServiceUnavailableError
+from app.core.i18n import MessageKey
+from app.core.routing import EnvelopeRoute
+from app.depends import AppSettingsDep, Lang
+
+router = APIRouter(prefix="/health", tags=["health"], route_class=EnvelopeRoute)
+
+
+@router.get("/live", responses=error_responses())
+async def live(lang: Lang) -> Envelope[Liveness]:
+    """Answer as long as the process serves requests; touches no backend."""
+    return success(Liveness(), lang, message=MessageKey.HEALTH_LIVE)
+
+
+@router.get("/ready", responses=error_responses(ErrorType.SERVICE_UNAVAILABLE))
+async def ready(request: Request, lang: Lang, settings: AppSettingsDep) -> Envelope[Readiness]:
+    """Probe each configured backend; 503 with every backend's state if any is down."""
+    states = await check_backends(request.app.state.probes, settings.app.probe_timeout_seconds)
+    readiness = Readiness(backends=states)
+    if BackendState.DOWN in states.values():
+        raise ServiceUnavailableError(
+            MessageKey.HEALTH_NOT_READY, data=readiness.model_dump(mode="json")
+        )
+    return success(readiness, lang, message=MessageKey.HEALTH_READY)

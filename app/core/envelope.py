@@ -1,0 +1,102 @@
+"""The one response shape: `{status, error_type, message, status_code, data}`."""
+
+from collections.abc import Iterable, Mapping
+from typing import Any, Generic, Literal, TypeVar
+
+from fastapi import Request
+from pydantic import BaseModel, ConfigDict, JsonValue
+
+from app.core.errors import ErrorType
+from app.core.i18n import MessageKey, negotiate, translate
+
+DataT = TypeVar("DataT")
+
+
+class Envelope(BaseModel, Generic[DataT]):
+    """A successful response: `status` 1, `data` holds the payload."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: Literal[1] = 1
+    error_type: ErrorType
+    message: str
+    status_code: int
+    data: DataT
+
+
+class ValidationIssue(BaseModel):
+    """One problem with the input; the submitted value is never echoed back."""
+
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ErrorEnvelope(BaseModel):
+    """A failed response: `status` -1, `data` holds details (validation issues) or null."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: Literal[-1] = -1
+    error_type: ErrorType
+    message: str
+    status_code: int
+    data: JsonValue = None
+
+
+def request_language(request: Request) -> str:
+    """The language negotiated from the request's `Accept-Language` header."""
+    return negotiate(request.headers.get("accept-language"))
+
+
+def success(
+    data: DataT,
+    language: str,
+    error_type: ErrorType = ErrorType.SUCCESS,
+    message: MessageKey | None = None,
+) -> Envelope[DataT]:
+    """Wrap a payload; the route must declare `status_code=error_type.status_code`."""
+    return Envelope[DataT](
+        error_type=error_type,
+        message=translate(message or error_type.message_key, language),
+        status_code=error_type.status_code,
+        data=data,
+    )
+
+
+def failure(
+    error_type: ErrorType,
+    language: str,
+    message: MessageKey | None = None,
+    data: JsonValue = None,
+    params: Mapping[str, str | int] | None = None,
+) -> ErrorEnvelope:
+    """Build the envelope for a failure."""
+    return ErrorEnvelope(
+        error_type=error_type,
+        message=translate(message or error_type.message_key, language, params),
+        status_code=error_type.status_code,
+        data=data,
+    )
+
+
+# Every route can answer these, whatever it does: body checks, validation, crashes.
+COMMON_ERRORS: tuple[ErrorType, ...] = (
+    ErrorType.MALFORMED_REQUEST,
+    ErrorType.PAYLOAD_TOO_LARGE,
+    ErrorType.UNSUPPORTED_MEDIA_TYPE,
+    ErrorType.VALIDATION_ERROR,
+    ErrorType.INTERNAL_ERROR,
+)
+
+
+def error_responses(*extra: ErrorType) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` documenting the error envelope for the common and given statuses."""
+    return {
+        error_type.status_code: {"model": ErrorEnvelope, "description": error_type.value}
+        for error_type in _unique((*COMMON_ERRORS, *extra))
+    }
+
+
+def _unique(items: Iterable[ErrorType]) -> list[ErrorType]:
+    return list(dict.fromkeys(items))

@@ -1,0 +1,83 @@
+"""Turns every exception into the envelope: the only place errors become responses."""
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import JsonValue
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.core.envelope import ValidationIssue, failure, request_language
+from app.core.errors import ERROR_TYPE_BY_STATUS, AppError, ErrorType
+from app.core.i18n import MessageKey
+
+logger = logging.getLogger("app.errors")
+
+# Pydantic error types that mean "the body is not JSON at all" rather than "wrong JSON".
+_UNPARSABLE_BODY = frozenset({"json_invalid"})
+
+
+def envelope_response(
+    error_type: ErrorType,
+    language: str,
+    message: MessageKey | None = None,
+    data: JsonValue = None,
+    headers: Mapping[str, str] | None = None,
+    params: Mapping[str, str | int] | None = None,
+) -> JSONResponse:
+    """A JSON response carrying the error envelope with the matching HTTP status."""
+    body = failure(error_type, language, message, data, params)
+    return JSONResponse(body.model_dump(mode="json"), error_type.status_code, dict(headers or {}))
+
+
+def validation_issues(errors: Sequence[Any]) -> list[JsonValue]:
+    """`{loc, msg, type}` for each pydantic error; `input` and `ctx` are dropped (no echo)."""
+    return [
+        ValidationIssue(
+            loc=[part if isinstance(part, int) else str(part) for part in error.get("loc", ())],
+            msg=str(error.get("msg", "")),
+            type=str(error.get("type", "")),
+        ).model_dump()
+        for error in errors
+    ]
+
+
+async def app_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    """The app's own errors carry their type, message key and details."""
+    assert isinstance(exc, AppError)  # noqa: S101 - registered for AppError only
+    return envelope_response(
+        exc.error_type, request_language(request), exc.message, exc.data, exc.headers, exc.params
+    )
+
+
+async def request_validation_handler(request: Request, exc: Exception) -> JSONResponse:
+    """422 with the list of problems, or 400 when the body is not JSON at all."""
+    assert isinstance(exc, RequestValidationError)  # noqa: S101 - registered for it only
+    errors = exc.errors()
+    language = request_language(request)
+    if any(error.get("type") in _UNPARSABLE_BODY for error in errors):
+        return envelope_response(ErrorType.MALFORMED_REQUEST, language, MessageKey.MALFORMED_JSON)
+    return envelope_response(ErrorType.VALIDATION_ERROR, language, data=validation_issues(errors))
+
+
+async def http_exception_handler(request: Request, exc: Exception) -> JSONResponse:
+    """Starlette's routing errors (404, 405 with `Allow`, ...) keep their status and headers."""
+    assert isinstance(exc, StarletteHTTPException)  # noqa: S101 - registered for it only
+    error_type = ERROR_TYPE_BY_STATUS.get(exc.status_code)
+    if error_type is None:
+        error_type = (
+            ErrorType.MALFORMED_REQUEST if exc.status_code < 500 else ErrorType.INTERNAL_ERROR
+        )
+    # A 404 from the router means the path matched no route; say so rather than "not found".
+    message = MessageKey.ROUTE_NOT_FOUND if exc.status_code == 404 else None
+    return envelope_response(error_type, request_language(request), message, headers=exc.headers)
+
+
+def install_exception_handlers(app: FastAPI) -> None:
+    """Register the handlers; crashes are caught by `UnhandledErrorMiddleware`, not here."""
+    app.add_exception_handler(AppError, app_error_handler)
+    app.add_exception_handler(RequestValidationError, request_validation_handler)
+    app.add_exception_handler(StarletteHTTPException, http_exception_handler)

@@ -1,0 +1,122 @@
+"""Configuration from the environment (and an optional `.env`), one class per concern."""
+
+from enum import StrEnum
+from functools import cache
+from typing import Annotated, Self
+
+from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+ENV_FILE = ".env"
+
+
+class Environment(StrEnum):
+    """Where the app runs; production refuses unsafe defaults."""
+
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class _Section(BaseSettings):
+    # Each concern reads its own variables; `.env` is optional and never required.
+    model_config = SettingsConfigDict(env_file=ENV_FILE, extra="ignore", frozen=True)
+
+
+class AppSettings(_Section):
+    """Identity and runtime behaviour of the service."""
+
+    environment: Environment = Environment.DEVELOPMENT
+    project_name: str = "FastAPI Fusion Core"
+    version: str = "0.1.0"
+    log_level: str = "INFO"
+    max_body_bytes: int = Field(default=1_048_576, gt=0)
+    probe_timeout_seconds: float = Field(default=2.0, gt=0)
+
+
+def _split_csv(value: object) -> object:
+    return (
+        [item.strip() for item in value.split(",") if item.strip()]
+        if isinstance(value, str)
+        else value
+    )
+
+
+class CORSSettings(_Section):
+    """Which browser origins may call the API."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CORS_", env_file=ENV_FILE, extra="ignore", frozen=True
+    )
+
+    origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    allow_credentials: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _parse_origins(cls, values: object) -> object:
+        if isinstance(values, dict) and "origins" in values:
+            values = {**values, "origins": _split_csv(values["origins"])}
+        return values
+
+    @model_validator(mode="after")
+    def _no_wildcard_with_credentials(self) -> Self:
+        # Browsers reject it, and a permissive server would echo any origin with cookies.
+        if self.allow_credentials and "*" in self.origins:
+            raise ValueError("CORS_ORIGINS may not contain '*' when CORS_ALLOW_CREDENTIALS is on")
+        return self
+
+
+class Settings(BaseModel):
+    """All settings; each section reads the environment when it is built."""
+
+    model_config = {"frozen": True}
+
+    app: AppSettings = Field(default_factory=AppSettings)
+    cors: CORSSettings = Field(default_factory=CORSSettings)
+
+    @property
+    def environment(self) -> Environment:
+        """Shortcut for `app.environment`."""
+        return self.app.environment
+
+    @model_validator(mode="after")
+    def _production_is_configured(self) -> Self:
+        if self.environment is Environment.PRODUCTION:
+            problems = production_problems(self)
+            if problems:
+                raise ValueError("refusing to start in production: " + "; ".join(problems))
+        return self
+
+
+# Values that mean "nobody configured this": never acceptable in production.
+PLACEHOLDERS = frozenset({"", "changeme", "change-me", "changethis", "secret", "password", "todo"})
+
+
+def is_placeholder(value: str) -> bool:
+    """Whether a secret's value is one of the well-known stand-ins."""
+    return value.strip().lower() in PLACEHOLDERS
+
+
+def production_problems(settings: Settings) -> list[str]:
+    """What makes these settings unsafe for production (empty when they are fine)."""
+    problems: list[str] = []
+    for section in (getattr(settings, name) for name in type(settings).model_fields):
+        prefix = str(section.model_config.get("env_prefix", "")).upper()
+        for name, field in type(section).model_fields.items():
+            value = getattr(section, name)
+            variable = f"{prefix}{name.upper()}"
+            extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+            if extra.get("required_in_production") and value in (None, ""):
+                problems.append(f"{variable} must be set")
+            elif isinstance(value, SecretStr) and is_placeholder(value.get_secret_value()):
+                problems.append(f"{variable} is a placeholder")
+    if "*" in settings.cors.origins:
+        problems.append("CORS_ORIGINS must list explicit origins")
+    return problems
+
+
+@cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

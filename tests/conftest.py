@@ -1,0 +1,13 @@
+"""Markers and the backend-selection option; fixtures live beside the tests that use them."""
+
+import pytest
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """`--backend=fake` (in-process fakes) or `--backend=real` (servers from TEST_*_URL)."""
+    parser.addoption(
+        "--backend",
+        choices=("fake", "real"),
+        default="fake",
+        help="run behaviour tests on in-process fakes or on real servers",
+    )
