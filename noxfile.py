@@ -35,6 +35,8 @@ def dev(session: nox.Session) -> None:
         "127.0.0.1",
         "--port",
         "8000",
+        # The app logs one JSON access line per request; uvicorn's own would repeat it.
+        "--no-access-log",
         env={"ENVIRONMENT": "development"},
     )
 

@@ -10,6 +10,7 @@ from starlette.middleware.cors import CORSMiddleware
 from app.api.health.router import router as health_router
 from app.core.envelope import error_responses
 from app.core.handlers import install_exception_handlers
+from app.core.logging import configure_logging
 from app.core.middleware import (
     BodySizeLimitMiddleware,
     RequestContextMiddleware,
@@ -25,6 +26,7 @@ logger = logging.getLogger("app")
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app for `settings` (the environment's by default); connects to nothing yet."""
     settings = settings or get_settings()
+    configure_logging(settings.app.log_level)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -59,12 +59,17 @@ class RequestContextMiddleware:
         finally:
             # The path only: query strings may carry tokens, and bodies are never logged.
             access_logger.info(
-                "method=%s path=%s status=%d duration_ms=%.2f request_id=%s",
+                "%s %s %d",
                 scope["method"],
                 scope["path"],
                 status,
-                (time.perf_counter() - started) * 1000,
-                request_id,
+                extra={
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": status,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    "request_id": request_id,
+                },
             )
 
 
