@@ -1,5 +1,6 @@
 """Developer and CI sessions: `nox -s dev`, `unit`, `lint`, `typecheck`."""
 
+import shutil
 from pathlib import Path
 
 import nox
@@ -69,3 +70,14 @@ def typecheck(session: nox.Session) -> None:
     """mypy strict over `app` and `tests`."""
     install(session, "typecheck")
     session.run("mypy", *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Measure the app against a bare FastAPI endpoint with wrk; `-- --compare A B` diffs runs."""
+    if "--compare" not in session.posargs and shutil.which("wrk") is None:
+        session.error(
+            "wrk is not installed: `apt-get install wrk` (Debian/Ubuntu) or `brew install wrk`"
+        )
+    install(session, "test")
+    session.run("python", "-m", "bench", *session.posargs)

@@ -1,0 +1,128 @@
+"""The endpoints measured, and the data each needs, created through the app's own API."""
+
+import asyncio
+import json
+import subprocess
+import sys
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+PASSWORD = "bench-password-1"  # noqa: S105 - a throwaway account on a throwaway database
+PRODUCT_COUNT = 20
+
+
+@dataclass(frozen=True)
+class Request:
+    """One request shape for wrk to repeat."""
+
+    path: str
+    method: str = "GET"
+    body: str = ""
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+class SetupError(Exception):
+    """The app refused a setup step; the scenario is reported, not measured."""
+
+
+def _data(response: httpx.Response, step: str) -> Any:
+    if response.status_code >= 400:
+        raise SetupError(f"{step}: HTTP {response.status_code} {response.text[:200]}")
+    return response.json()["data"]
+
+
+async def login_user(client: httpx.AsyncClient, username: str) -> str:
+    """Register `username` (if new) and return an access token."""
+    await client.post(
+        "/api/v1/auth/register",
+        json={"username": username, "email": f"{username}@bench.example", "password": PASSWORD},
+    )
+    data = _data(
+        await client.post("/api/v1/auth/login", json={"username": username, "password": PASSWORD}),
+        "user login",
+    )
+    return str(data["access_token"])
+
+
+def create_admin(env: Mapping[str, str], cwd: Path, username: str) -> None:
+    """Create the first admin the only way the app allows: its operator command."""
+    result = subprocess.run(  # noqa: S603 - our own interpreter and arguments
+        [sys.executable, "-m", "app", "admin", "create", "--username", username,
+         "--email", f"{username}@bench.example", "--password-stdin"],
+        input=PASSWORD, capture_output=True, text=True, env=dict(env), cwd=cwd, check=False,
+    )  # fmt: skip
+    if result.returncode != 0:
+        raise SetupError(f"admin create: {result.stderr.strip()[:200]}")
+
+
+async def seed_products(client: httpx.AsyncClient, env: Mapping[str, str], cwd: Path) -> None:
+    """A category (by an admin) and `PRODUCT_COUNT` products (by a user)."""
+    await asyncio.to_thread(create_admin, env, cwd, "benchadmin")
+    admin = _data(
+        await client.post(
+            "/api/v1/admin/auth/login", json={"username": "benchadmin", "password": PASSWORD}
+        ),
+        "admin login",
+    )
+    admin_headers = {"Authorization": f"Bearer {admin['access_token']}"}
+    _data(
+        await client.post(
+            "/api/v1/categories", json={"slug": "bench", "name": "Bench"}, headers=admin_headers
+        ),
+        "create category",
+    )
+    user_headers = {"Authorization": f"Bearer {await login_user(client, 'benchseller')}"}
+    for index in range(PRODUCT_COUNT):
+        product = {
+            "name": f"Product {index}",
+            "description": "Seeded by the benchmark.",
+            "price": f"{index + 1}.99",
+            "category": "bench",
+            "tags": ["bench"],
+        }
+        _data(
+            await client.post("/api/v1/products", json=product, headers=user_headers),
+            "create product",
+        )
+
+
+GRAPHQL_PRODUCTS = "query { products(page: {size: 20}) { items { id name price } total } }"
+
+Setup = Callable[[httpx.AsyncClient, Mapping[str, str], Path], Awaitable[Request]]
+
+
+async def _health(client: httpx.AsyncClient, env: Mapping[str, str], cwd: Path) -> Request:
+    return Request("/health/live")
+
+
+async def _products(client: httpx.AsyncClient, env: Mapping[str, str], cwd: Path) -> Request:
+    await seed_products(client, env, cwd)
+    return Request(f"/api/v1/products?size={PRODUCT_COUNT}")
+
+
+async def _me(client: httpx.AsyncClient, env: Mapping[str, str], cwd: Path) -> Request:
+    token = await login_user(client, "benchreader")
+    return Request("/api/v1/users/me", headers={"Authorization": f"Bearer {token}"})
+
+
+async def _graphql(client: httpx.AsyncClient, env: Mapping[str, str], cwd: Path) -> Request:
+    body = json.dumps({"query": GRAPHQL_PRODUCTS})
+    probe = await client.post(
+        "/graphql", content=body, headers={"content-type": "application/json"}
+    )
+    if probe.status_code != 200 or probe.json().get("errors"):
+        raise SetupError(f"graphql products: HTTP {probe.status_code} {probe.text[:200]}")
+    return Request("/graphql", "POST", body, {"Content-Type": "application/json"})
+
+
+# Order matters: the products scenario seeds what the GraphQL query reads.
+SCENARIOS: dict[str, Setup] = {
+    "GET /health/live": _health,
+    "GET /api/v1/products (20 items)": _products,
+    "GET /api/v1/users/me (authenticated)": _me,
+    "POST /graphql products": _graphql,
+}
