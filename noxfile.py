@@ -87,6 +87,7 @@ def scaffold(session: nox.Session) -> None:
         "demo-lean": ("--without", "mysql,mongo,graphql"),
     }
 
+    session.log(f"work directory {work} (kept if a step fails)")
     session.log(f"[1/4] building sdist and wheel (the wheel from the sdist) into {work / 'dist'}")
     session.run(*uv, "build", "--quiet", "--out-dir", str(work / "dist"), str(ROOT), external=True)
     wheel = next((work / "dist").glob("fastapi_fusion_core-*.whl"))
@@ -104,7 +105,9 @@ def scaffold(session: nox.Session) -> None:
 
     for step, (project, options) in enumerate(projects.items(), start=3):
         target = work / project
-        session.log(f"[{step}/4] {project}: create {' '.join(options)}, then lint typecheck unit")
+        session.log(
+            f"[{step}/4] {project}: create {' '.join(options) or '(full)'}, then its checks"
+        )
         session.run(cli, "create", project, "--path", str(target), *options, external=True)
         session.chdir(target)
         session.run(sys.executable, "-m", "nox", "-s", "lint", "typecheck", "unit", external=True)

@@ -6,6 +6,7 @@ left out of the wheel, where it would clash with the `app` package of any genera
 Editable installs (`pip install -e .`, used by the nox sessions) keep `app` importable.
 """
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -31,7 +32,10 @@ class BuildWithTemplate(build_py):
             ]
         super().run()
         if not self.editable_mode:
-            copy_template(ROOT, Path(self.build_lib) / "fastapi_fusion" / "template")
+            template = Path(self.build_lib) / "fastapi_fusion" / "template"
+            # A reused build directory must not keep files deleted from the repository since.
+            shutil.rmtree(template, ignore_errors=True)
+            copy_template(ROOT, template)
 
 
 setup(cmdclass={"build_py": BuildWithTemplate})

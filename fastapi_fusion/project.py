@@ -39,6 +39,8 @@ def create_project(
     source: Path,
 ) -> None:
     """Write the project named `name` into `target`, without the given features."""
+    # Resolved first so `--path .` stages beside the directory, not inside it.
+    target = target.resolve()
     check_target(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     # Built beside the target and moved in at the end: a failure leaves no half project.
@@ -49,12 +51,20 @@ def create_project(
         rename_project(staging, name, manifest.renames)
         _mark_scripts_executable(staging)
         _set_default_mode(staging)
-        if target.is_dir():
-            target.rmdir()
-        staging.rename(target)
+        _move_into_place(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _move_into_place(staging: Path, target: Path) -> None:
+    if not target.is_dir():
+        staging.rename(target)
+        return
+    # An existing empty directory stays (it may be the user's working directory): fill it.
+    for child in staging.iterdir():
+        child.rename(target / child.name)
+    staging.rmdir()
 
 
 def _mark_scripts_executable(root: Path) -> None:

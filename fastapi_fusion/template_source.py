@@ -27,8 +27,12 @@ OPTIONAL_ITEMS = (
     "alembic.ini",
     ".github/workflows/ci.yml",
 )
-# Tool state and byte code that may sit in a working tree but never belongs in a project.
+# Tool state, byte code and secrets that may sit in a working tree but never belong in a
+# project (the secrets mirror .gitignore).
 IGNORED_NAMES = (
+    ".env",
+    "*.pem",
+    "*.key",
     "__pycache__",
     "*.py[cod]",
     "*.egg-info",

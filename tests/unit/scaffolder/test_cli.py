@@ -72,7 +72,7 @@ def test_create_prints_the_next_steps(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     assert main(["create", "My Shop"]) == 0
-    target = tmp_path / "my-shop"
+    target = (tmp_path / "my-shop").resolve()
     assert (target / "app" / "main.py").is_file()
     captured = capsys.readouterr()
     assert captured.err == ""

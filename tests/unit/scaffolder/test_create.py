@@ -12,6 +12,7 @@ from fastapi_fusion.manifest import Manifest
 from fastapi_fusion.naming import parse_project_name
 from fastapi_fusion.project import check_target, create_project, select_features
 from fastapi_fusion.renaming import retitle_readme, set_default
+from fastapi_fusion.template_source import REQUIRED_ITEMS, copy_template
 
 
 @pytest.fixture
@@ -164,3 +165,30 @@ def test_retitle_readme_needs_a_heading() -> None:
     assert retitle_readme("intro\n# Old\n\n## Part\n", "New") == "intro\n# New\n\n## Part\n"
     with pytest.raises(ScaffoldError, match="no top-level"):
         retitle_readme("## Part only\n", "New")
+
+
+def test_secrets_and_tool_state_in_the_tree_are_not_copied(tmp_path: Path) -> None:
+    source = tmp_path / "source"
+    for item in REQUIRED_ITEMS:
+        path = source / item / "keep.py" if "." not in item else source / item
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("kept\n")
+    leftovers = ["app/.env", "app/jwt.pem", "tests/signing.key", "app/__pycache__/m.pyc"]
+    for relative in leftovers:
+        (source / relative).parent.mkdir(parents=True, exist_ok=True)
+        (source / relative).write_text("secret\n")
+    copy_template(source, tmp_path / "copy")
+    assert (tmp_path / "copy" / "app" / "keep.py").is_file()
+    assert not [relative for relative in leftovers if (tmp_path / "copy" / relative).exists()]
+
+
+def test_the_working_directory_can_be_the_target(
+    manifest: Manifest, repo_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    create_project(parse_project_name("shop"), Path("."), [], manifest, repo_root)
+    assert (here / "app" / "main.py").is_file()
+    assert Path.cwd() == here
+    assert [path.name for path in tmp_path.iterdir()] == ["here"]
