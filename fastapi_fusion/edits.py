@@ -110,7 +110,7 @@ def drop_section(lines: list[str], heading: str) -> list[str]:
 
 
 def drop_table(lines: list[str], table: str) -> list[str]:
-    """Remove a TOML table: its `[table]` header up to the next header."""
+    """Remove a TOML table (or INI section): its `[table]` header up to the next header."""
     header = f"[{table}]"
     for start, text in enumerate(lines):
         if text.strip() == header:
