@@ -19,6 +19,22 @@ def test_the_promised_features_are_declared(manifest: Manifest) -> None:
     assert all(removal.summary for removal in manifest.features.values())
 
 
+@pytest.mark.parametrize("feature", FEATURES)
+def test_a_landed_feature_has_an_entry(manifest: Manifest, repo_root: Path, feature: str) -> None:
+    # Once files named for a feature exist, `--without` must take them out: an empty entry
+    # would then quietly leave the feature in every "lean" project.
+    landed = sorted(
+        str(path.relative_to(repo_root))
+        for pattern in (f"app/**/*{feature}*", f"tests/**/*{feature}*", f"migrations/*{feature}*")
+        for path in repo_root.glob(pattern)
+        if "__pycache__" not in path.parts
+    )
+    assert not (manifest.features[feature].empty and landed), (
+        f"{feature} has landed ({', '.join(landed)}): list its paths, dependencies and "
+        f"edits under [features.{feature}] in fastapi_fusion/features.toml"
+    )
+
+
 def test_every_named_path_exists_in_the_repository(manifest: Manifest, repo_root: Path) -> None:
     removals = [manifest.scaffolder, *manifest.features.values()]
     named = [path for removal in removals for path in removal.paths]
