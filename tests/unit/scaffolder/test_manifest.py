@@ -14,6 +14,13 @@ from fastapi_fusion.template_source import OPTIONAL_ITEMS, REQUIRED_ITEMS, copy_
 FEATURES = ("mysql", "mongo", "graphql")
 
 
+def _named_paths(manifest: Manifest) -> list[str]:
+    removals = [manifest.scaffolder, *manifest.features.values()]
+    return [path for removal in removals for path in removal.paths] + [
+        edit.file for removal in removals for edit in removal.edits
+    ]
+
+
 def test_the_promised_features_are_declared(manifest: Manifest) -> None:
     assert set(manifest.features) == set(FEATURES)
     assert all(removal.summary for removal in manifest.features.values())
@@ -36,9 +43,7 @@ def test_a_landed_feature_has_an_entry(manifest: Manifest, repo_root: Path, feat
 
 
 def test_every_named_path_exists_in_the_repository(manifest: Manifest, repo_root: Path) -> None:
-    removals = [manifest.scaffolder, *manifest.features.values()]
-    named = [path for removal in removals for path in removal.paths]
-    named += [edit.file for removal in removals for edit in removal.edits]
+    named = _named_paths(manifest)
     assert named, "the scaffolder removal names no path at all"
     missing = [path for path in named if not (repo_root / path).exists()]
     assert missing == []
@@ -47,9 +52,7 @@ def test_every_named_path_exists_in_the_repository(manifest: Manifest, repo_root
 def test_every_named_path_is_inside_the_template(manifest: Manifest) -> None:
     # A path outside the template would exist in the repository but never in a project.
     items = (*REQUIRED_ITEMS, *OPTIONAL_ITEMS)
-    removals = [manifest.scaffolder, *manifest.features.values()]
-    named = [path for removal in removals for path in removal.paths]
-    named += [edit.file for removal in removals for edit in removal.edits]
+    named = _named_paths(manifest)
     outside = [p for p in named if not any(p == i or p.startswith(f"{i}/") for i in items)]
     assert outside == []
 
