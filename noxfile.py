@@ -81,3 +81,50 @@ def bench(session: nox.Session) -> None:
         )
     install(session, "test")
     session.run("python", "-m", "bench", *session.posargs)
+
+
+@nox.session(venv_backend="none")
+def scaffold(session: nox.Session) -> None:
+    """Build the distribution, install it fresh, generate two projects, run their checks."""
+    # Imported here: generated projects drop this whole session, and its imports with it.
+    import sys
+    import tempfile
+    import zipfile
+
+    work = Path(tempfile.mkdtemp(prefix="fusion-scaffold-"))
+    uv = (sys.executable, "-m", "uv")
+    venv = work / "venv"
+    cli = str(venv / "bin" / "fastapi-fusion")
+    projects = {
+        "demo-full": (),
+        "demo-lean": ("--without", "mysql,mongo,graphql"),
+    }
+
+    session.log(f"work directory {work} (kept if a step fails)")
+    session.log(f"[1/4] building sdist and wheel (the wheel from the sdist) into {work / 'dist'}")
+    session.run(*uv, "build", "--quiet", "--out-dir", str(work / "dist"), str(ROOT), external=True)
+    wheel = next((work / "dist").glob("fastapi_fusion_core-*.whl"))
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+    if any(name.startswith("app/") for name in names):
+        session.error("the wheel installs a top-level `app` package")
+    if "fastapi_fusion/template/app/main.py" not in names:
+        session.error("the wheel carries no template")
+
+    session.log(f"[2/4] installing {wheel.name} into a fresh virtualenv")
+    session.run(*uv, "venv", "--quiet", str(venv), external=True)
+    session.run(*uv, "pip", "install", "--quiet", "--python", str(venv), str(wheel), external=True)
+    session.run(cli, "--version", external=True)
+
+    for step, (project, options) in enumerate(projects.items(), start=3):
+        target = work / project
+        session.log(
+            f"[{step}/4] {project}: create {' '.join(options) or '(full)'}, then its checks"
+        )
+        session.run(cli, "create", project, "--path", str(target), *options, external=True)
+        session.chdir(target)
+        session.run(sys.executable, "-m", "nox", "-s", "lint", "typecheck", "unit", external=True)
+        session.chdir(ROOT)
+
+    shutil.rmtree(work)
+    session.log("scaffold: both generated projects pass lint, typecheck and unit")

@@ -1,0 +1,71 @@
+"""Taking features out of a freshly copied project, as the manifest describes."""
+
+import shutil
+from collections.abc import Callable, Sequence
+from functools import partial
+from pathlib import Path
+
+from fastapi_fusion import edits
+from fastapi_fusion.manifest import Edit, Removal
+
+PYPROJECT = "pyproject.toml"
+
+_LineEdit = Callable[[list[str]], list[str]]
+
+
+def apply_removals(root: Path, removals: Sequence[tuple[str, Removal]]) -> None:
+    """Apply each labelled removal under `root`: file edits, then requirements, then paths."""
+    # Edits run before any path goes, so one feature may edit a file another feature deletes.
+    for label, removal in removals:
+        for edit in removal.edits:
+            _edit_file(root, label, edit.file, _line_edit(edit))
+    for label, removal in removals:
+        if removal.dependencies:
+            names = set(removal.dependencies)
+            _edit_file(root, label, PYPROJECT, partial(edits.drop_requirements, names=names))
+    doomed = [(label, relative) for label, removal in removals for relative in removal.paths]
+    # Check every path first: two features may name the same file, or a file inside another's.
+    for label, relative in doomed:
+        if not _exists(root / relative):
+            raise edits.EditError(f"{label}: {relative}: no such file or directory")
+    for _, relative in doomed:
+        _remove_path(root / relative)
+
+
+def _line_edit(edit: Edit) -> _LineEdit:
+    target = edit.target
+    if edit.action == "drop_line":
+        return lambda lines: edits.drop_line(lines, target)
+    if edit.action == "replace_line":
+        replacement = edit.replacement or ""
+        return lambda lines: edits.replace_line(lines, target, replacement)
+    if edit.action == "drop_definition":
+        return lambda lines: edits.drop_definition(lines, target)
+    if edit.action == "drop_section":
+        return lambda lines: edits.drop_section(lines, target)
+    if edit.action == "drop_table":
+        return lambda lines: edits.drop_table(lines, target)
+    raise edits.EditError(f"unknown edit action {edit.action!r}")
+
+
+def _edit_file(root: Path, label: str, relative: str, change: _LineEdit) -> None:
+    path = root / relative
+    if not path.is_file():
+        raise edits.EditError(f"{label}: {relative}: no such file")
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    try:
+        changed = change(lines)
+    except edits.EditError as error:
+        raise edits.EditError(f"{label}: {relative}: {error}") from error
+    path.write_text("".join(changed), encoding="utf-8")
+
+
+def _exists(path: Path) -> bool:
+    return path.exists() or path.is_symlink()
+
+
+def _remove_path(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif _exists(path):
+        path.unlink()

@@ -1,0 +1,127 @@
+"""The command line: exit codes, one-line reasons, version, help and next steps."""
+
+import subprocess
+import sys
+import tomllib
+from importlib.metadata import version
+from pathlib import Path
+
+import pytest
+
+from fastapi_fusion.cli import NEXT_STEPS, main
+
+
+def _one_line_error(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("fastapi-fusion: error: ")
+    return lines[0]
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"fastapi-fusion {version('fastapi-fusion-core')}"
+
+
+def test_help_lists_the_command(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    assert "create" in capsys.readouterr().out
+    assert main(["create", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "--without" in out
+    assert "--path" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "reason"),
+    [
+        ([], "missing command"),
+        (["destroy", "x"], "invalid choice: 'destroy'"),
+        (["create"], "the following arguments are required: NAME"),
+        (["create", "shop", "--colour", "red"], "unrecognized arguments"),
+        (["create", "../x"], "looks like a path"),
+        (["create", "2shop"], "must start with a letter"),
+        (["create", "fastapi"], "taken"),
+        (["create", "shop", "--without", "mysql,redis"], "unknown feature(s) for --without: redis"),
+    ],
+)
+def test_usage_errors_exit_2_with_one_line(
+    argv: list[str],
+    reason: str,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert reason in _one_line_error(captured.err)
+    assert captured.out == ""
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_non_empty_target_exits_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    assert main(["create", "shop", "--path", str(tmp_path)]) == 1
+    assert "is not empty" in _one_line_error(capsys.readouterr().err)
+    assert [path.name for path in tmp_path.iterdir()] == ["notes.txt"]
+
+
+def test_create_prints_the_next_steps(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["create", "My Shop"]) == 0
+    target = (tmp_path / "my-shop").resolve()
+    assert (target / "app" / "main.py").is_file()
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    lines = captured.out.splitlines()
+    assert lines[0] == f"Created My Shop (my-shop) in {target}"
+    assert [line.strip() for line in lines[-3:]] == [f"cd {target}", *NEXT_STEPS]
+
+
+def test_without_a_feature_not_in_the_template_is_a_noted_no_op(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    target = tmp_path / "lean"
+    argv = [
+        "create",
+        "lean",
+        "--path",
+        str(target),
+        "--without",
+        "mysql,mongo",
+        "--without",
+        "graphql",
+    ]
+    assert main(argv) == 0
+    notes = capsys.readouterr().err.splitlines()
+    assert notes == [
+        f"note: --without {name}: nothing to remove in this version"
+        for name in ("mysql", "mongo", "graphql")
+    ]
+    assert (target / "app" / "main.py").is_file()
+
+
+def test_next_steps_are_the_readme_quickstart(repo_root: Path) -> None:
+    readme = (repo_root / "README.md").read_text(encoding="utf-8")
+    quickstart = readme.split("## Quickstart", 1)[1].split("\n## ", 1)[0]
+    for command in NEXT_STEPS:
+        assert f"\n{command}\n" in quickstart
+
+
+def test_the_console_script_is_declared(repo_root: Path) -> None:
+    data = tomllib.loads((repo_root / "pyproject.toml").read_text(encoding="utf-8"))
+    assert data["project"]["scripts"] == {"fastapi-fusion": "fastapi_fusion.cli:main"}
+
+
+def test_python_dash_m_reports_the_exit_code() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "fastapi_fusion", "frobnicate"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "invalid choice: 'frobnicate'" in _one_line_error(done.stderr)
