@@ -6,6 +6,9 @@ Layout (`{p}` is the key prefix):
   user_agent, ip`; expires with the refresh token (the TTL restarts on each rotation).
 - `{p}:account:{realm}:{account_id}:sessions`: set of that account's sids. Entries whose
   hash has expired are dropped when the account's sessions are listed or revoked.
+
+`last_seen_at` moves on each refresh, not on each request: the per-request check stays one
+read, and a write to a session being revoked at that moment could bring back a partial hash.
 """
 
 import enum
@@ -150,14 +153,17 @@ class SessionStore:
             record = await self._redis.hgetall(self.session_key(sid))
         return _session_of(sid, _fields(record))
 
-    async def rotate(self, sid: str, presented_jti: str, new_jti: str) -> Rotation:
+    async def rotate(
+        self, sid: str, presented_jti: str, new_jti: str, *, realm: Realm, account_id: int
+    ) -> Rotation:
         """Make `new_jti` current if `presented_jti` is; a spent jti revokes the session."""
         key = self.session_key(sid)
 
         async def attempt(pipe: Pipeline) -> Rotation:
             fields = _fields(await pipe.hgetall(key))  # immediate: the pipe is watching
             session = _session_of(sid, fields)
-            if session is None:
+            # Another account's session is not this token's to rotate, nor to revoke.
+            if session is None or (session.realm, session.account_id) != (realm, account_id):
                 return Rotation(RotateOutcome.MISSING)
             current = fields["refresh_jti"]
             pipe.multi()  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated

@@ -1,5 +1,6 @@
 """Issues, verifies, refreshes and revokes tokens; the sessions behind them live in Redis."""
 
+import logging
 from dataclasses import dataclass
 
 from app.api.auth.principal import Principal
@@ -7,6 +8,12 @@ from app.api.auth.sessions import ClientInfo, RotateOutcome, SessionStore
 from app.core.errors import AuthError
 from app.core.i18n import MessageKey
 from app.core.security.tokens import Realm, TokenCodec, TokenType, new_token_id
+
+logger = logging.getLogger("app.auth")
+
+
+class RefreshTokenReusedError(AuthError):
+    """A spent refresh token came back; its session is now revoked (audit-worthy)."""
 
 
 @dataclass(frozen=True)
@@ -88,15 +95,19 @@ class TokenService:
         """Spend a refresh token for a new pair; replaying a spent one ends the session."""
         claims = self._codec.decode(refresh_token, realm=realm, token_type=TokenType.REFRESH)
         new_jti = new_token_id()
-        rotation = await self._sessions.rotate(claims.sid, claims.jti, new_jti)
+        rotation = await self._sessions.rotate(
+            claims.sid, claims.jti, new_jti, realm=realm, account_id=claims.account_id
+        )
         session = rotation.session
-        if rotation.outcome is not RotateOutcome.ROTATED or session is None:
-            raise AuthError(MessageKey.AUTH_SESSION_ENDED)
-        if session.realm is not realm or session.account_id != claims.account_id:
-            # A signed token whose session is another account's: never hand out its tokens.
-            await self._sessions.revoke(
-                claims.sid, realm=session.realm, account_id=session.account_id
+        if rotation.outcome is RotateOutcome.REUSED:
+            # Ids only: the token itself never goes to a log.
+            logger.warning(
+                "spent refresh token presented; session revoked realm=%s account_id=%d",
+                realm.value,
+                claims.account_id,
             )
+            raise RefreshTokenReusedError(MessageKey.AUTH_SESSION_ENDED)
+        if rotation.outcome is not RotateOutcome.ROTATED or session is None:
             raise AuthError(MessageKey.AUTH_SESSION_ENDED)
         # The session's role, not the token's: a role changed since login applies now.
         return self._pair(

@@ -1,11 +1,13 @@
 """Protected routes: every bad token is a 401 envelope, every revocation bites at once."""
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable
 from typing import Annotated, Any
 
 import httpx
+import jwt
 import pytest
 from fakeredis import FakeAsyncRedis, FakeServer
 from fastapi import APIRouter, Depends, FastAPI
@@ -13,7 +15,7 @@ from pydantic import BaseModel
 
 from app.api.auth.dependencies import require_role
 from app.api.auth.principal import Principal
-from app.api.auth.tokens import TokenService
+from app.api.auth.tokens import RefreshTokenReusedError, TokenService
 from app.core.envelope import Envelope, error_responses, success
 from app.core.errors import AuthError, ErrorType
 from app.core.routing import EnvelopeRoute
@@ -129,6 +131,13 @@ FORGERIES: dict[str, Callable[[Forger], str]] = {
         f.claims(iat=int(time.time()) - 1200, nbf=int(time.time()) - 1200, exp=int(time.time()) - 1)
     ),
     "nbf in the future": lambda f: f.rs256(f.claims(nbf=int(time.time()) + 600)),
+    "iat in the future": lambda f: f.rs256(f.claims(iat=int(time.time()) + 600)),
+    "RS512 with the right key": lambda f: jwt.encode(
+        f.claims(), f.keys.signing_key, algorithm="RS512", headers={"kid": f.keys.signing_kid}
+    ),
+    "PS256 with the right key": lambda f: jwt.encode(
+        f.claims(), f.keys.signing_key, algorithm="PS256", headers={"kid": f.keys.signing_kid}
+    ),
     "wrong iss": lambda f: f.rs256(f.claims(iss="https://evil.example")),
     "wrong aud": lambda f: f.rs256(f.claims(aud="another-service")),
     "aud as a list": lambda f: f.rs256(f.claims(aud=[f.settings.auth.jwt_audience, "x"])),
@@ -334,3 +343,17 @@ async def test_openapi_documents_both_bearer_schemes(running: httpx.AsyncClient)
         "/api/v1/admin/auth/login/form"
     )
     assert document["paths"]["/_auth/user"]["get"]["security"] == [{"UserBearer": []}]
+
+
+async def test_reuse_is_its_own_error_and_logged_without_the_token(
+    tokens: TokenService, caplog: pytest.LogCaptureFixture
+) -> None:
+    first = await tokens.issue(Realm.USER, 3, "user")
+    await tokens.refresh(first.refresh_token, Realm.USER)
+    with (
+        caplog.at_level(logging.WARNING, logger="app.auth"),
+        pytest.raises(RefreshTokenReusedError),
+    ):
+        await tokens.refresh(first.refresh_token, Realm.USER)
+    assert "session revoked realm=user account_id=3" in caplog.text
+    assert first.refresh_token.rsplit(".", 1)[1] not in caplog.text

@@ -63,13 +63,25 @@ async def test_is_active_checks_realm_and_account(store: SessionStore) -> None:
 
 async def test_rotate_then_replay(store: SessionStore, redis: FakeAsyncRedis) -> None:
     await _open(store, "s1")
-    rotated = await store.rotate("s1", "s1-r0", "s1-r1")
+    rotated = await store.rotate("s1", "s1-r0", "s1-r1", realm=Realm.USER, account_id=1)
     assert rotated.outcome is RotateOutcome.ROTATED
     assert await redis.hget("t:session:s1", "refresh_jti") == b"s1-r1"
-    assert (await store.rotate("s1", "s1-r0", "s1-r2")).outcome is RotateOutcome.REUSED
+    reused = await store.rotate("s1", "s1-r0", "s1-r2", realm=Realm.USER, account_id=1)
+    assert reused.outcome is RotateOutcome.REUSED
     assert await store.get("s1") is None
     assert await redis.smembers("t:account:user:1:sessions") == set()
-    assert (await store.rotate("s1", "s1-r1", "s1-r3")).outcome is RotateOutcome.MISSING
+    gone = await store.rotate("s1", "s1-r1", "s1-r3", realm=Realm.USER, account_id=1)
+    assert gone.outcome is RotateOutcome.MISSING
+
+
+async def test_rotate_refuses_another_accounts_session(store: SessionStore) -> None:
+    await _open(store, "s1", account_id=1)
+    for realm, account_id in ((Realm.USER, 2), (Realm.ADMIN, 1)):
+        other = await store.rotate("s1", "s1-r0", "x", realm=realm, account_id=account_id)
+        assert other.outcome is RotateOutcome.MISSING
+    # Untouched: the owner can still rotate with the current jti.
+    mine = await store.rotate("s1", "s1-r0", "s1-r1", realm=Realm.USER, account_id=1)
+    assert mine.outcome is RotateOutcome.ROTATED
 
 
 async def test_revoke_only_the_owners_session(store: SessionStore) -> None:
@@ -110,7 +122,8 @@ async def test_works_with_decoded_responses(server: FakeServer) -> None:
     store = SessionStore(FakeAsyncRedis(server=server, decode_responses=True), "t", TTL)
     await _open(store, "s1")
     assert await store.is_active("s1", Realm.USER, 1)
-    assert (await store.rotate("s1", "s1-r0", "s1-r1")).outcome is RotateOutcome.ROTATED
+    rotated = await store.rotate("s1", "s1-r0", "s1-r1", realm=Realm.USER, account_id=1)
+    assert rotated.outcome is RotateOutcome.ROTATED
     assert [s.sid for s in await store.list(Realm.USER, 1)] == ["s1"]
 
 
@@ -123,7 +136,7 @@ async def test_every_operation_fails_closed_when_redis_is_down(
         lambda: _open(store, "s2"),
         lambda: store.is_active("s1", Realm.USER, 1),
         lambda: store.get("s1"),
-        lambda: store.rotate("s1", "s1-r0", "s1-r1"),
+        lambda: store.rotate("s1", "s1-r0", "s1-r1", realm=Realm.USER, account_id=1),
         lambda: store.revoke("s1", realm=Realm.USER, account_id=1),
         lambda: store.revoke_all(Realm.USER, 1),
         lambda: store.list(Realm.USER, 1),
