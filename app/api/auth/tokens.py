@@ -7,7 +7,13 @@ from app.api.auth.principal import Principal
 from app.api.auth.sessions import ClientInfo, RotateOutcome, SessionStore
 from app.core.errors import AuthError
 from app.core.i18n import MessageKey
-from app.core.security.tokens import Realm, TokenCodec, TokenType, new_token_id
+from app.core.security.tokens import (
+    INVALID_TOKEN_CHALLENGE,
+    Realm,
+    TokenCodec,
+    TokenType,
+    new_token_id,
+)
 
 logger = logging.getLogger("app.auth")
 
@@ -82,7 +88,7 @@ class TokenService:
         """The principal of a valid access token of `realm` whose session is still open."""
         claims = self._codec.decode(access_token, realm=realm, token_type=TokenType.ACCESS)
         if not await self._sessions.is_active(claims.sid, realm, claims.account_id):
-            raise AuthError(MessageKey.AUTH_SESSION_ENDED)
+            raise AuthError(MessageKey.AUTH_SESSION_ENDED, headers=INVALID_TOKEN_CHALLENGE)
         return Principal(
             realm=claims.realm,
             account_id=claims.account_id,
@@ -106,9 +112,11 @@ class TokenService:
                 realm.value,
                 claims.account_id,
             )
-            raise RefreshTokenReusedError(MessageKey.AUTH_SESSION_ENDED)
+            raise RefreshTokenReusedError(
+                MessageKey.AUTH_SESSION_ENDED, headers=INVALID_TOKEN_CHALLENGE
+            )
         if rotation.outcome is not RotateOutcome.ROTATED or session is None:
-            raise AuthError(MessageKey.AUTH_SESSION_ENDED)
+            raise AuthError(MessageKey.AUTH_SESSION_ENDED, headers=INVALID_TOKEN_CHALLENGE)
         # The session's role, not the token's: a role changed since login applies now.
         return self._pair(
             realm=realm,

@@ -14,6 +14,8 @@ from app.core.security.keys import KeySet
 from app.settings import AuthSettings
 
 ALGORITHM = "RS256"
+# RFC 6750 §3.1: tells the client to get a new token rather than retry this one.
+INVALID_TOKEN_CHALLENGE = {"WWW-Authenticate": 'Bearer error="invalid_token"'}
 REQUIRED_CLAIMS = ("sub", "sid", "realm", "role", "type", "jti", "iss", "aud", "iat", "nbf", "exp")
 
 
@@ -129,9 +131,9 @@ class TokenCodec:
             )
             claims = _claims_of(payload)
         except (jwt.PyJWTError, _RejectedError, ValueError, TypeError) as exc:
-            raise AuthError(MessageKey.AUTH_TOKEN_INVALID) from exc
+            raise AuthError(MessageKey.AUTH_TOKEN_INVALID, headers=INVALID_TOKEN_CHALLENGE) from exc
         if claims.realm is not realm or claims.type is not token_type:
-            raise AuthError(MessageKey.AUTH_TOKEN_INVALID)
+            raise AuthError(MessageKey.AUTH_TOKEN_INVALID, headers=INVALID_TOKEN_CHALLENGE)
         return claims
 
 

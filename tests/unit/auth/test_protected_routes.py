@@ -91,7 +91,13 @@ def app(app: FastAPI) -> FastAPI:
 
 def assert_unauthorized(response: httpx.Response) -> dict[str, Any]:
     body = assert_envelope(response, 401, ErrorType.UNAUTHORIZED)
-    assert response.headers["www-authenticate"] == "Bearer"
+    # No token: a plain challenge; a bad or dead one: RFC 6750's invalid_token.
+    expected = (
+        "Bearer"
+        if body["message"] == "A bearer token is required."
+        else ('Bearer error="invalid_token"')
+    )
+    assert response.headers["www-authenticate"] == expected
     assert body["data"] is None
     return body
 
