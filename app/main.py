@@ -7,7 +7,9 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 
+from app.api.auth.lifespan import auth_resources
 from app.api.health.router import router as health_router
+from app.api.keys.router import router as keys_router
 from app.core.envelope import error_responses
 from app.core.handlers import install_exception_handlers
 from app.core.logging import configure_logging
@@ -33,7 +35,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Every backend client is opened here and closed after the last request.
         app.state.probes = {}
         logger.info("starting %s in %s", settings.app.project_name, settings.environment)
-        yield
+        async with auth_resources(app, settings):
+            yield
         logger.info("stopped")
 
     development = settings.environment is Environment.DEVELOPMENT
@@ -66,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health_router)
+    app.include_router(keys_router)
     return app
 
 

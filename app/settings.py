@@ -2,9 +2,11 @@
 
 from enum import StrEnum
 from functools import cache
+from pathlib import Path
 from typing import Annotated, Self
 
-from pydantic import BaseModel, Field, SecretStr, model_validator
+from limits import parse as parse_rate_limit
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ENV_FILE = ".env"
@@ -67,6 +69,52 @@ class CORSSettings(_Section):
         return self
 
 
+class AuthSettings(_Section):
+    """Tokens, signing keys, password hashing and the login brute-force limit."""
+
+    jwt_issuer: str = "fastapi-fusion-core"
+    jwt_audience: str = "fastapi-fusion-core"
+    access_token_ttl_seconds: int = Field(default=900, gt=0)
+    refresh_token_ttl_seconds: int = Field(default=14 * 24 * 3600, gt=0)
+    # Clock skew tolerated on `exp`/`nbf`/`iat`; 0 because one fleet shares one clock source.
+    jwt_leeway_seconds: int = Field(default=0, ge=0, le=300)
+    # The signing key: a PEM in the environment or a file path (production needs one of them).
+    jwt_private_key: SecretStr | None = None
+    jwt_private_key_file: Path | None = None
+    # Retired keys that still verify (rotation): `*.pem` files in a directory and/or files.
+    jwt_verify_keys_dir: Path | None = None
+    jwt_verify_key_files: Annotated[list[Path], NoDecode] = Field(default_factory=list)
+    # Where development keeps the key it generates when none is configured (git ignores var/).
+    jwt_dev_keys_dir: Path = Path("var/keys")
+    # bcrypt's cost: 12 in production (a test lowers it to 4, bcrypt's floor, for speed).
+    bcrypt_rounds: int = Field(default=12, ge=4, le=16)
+    login_rate_limit_per_address: str = "30/minute"
+    login_rate_limit_per_username: str = "10/15 minutes"
+    session_key_prefix: str = "auth"
+
+    @field_validator("jwt_verify_key_files", mode="before")
+    @classmethod
+    def _parse_files(cls, value: object) -> object:
+        return _split_csv(value)
+
+    @field_validator("login_rate_limit_per_address", "login_rate_limit_per_username")
+    @classmethod
+    def _parse_limit(cls, value: str) -> str:
+        # Refuse a bad limit at startup, not on the first login attempt.
+        parse_rate_limit(value)
+        return value
+
+
+class RedisSettings(_Section):
+    """Where Redis lives; `memory://` is the embedded fake (reconcile with the data layer)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="REDIS_", env_file=ENV_FILE, extra="ignore", frozen=True
+    )
+
+    url: str = "memory://"
+
+
 class Settings(BaseModel):
     """All settings; each section reads the environment when it is built."""
 
@@ -74,6 +122,8 @@ class Settings(BaseModel):
 
     app: AppSettings = Field(default_factory=AppSettings)
     cors: CORSSettings = Field(default_factory=CORSSettings)
+    auth: AuthSettings = Field(default_factory=AuthSettings)
+    redis: RedisSettings = Field(default_factory=RedisSettings)
 
     @property
     def environment(self) -> Environment:
@@ -113,6 +163,15 @@ def production_problems(settings: Settings) -> list[str]:
                 problems.append(f"{variable} is a placeholder")
     if "*" in settings.cors.origins:
         problems.append("CORS_ORIGINS must list explicit origins")
+    auth = settings.auth
+    # Either source will do, so this cannot be a per-field `required_in_production` marker.
+    if auth.jwt_private_key is None and auth.jwt_private_key_file is None:
+        problems.append("JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE must be set")
+    if auth.bcrypt_rounds < 12:
+        problems.append("BCRYPT_ROUNDS must be at least 12")
+    # Sessions in a per-process fake would make a logout on one worker invisible to another.
+    if settings.redis.url.startswith("memory://"):
+        problems.append("REDIS_URL must point at a Redis server")
     return problems
 
 

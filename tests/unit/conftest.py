@@ -6,10 +6,12 @@ import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
+from pydantic import SecretStr
 from pytest_socket import disable_socket
 
+from app.core.security.keys import generate_private_key, private_pem
 from app.main import create_app
-from app.settings import AppSettings, Environment, Settings
+from app.settings import AppSettings, AuthSettings, Environment, RedisSettings, Settings
 
 
 def pytest_runtest_setup() -> None:
@@ -17,10 +19,26 @@ def pytest_runtest_setup() -> None:
     disable_socket(allow_unix_socket=True)
 
 
+@pytest.fixture(scope="session")
+def signing_pem() -> str:
+    """One RSA key for the session: generating one per app would cost seconds over the suite."""
+    return private_pem(generate_private_key()).decode("ascii")
+
+
 @pytest.fixture
-def settings() -> Settings:
+def auth_settings(signing_pem: str) -> AuthSettings:
+    """Auth settings with a fixed key and bcrypt's lowest cost (tests need speed, not strength)."""
+    return AuthSettings(jwt_private_key=SecretStr(signing_pem), bcrypt_rounds=4)
+
+
+@pytest.fixture
+def settings(auth_settings: AuthSettings) -> Settings:
     """Test settings: built explicitly so the developer's environment cannot leak in."""
-    return Settings(app=AppSettings(environment=Environment.TEST, max_body_bytes=1024))
+    return Settings(
+        app=AppSettings(environment=Environment.TEST, max_body_bytes=1024),
+        auth=auth_settings,
+        redis=RedisSettings(url="memory://"),
+    )
 
 
 @pytest.fixture

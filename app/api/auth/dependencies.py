@@ -1,0 +1,111 @@
+"""Dependencies that authenticate the caller; `app/depends.py` exposes them as aliases.
+
+A route that needs the account itself (not just its id) will depend on a function that
+takes `CurrentUserPrincipal` and the user repository, loads the row and refuses banned
+accounts: the token and session checks here stay as they are.
+"""
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+
+from app.api.auth.principal import Principal
+from app.api.auth.ratelimit import LoginLimiter
+from app.api.auth.sessions import ClientInfo, SessionStore
+from app.api.auth.tokens import TokenService
+from app.core.errors import AuthError, ForbiddenError
+from app.core.i18n import MessageKey
+from app.core.security.keys import KeySet
+from app.core.security.passwords import PasswordHasher
+from app.core.security.tokens import Realm
+from app.settings import Settings
+
+# Where Swagger's "Authorize" button posts the OAuth2 password form (routes come later).
+USER_TOKEN_URL = "/api/v1/auth/login/form"  # noqa: S105 - a path, not a secret
+ADMIN_TOKEN_URL = "/api/v1/admin/auth/login/form"  # noqa: S105 - a path
+
+# auto_error off: a missing token must become our 401 envelope, not FastAPI's own error.
+user_bearer = OAuth2PasswordBearer(
+    tokenUrl=USER_TOKEN_URL, scheme_name="UserBearer", auto_error=False
+)
+admin_bearer = OAuth2PasswordBearer(
+    tokenUrl=ADMIN_TOKEN_URL, scheme_name="AdminBearer", auto_error=False
+)
+
+
+async def get_key_set(request: Request) -> KeySet:
+    """The key set loaded in the lifespan."""
+    keys: KeySet = request.app.state.jwt_keys
+    return keys
+
+
+async def get_password_hasher(request: Request) -> PasswordHasher:
+    """The password hasher built in the lifespan."""
+    hasher: PasswordHasher = request.app.state.password_hasher
+    return hasher
+
+
+async def get_login_limiter(request: Request) -> LoginLimiter:
+    """The login brute-force limiter built in the lifespan."""
+    limiter: LoginLimiter = request.app.state.login_limiter
+    return limiter
+
+
+async def get_token_service(request: Request) -> TokenService:
+    """Token life cycle over the app's codec and its Redis (two small objects, no I/O)."""
+    state = request.app.state
+    settings: Settings = state.settings
+    sessions = SessionStore(
+        state.redis, settings.auth.session_key_prefix, settings.auth.refresh_token_ttl_seconds
+    )
+    return TokenService(state.token_codec, sessions)
+
+
+async def client_info(request: Request) -> ClientInfo:
+    """The caller's user agent and address, as recorded on a new session."""
+    address = request.client.host if request.client else ""
+    return ClientInfo(user_agent=request.headers.get("user-agent", ""), ip=address)
+
+
+async def _principal(token: str | None, realm: Realm, service: TokenService) -> Principal:
+    if not token:
+        raise AuthError(MessageKey.AUTH_TOKEN_MISSING)
+    return await service.authenticate(token, realm)
+
+
+async def current_user_principal(
+    token: Annotated[str | None, Depends(user_bearer)],
+    service: Annotated[TokenService, Depends(get_token_service)],
+) -> Principal:
+    """The caller, holding a valid user-realm access token with a live session."""
+    return await _principal(token, Realm.USER, service)
+
+
+async def current_admin_principal(
+    token: Annotated[str | None, Depends(admin_bearer)],
+    service: Annotated[TokenService, Depends(get_token_service)],
+) -> Principal:
+    """The caller, holding a valid admin-realm access token with a live session."""
+    return await _principal(token, Realm.ADMIN, service)
+
+
+PRINCIPAL_DEPENDENCIES: dict[Realm, Callable[..., Awaitable[Principal]]] = {
+    Realm.USER: current_user_principal,
+    Realm.ADMIN: current_admin_principal,
+}
+
+
+def require_role(realm: Realm, *roles: str) -> Callable[..., Awaitable[Principal]]:
+    """A dependency admitting callers of `realm` whose role is one of `roles` (else 403)."""
+    allowed = frozenset(roles)
+
+    async def dependency(
+        principal: Annotated[Principal, Depends(PRINCIPAL_DEPENDENCIES[realm])],
+    ) -> Principal:
+        if principal.role not in allowed:
+            raise ForbiddenError(MessageKey.AUTH_ROLE_FORBIDDEN)
+        return principal
+
+    return dependency

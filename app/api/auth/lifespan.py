@@ -1,0 +1,37 @@
+"""Auth's share of the lifespan: keys, codec, hasher and limiter, built once per app."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from app.api.auth.ratelimit import LoginLimiter, limiter_storage
+from app.api.auth.redis_fallback import open_redis
+from app.core.security.keys import load_key_set
+from app.core.security.passwords import PasswordHasher
+from app.core.security.tokens import TokenCodec
+from app.settings import Settings
+
+
+@asynccontextmanager
+async def auth_resources(app: FastAPI, settings: Settings) -> AsyncIterator[None]:
+    """Put the key set, token codec, password hasher and login limiter on `app.state`."""
+    auth = settings.auth
+    # File reads and RSA generation block: keep them off the event loop, even at startup.
+    app.state.jwt_keys = await asyncio.to_thread(load_key_set, auth, settings.environment)
+    app.state.token_codec = TokenCodec(app.state.jwt_keys, auth)
+    app.state.password_hasher = await PasswordHasher.create(auth.bcrypt_rounds)
+    app.state.login_limiter = LoginLimiter.from_settings(
+        limiter_storage(settings.redis, f"{auth.session_key_prefix}:ratelimit"), auth
+    )
+    # TEMPORARY (see redis_fallback): the data layer's lifespan will have set this already.
+    owned = getattr(app.state, "redis", None) is None
+    if owned:
+        app.state.redis = open_redis(settings.redis.url)
+    try:
+        yield
+    finally:
+        if owned:
+            await app.state.redis.aclose()
+            app.state.redis = None

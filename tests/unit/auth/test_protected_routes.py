@@ -1,0 +1,365 @@
+"""Protected routes: every bad token is a 401 envelope, every revocation bites at once."""
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from typing import Annotated, Any
+
+import httpx
+import jwt
+import pytest
+from fakeredis import FakeAsyncRedis, FakeServer
+from fastapi import APIRouter, Depends, FastAPI
+from pydantic import BaseModel
+
+from app.api.auth.dependencies import require_role
+from app.api.auth.principal import Principal
+from app.api.auth.tokens import RefreshTokenReusedError, TokenService
+from app.core.envelope import Envelope, error_responses, success
+from app.core.errors import AuthError, ErrorType
+from app.core.routing import EnvelopeRoute
+from app.core.security.keys import generate_private_key, thumbprint
+from app.core.security.tokens import Realm
+from app.depends import CurrentAdminPrincipal, CurrentUserPrincipal, Lang, Tokens
+from tests.envelope import assert_envelope
+from tests.unit.auth.conftest import Forger, bearer
+
+
+class Caller(BaseModel):
+    realm: str
+    account_id: int
+    role: str
+
+
+class RefreshBody(BaseModel):
+    refresh_token: str
+
+
+class Pair(BaseModel):
+    access_token: str
+    refresh_token: str
+
+
+def _caller(principal: Principal) -> Caller:
+    return Caller(realm=principal.realm.value, account_id=principal.account_id, role=principal.role)
+
+
+probe_router = APIRouter(prefix="/_auth", route_class=EnvelopeRoute)
+
+
+@probe_router.get("/user", responses=error_responses(ErrorType.UNAUTHORIZED))
+async def user_only(principal: CurrentUserPrincipal, lang: Lang) -> Envelope[Caller]:
+    """A user-realm route."""
+    return success(_caller(principal), lang)
+
+
+@probe_router.get("/admin", responses=error_responses(ErrorType.UNAUTHORIZED))
+async def admin_only(principal: CurrentAdminPrincipal, lang: Lang) -> Envelope[Caller]:
+    """An admin-realm route."""
+    return success(_caller(principal), lang)
+
+
+SuperAdmin = Annotated[Principal, Depends(require_role(Realm.ADMIN, "superadmin"))]
+
+
+@probe_router.get("/superadmin", responses=error_responses(ErrorType.FORBIDDEN))
+async def superadmin_only(principal: SuperAdmin, lang: Lang) -> Envelope[Caller]:
+    """An admin route that also needs a role."""
+    return success(_caller(principal), lang)
+
+
+@probe_router.post("/refresh", responses=error_responses(ErrorType.UNAUTHORIZED))
+async def refresh(body: RefreshBody, service: Tokens, lang: Lang) -> Envelope[Pair]:
+    """Rotate a user refresh token, as the real route will."""
+    pair = await service.refresh(body.refresh_token, Realm.USER)
+    return success(Pair(access_token=pair.access_token, refresh_token=pair.refresh_token), lang)
+
+
+@probe_router.post("/logout", responses=error_responses(ErrorType.UNAUTHORIZED))
+async def logout(principal: CurrentUserPrincipal, service: Tokens, lang: Lang) -> Envelope[None]:
+    """End the caller's session."""
+    await service.logout(principal)
+    return success(None, lang)
+
+
+@pytest.fixture
+def app(app: FastAPI) -> FastAPI:
+    app.include_router(probe_router)
+    return app
+
+
+def assert_unauthorized(response: httpx.Response) -> dict[str, Any]:
+    body = assert_envelope(response, 401, ErrorType.UNAUTHORIZED)
+    # No token: a plain challenge; a bad or dead one: RFC 6750's invalid_token.
+    expected = (
+        "Bearer"
+        if body["message"] == "A bearer token is required."
+        else ('Bearer error="invalid_token"')
+    )
+    assert response.headers["www-authenticate"] == expected
+    assert body["data"] is None
+    return body
+
+
+async def test_valid_user_token_passes(running: httpx.AsyncClient, tokens: TokenService) -> None:
+    pair = await tokens.issue(Realm.USER, 1, "user")
+    body = assert_envelope(
+        await running.get("/_auth/user", headers=bearer(pair.access_token)), 200, ErrorType.SUCCESS
+    )
+    assert body["data"] == {"realm": "user", "account_id": 1, "role": "user"}
+
+
+async def test_missing_token_is_401(running: httpx.AsyncClient) -> None:
+    body = assert_unauthorized(await running.get("/_auth/user"))
+    assert body["message"] == "A bearer token is required."
+
+
+async def test_other_scheme_is_401(running: httpx.AsyncClient) -> None:
+    assert_unauthorized(await running.get("/_auth/user", headers={"Authorization": "Basic eDp5"}))
+
+
+async def test_garbage_token_is_401(running: httpx.AsyncClient) -> None:
+    assert_unauthorized(await running.get("/_auth/user", headers=bearer("not.a.jwt")))
+
+
+FORGERIES: dict[str, Callable[[Forger], str]] = {
+    "alg none": lambda f: f.alg_none(f.claims()),
+    "HS256 keyed with the public key": lambda f: f.hs256_with_public_key(f.claims()),
+    "tampered payload": lambda f: Forger.tamper(f.rs256(f.claims()), sub="2"),
+    "tampered role": lambda f: Forger.tamper(f.rs256(f.claims()), role="superadmin"),
+    "unknown kid": lambda f: f.rs256(
+        f.claims(), key=(k := generate_private_key()), kid=thumbprint(k.public_key())
+    ),
+    "known kid, other key": lambda f: f.rs256(f.claims(), key=generate_private_key()),
+    "no kid": lambda f: f.rs256(f.claims(), with_kid=False),
+    "expired": lambda f: f.rs256(
+        f.claims(iat=int(time.time()) - 1200, nbf=int(time.time()) - 1200, exp=int(time.time()) - 1)
+    ),
+    "nbf in the future": lambda f: f.rs256(f.claims(nbf=int(time.time()) + 600)),
+    "iat in the future": lambda f: f.rs256(f.claims(iat=int(time.time()) + 600)),
+    "RS512 with the right key": lambda f: jwt.encode(
+        f.claims(), f.keys.signing_key, algorithm="RS512", headers={"kid": f.keys.signing_kid}
+    ),
+    "PS256 with the right key": lambda f: jwt.encode(
+        f.claims(), f.keys.signing_key, algorithm="PS256", headers={"kid": f.keys.signing_kid}
+    ),
+    "wrong iss": lambda f: f.rs256(f.claims(iss="https://evil.example")),
+    "wrong aud": lambda f: f.rs256(f.claims(aud="another-service")),
+    "aud as a list": lambda f: f.rs256(f.claims(aud=[f.settings.auth.jwt_audience, "x"])),
+    "missing exp": lambda f: f.rs256(f.claims(exp=None)),
+    "missing sid": lambda f: f.rs256(f.claims(sid=None)),
+    "non-numeric sub": lambda f: f.rs256(f.claims(sub="admin")),
+    "unknown realm": lambda f: f.rs256(f.claims(realm="root")),
+}
+
+
+@pytest.mark.parametrize("forge", FORGERIES.values(), ids=FORGERIES.keys())
+async def test_forged_or_invalid_token_is_401(
+    running: httpx.AsyncClient, tokens: TokenService, forger: Forger, forge: Callable[[Forger], str]
+) -> None:
+    # A live session with the forged sid: only the token itself can be the reason for the 401.
+    forger.sid = (await tokens.issue(Realm.USER, 1, "user")).sid
+    body = assert_unauthorized(await running.get("/_auth/user", headers=bearer(forge(forger))))
+    assert body["message"] == "The token is invalid or has expired."
+
+
+async def test_forger_baseline_is_accepted(
+    running: httpx.AsyncClient, tokens: TokenService, forger: Forger
+) -> None:
+    # Proves the forgeries above fail for their flaw, not because the forger is broken.
+    forger.sid = (await tokens.issue(Realm.USER, 1, "user")).sid
+    assert_envelope(
+        await running.get("/_auth/user", headers=bearer(forger.rs256(forger.claims()))), 200
+    )
+
+
+async def test_refresh_token_is_not_an_access_token(
+    running: httpx.AsyncClient, tokens: TokenService
+) -> None:
+    pair = await tokens.issue(Realm.USER, 1, "user")
+    assert_unauthorized(await running.get("/_auth/user", headers=bearer(pair.refresh_token)))
+
+
+async def test_access_token_is_not_a_refresh_token(
+    running: httpx.AsyncClient, tokens: TokenService
+) -> None:
+    pair = await tokens.issue(Realm.USER, 1, "user")
+    response = await running.post("/_auth/refresh", json={"refresh_token": pair.access_token})
+    assert_unauthorized(response)
+    # And the session is untouched: the refresh token still works.
+    response = await running.post("/_auth/refresh", json={"refresh_token": pair.refresh_token})
+    assert_envelope(response, 200)
+
+
+async def test_realms_never_cross_with_the_same_id(
+    running: httpx.AsyncClient, tokens: TokenService
+) -> None:
+    user = await tokens.issue(Realm.USER, 1, "user")
+    admin = await tokens.issue(Realm.ADMIN, 1, "superadmin")
+    assert_unauthorized(await running.get("/_auth/admin", headers=bearer(user.access_token)))
+    assert_unauthorized(await running.get("/_auth/user", headers=bearer(admin.access_token)))
+    # Each is fine in its own realm.
+    assert_envelope(await running.get("/_auth/user", headers=bearer(user.access_token)), 200)
+    assert_envelope(await running.get("/_auth/admin", headers=bearer(admin.access_token)), 200)
+
+
+async def test_realm_claim_swapped_on_a_real_session_is_401(
+    running: httpx.AsyncClient, tokens: TokenService, forger: Forger
+) -> None:
+    # Even a correctly signed admin-realm token is refused if its session is a user's.
+    user = await tokens.issue(Realm.USER, 1, "user")
+    token = forger.rs256(forger.claims(sid=user.sid, realm="admin"))
+    assert_unauthorized(await running.get("/_auth/admin", headers=bearer(token)))
+
+
+async def test_role_requirement_is_403_for_other_roles(
+    running: httpx.AsyncClient, tokens: TokenService
+) -> None:
+    plain = await tokens.issue(Realm.ADMIN, 7, "moderator")
+    response = await running.get("/_auth/superadmin", headers=bearer(plain.access_token))
+    body = assert_envelope(response, 403, ErrorType.FORBIDDEN)
+    assert body["message"] == "Your role does not allow this action."
+    boss = await tokens.issue(Realm.ADMIN, 8, "superadmin")
+    assert_envelope(await running.get("/_auth/superadmin", headers=bearer(boss.access_token)), 200)
+    # A user token never reaches the role check: it is not an admin at all.
+    user = await tokens.issue(Realm.USER, 8, "superadmin")
+    assert_unauthorized(await running.get("/_auth/superadmin", headers=bearer(user.access_token)))
+
+
+async def test_logout_ends_the_session_on_the_next_request(
+    running: httpx.AsyncClient, tokens: TokenService
+) -> None:
+    pair = await tokens.issue(Realm.USER, 1, "user")
+    other = await tokens.issue(Realm.USER, 1, "user")
+    assert_envelope(await running.post("/_auth/logout", headers=bearer(pair.access_token)), 200)
+    body = assert_unauthorized(await running.get("/_auth/user", headers=bearer(pair.access_token)))
+    assert body["message"] == "This session has ended; sign in again."
+    response = await running.post("/_auth/refresh", json={"refresh_token": pair.refresh_token})
+    assert_unauthorized(response)
+    # Another device of the same account is not affected.
+    assert_envelope(await running.get("/_auth/user", headers=bearer(other.access_token)), 200)
+
+
+async def test_logout_everywhere_ends_every_session(
+    running: httpx.AsyncClient, tokens: TokenService
+) -> None:
+    sessions = [await tokens.issue(Realm.USER, 1, "user") for _ in range(3)]
+    admin_same_id = await tokens.issue(Realm.ADMIN, 1, "superadmin")
+    assert await tokens.logout_all(Realm.USER, 1) == 3
+    for pair in sessions:
+        assert_unauthorized(await running.get("/_auth/user", headers=bearer(pair.access_token)))
+    # The admin account with the same number is another account.
+    headers = bearer(admin_same_id.access_token)
+    assert_envelope(await running.get("/_auth/admin", headers=headers), 200)
+
+
+async def test_revoked_session_ends_and_others_stay(
+    running: httpx.AsyncClient, tokens: TokenService
+) -> None:
+    kept = await tokens.issue(Realm.USER, 1, "user")
+    revoked = await tokens.issue(Realm.USER, 1, "user")
+    assert await tokens.sessions.revoke(revoked.sid, realm=Realm.USER, account_id=1)
+    assert_unauthorized(await running.get("/_auth/user", headers=bearer(revoked.access_token)))
+    assert_envelope(await running.get("/_auth/user", headers=bearer(kept.access_token)), 200)
+
+
+async def test_ban_style_revocation_keeps_no_session(
+    running: httpx.AsyncClient, tokens: TokenService
+) -> None:
+    # A ban = mark the account (data layer) + this; the token must die on the next request.
+    pair = await tokens.issue(Realm.USER, 5, "user")
+    await tokens.logout_all(Realm.USER, 5)
+    assert_unauthorized(await running.get("/_auth/user", headers=bearer(pair.access_token)))
+    response = await running.post("/_auth/refresh", json={"refresh_token": pair.refresh_token})
+    assert_unauthorized(response)
+
+
+async def test_refresh_rotates_and_reuse_revokes_the_session(
+    running: httpx.AsyncClient, tokens: TokenService
+) -> None:
+    first = await tokens.issue(Realm.USER, 1, "user")
+    response = await running.post("/_auth/refresh", json={"refresh_token": first.refresh_token})
+    second = assert_envelope(response, 200)["data"]
+    assert second["refresh_token"] != first.refresh_token
+    assert_envelope(await running.get("/_auth/user", headers=bearer(second["access_token"])), 200)
+
+    # The spent token comes back (stolen, or replayed): the whole session ends.
+    response = await running.post("/_auth/refresh", json={"refresh_token": first.refresh_token})
+    assert_unauthorized(response)
+    assert_unauthorized(await running.get("/_auth/user", headers=bearer(second["access_token"])))
+    response = await running.post("/_auth/refresh", json={"refresh_token": second["refresh_token"]})
+    assert_unauthorized(response)
+
+
+async def test_concurrent_refreshes_let_at_most_one_through(tokens: TokenService) -> None:
+    pair = await tokens.issue(Realm.USER, 1, "user")
+    results = await asyncio.gather(
+        *(tokens.refresh(pair.refresh_token, Realm.USER) for _ in range(100)),
+        return_exceptions=True,
+    )
+    winners = [result for result in results if not isinstance(result, BaseException)]
+    assert len(winners) <= 1, len(winners)
+    # Reuse detection then ends the session: even the winner's new tokens are dead.
+    for winner in winners:
+        assert not isinstance(winner, BaseException)
+        with pytest.raises(AuthError):
+            await tokens.authenticate(winner.access_token, Realm.USER)
+    assert all(isinstance(r, AuthError) for r in results if isinstance(r, BaseException))
+
+
+@pytest.fixture
+def redis_server() -> FakeServer:
+    return FakeServer()
+
+
+@pytest.fixture
+def app_with_breakable_redis(app: FastAPI, redis_server: FakeServer) -> FastAPI:
+    # Injected before the lifespan runs, as the data layer's lifespan will do with its client.
+    app.state.redis = FakeAsyncRedis(server=redis_server)
+    return app
+
+
+async def test_redis_down_fails_closed_with_503_and_health_stays_up(
+    app_with_breakable_redis: FastAPI,
+    running: httpx.AsyncClient,
+    tokens: TokenService,
+    redis_server: FakeServer,
+) -> None:
+    pair = await tokens.issue(Realm.USER, 1, "user")
+    assert_envelope(await running.get("/_auth/user", headers=bearer(pair.access_token)), 200)
+    redis_server.connected = False  # every command now raises redis' ConnectionError
+    response = await running.get("/_auth/user", headers=bearer(pair.access_token))
+    body = assert_envelope(response, 503, ErrorType.SERVICE_UNAVAILABLE)
+    assert body["data"] is None
+    response = await running.post("/_auth/refresh", json={"refresh_token": pair.refresh_token})
+    assert_envelope(response, 503, ErrorType.SERVICE_UNAVAILABLE)
+    assert_envelope(await running.get("/health/live"), 200, ErrorType.SUCCESS)
+    # A bad token is still a 401: the signature check needs no Redis.
+    assert_unauthorized(await running.get("/_auth/user", headers=bearer("x.y.z")))
+    redis_server.connected = True
+    assert_envelope(await running.get("/_auth/user", headers=bearer(pair.access_token)), 200)
+
+
+async def test_openapi_documents_both_bearer_schemes(running: httpx.AsyncClient) -> None:
+    document = (await running.get("/openapi.json")).json()
+    schemes = document["components"]["securitySchemes"]
+    assert schemes["UserBearer"]["flows"]["password"]["tokenUrl"] == "/api/v1/auth/login/form"
+    assert schemes["AdminBearer"]["flows"]["password"]["tokenUrl"] == (
+        "/api/v1/admin/auth/login/form"
+    )
+    assert document["paths"]["/_auth/user"]["get"]["security"] == [{"UserBearer": []}]
+
+
+async def test_reuse_is_its_own_error_and_logged_without_the_token(
+    tokens: TokenService, caplog: pytest.LogCaptureFixture
+) -> None:
+    first = await tokens.issue(Realm.USER, 3, "user")
+    await tokens.refresh(first.refresh_token, Realm.USER)
+    with (
+        caplog.at_level(logging.WARNING, logger="app.auth"),
+        pytest.raises(RefreshTokenReusedError),
+    ):
+        await tokens.refresh(first.refresh_token, Realm.USER)
+    assert "session revoked realm=user account_id=3" in caplog.text
+    assert first.refresh_token.rsplit(".", 1)[1] not in caplog.text
