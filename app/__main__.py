@@ -1,18 +1,25 @@
 """`python -m app`: operator commands."""
 
 import argparse
+import asyncio
+import logging
 import sys
+
+from app.database.migrations import add_db_command, run_db_command
+from app.settings import get_settings
 
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run the chosen command."""
     parser = argparse.ArgumentParser(prog="python -m app", description="Operator commands.")
-    parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    add_db_command(commands)
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return 2
-    return 0
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    return asyncio.run(run_db_command(args, get_settings().database))
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from enum import StrEnum
 from functools import cache
 from typing import Annotated, Self
+from urllib.parse import unquote, urlsplit
 
 from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -67,6 +68,37 @@ class CORSSettings(_Section):
         return self
 
 
+class DatabaseSettings(_Section):
+    """Where each backend lives, chosen by URL; the defaults are embedded and need no server."""
+
+    postgres_url: SecretStr = SecretStr("sqlite+aiosqlite:///var/postgres.sqlite3")
+    mysql_url: SecretStr = SecretStr("sqlite+aiosqlite:///var/mysql.sqlite3")
+    mongo_url: SecretStr = SecretStr("memory://")
+    mongo_database: str = "fusion"
+    redis_url: SecretStr = SecretStr("memory://")
+    redis_key_prefix: str = "fusion:"
+    pool_size: int = Field(default=5, ge=1)
+    max_overflow: int = Field(default=10, ge=0)
+    connect_timeout_seconds: float = Field(default=5.0, gt=0)
+
+
+# Embedded backends are for a bare machine: they keep data in one process or one file.
+EMBEDDED_SCHEMES = ("sqlite", "memory")
+
+
+def database_problems(database: DatabaseSettings) -> list[str]:
+    """Embedded backends or placeholder passwords in the database URLs."""
+    problems: list[str] = []
+    for name in ("postgres_url", "mysql_url", "mongo_url", "redis_url"):
+        url = urlsplit(getattr(database, name).get_secret_value())
+        variable = name.upper()
+        if url.scheme.split("+")[0] in EMBEDDED_SCHEMES:
+            problems.append(f"{variable} must point at a server, not an embedded backend")
+        elif url.password is not None and is_placeholder(unquote(url.password)):
+            problems.append(f"{variable} has a placeholder password")
+    return problems
+
+
 class Settings(BaseModel):
     """All settings; each section reads the environment when it is built."""
 
@@ -74,6 +106,7 @@ class Settings(BaseModel):
 
     app: AppSettings = Field(default_factory=AppSettings)
     cors: CORSSettings = Field(default_factory=CORSSettings)
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
 
     @property
     def environment(self) -> Environment:
@@ -113,6 +146,7 @@ def production_problems(settings: Settings) -> list[str]:
                 problems.append(f"{variable} is a placeholder")
     if "*" in settings.cors.origins:
         problems.append("CORS_ORIGINS must list explicit origins")
+    problems.extend(database_problems(settings.database))
     return problems
 
 
