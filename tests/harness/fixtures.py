@@ -6,7 +6,7 @@ checks that they are gone. Per test: tables and collections are emptied afterwar
 """
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -315,6 +315,36 @@ async def redis_store(redis_backend: Backend, run_name: str) -> AsyncIterator[Re
     finally:
         await throwaway.delete_redis_keys(store.client, store.prefix)
         await store.close()
+
+
+BlankDatabase = Callable[[str], str]
+
+
+@pytest.fixture
+def blank_database(
+    pytestconfig: pytest.Config,
+    servers: Servers,
+    run_name: str,
+    tmp_path: Path,
+) -> Iterator[BlankDatabase]:
+    """Makes an empty database for a SQL role (to migrate by hand); dropped after the test."""
+    made: list[tuple[str, str]] = []
+
+    def make(role: str) -> str:
+        if not is_real(pytestconfig):
+            return f"sqlite+aiosqlite:///{tmp_path / f'blank_{role}.sqlite3'}"
+        server = _server(pytestconfig, servers, role)
+        if isinstance(server, str):
+            pytest.skip(server)
+        name = f"{run_name}_blank"
+        url = asyncio.run(throwaway.create_sql_database(server.url, name))
+        pytestconfig.stash[CREATED].append((role, server.url, name))
+        made.append((server.url, name))
+        return url
+
+    yield make
+    for url, name in made:
+        asyncio.run(throwaway.drop_sql_database(url, name))
 
 
 @pytest.fixture
