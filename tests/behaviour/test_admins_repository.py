@@ -38,7 +38,9 @@ async def test_timestamps_round_trip_as_aware_utc(mysql_db: SQLDatabase) -> None
     ("username", "email"),
     [("root", "other@example.com"), ("other", "ROOT@example.com")],
 )
-async def test_duplicate_is_conflict(mysql_session: AsyncSession, username: str, email: str) -> None:
+async def test_duplicate_is_conflict(
+    mysql_session: AsyncSession, username: str, email: str
+) -> None:
     admins = AdminRepository(mysql_session)
     await admins.create(username="root", email="root@example.com", password_hash="h")
     with pytest.raises(ConflictError) as caught:

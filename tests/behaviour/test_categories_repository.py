@@ -1,5 +1,7 @@
 """CategoryRepository on SQLite (fake) or PostgreSQL (real)."""
 
+from collections.abc import Awaitable, Callable
+
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -55,11 +57,11 @@ async def test_missing_category_is_not_found(
     postgres_session: AsyncSession, operation: str
 ) -> None:
     categories = CategoryRepository(postgres_session)
+    operations: dict[str, Callable[[], Awaitable[object]]] = {
+        "get": lambda: categories.get_by_slug("nope"),
+        "update": lambda: categories.update("nope", name="x"),
+        "delete": lambda: categories.delete("nope"),
+    }
     with pytest.raises(NotFoundError) as caught:
-        if operation == "get":
-            await categories.get_by_slug("nope")
-        elif operation == "update":
-            await categories.update("nope", name="x")
-        else:
-            await categories.delete("nope")
+        await operations[operation]()
     assert caught.value.message is MessageKey.CATEGORY_NOT_FOUND

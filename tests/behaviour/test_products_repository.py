@@ -38,7 +38,11 @@ async def test_create_and_get(mongo_db: Db) -> None:
     created = await add(products, "hammer", "12.30", tags=("steel", "hand"))
     fetched = await products.get(created.id)
     assert fetched == created
-    assert (fetched.price, fetched.tags, fetched.active) == (Decimal("12.30"), ["steel", "hand"], True)
+    assert (fetched.price, fetched.tags, fetched.active) == (
+        Decimal("12.30"),
+        ["steel", "hand"],
+        True,
+    )
     assert fetched.created_at.tzinfo is not None
 
 

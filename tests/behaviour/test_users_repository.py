@@ -24,8 +24,10 @@ async def test_create_and_read_back(postgres_session: AsyncSession) -> None:
     user = await users.create(username="ann", email="Ann@Example.COM", password_hash="h")
     assert user.id > 0
     assert (user.username, user.email, user.role) == ("ann", "ann@example.com", "user")
-    assert user.is_active and not user.is_banned
-    assert user.created_at.tzinfo is not None and user.created_at >= before
+    assert user.is_active
+    assert not user.is_banned
+    assert user.created_at.tzinfo is not None
+    assert user.created_at >= before
     assert (await users.get_by_id(user.id)).username == "ann"
     assert (await users.get_by_username("ann")).id == user.id
     assert (await users.get_by_email("ANN@example.com")).id == user.id
@@ -66,13 +68,13 @@ async def test_usernames_differing_in_case_are_distinct(postgres_session: AsyncS
 @pytest.mark.parametrize("lookup", ["id", "username", "email"])
 async def test_missing_user_is_not_found(postgres_session: AsyncSession, lookup: str) -> None:
     users = UserRepository(postgres_session)
+    lookups = {
+        "id": lambda: users.get_by_id(424242),
+        "username": lambda: users.get_by_username("nobody"),
+        "email": lambda: users.get_by_email("nobody@example.com"),
+    }
     with pytest.raises(NotFoundError) as caught:
-        if lookup == "id":
-            await users.get_by_id(424242)
-        elif lookup == "username":
-            await users.get_by_username("nobody")
-        else:
-            await users.get_by_email("nobody@example.com")
+        await lookups[lookup]()
     assert caught.value.message is MessageKey.USER_NOT_FOUND
 
 

@@ -16,9 +16,7 @@ def server_of(servers: Servers, backend: str) -> Server:
 
 
 @pytest.mark.parametrize("backend", ["postgres", "mysql"])
-async def test_a_dropped_database_is_gone(
-    backend: str, servers: Servers, run_name: str
-) -> None:
+async def test_a_dropped_database_is_gone(backend: str, servers: Servers, run_name: str) -> None:
     admin_url = server_of(servers, backend).url
     name = f"{run_name}_probe"
     await throwaway.create_sql_database(admin_url, name)

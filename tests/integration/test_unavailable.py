@@ -29,7 +29,8 @@ async def count_users(session: PostgresSession, lang: Lang) -> Envelope[int]:
 
 @router.get("/redis")
 async def read_redis(redis: Redis, lang: Lang) -> Envelope[str | None]:
-    return success(await redis.client.get(redis.key("anything")), lang)
+    value = await redis.client.get(redis.key("anything"))
+    return success(None if value is None else str(value), lang)
 
 
 @pytest.fixture
