@@ -1,11 +1,14 @@
 """A request's writes commit when the handler returns and vanish when it raises."""
 
+import asyncio
 from typing import Any
 
 import httpx
 import pytest
+from asgi_lifespan import LifespanManager
 from fastapi import APIRouter, FastAPI
 from sqlalchemy import func, select
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.admins.repository import AdminRepository
 from app.api.users.repository import UserRepository
@@ -96,8 +99,29 @@ async def test_duplicate_found_at_commit_is_a_conflict_envelope(
 
 
 async def test_concurrent_requests_all_commit(uow_app: FastAPI, client: httpx.AsyncClient) -> None:
-    import asyncio
-
     responses = await asyncio.gather(*(client.post(f"/uow/users/user{i}") for i in range(12)))
     assert [response.status_code for response in responses] == [200] * 12
     assert await count(uow_app.state.postgres, User) == 12
+
+
+async def test_commit_happens_before_the_response_starts(uow_app: FastAPI) -> None:
+    committed_when_sent: list[int] = []
+
+    class SpyOnResponseStart:
+        def __init__(self, app: ASGIApp) -> None:
+            self.app = app
+
+        async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+            async def spy(message: Message) -> None:
+                if message["type"] == "http.response.start" and scope["path"].startswith("/uow"):
+                    committed_when_sent.append(await count(uow_app.state.postgres, User))
+                await send(message)
+
+            await self.app(scope, receive, spy)
+
+    uow_app.add_middleware(SpyOnResponseStart)
+    async with LifespanManager(uow_app) as manager:
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            assert_envelope(await client.post("/uow/users/ann"), 200)
+    assert committed_when_sent == [1]
