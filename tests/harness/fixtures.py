@@ -354,16 +354,18 @@ def settings(database_settings: DatabaseSettings) -> Settings:
 
 
 @pytest.fixture
-async def app(settings: Settings) -> AsyncIterator[FastAPI]:
-    """A fresh app per test; the SQL tables it wrote to are emptied afterwards."""
+async def app(
+    settings: Settings, postgres_backend: Backend, mysql_backend: Backend
+) -> AsyncIterator[FastAPI]:
+    """A fresh app per test; the run's SQL tables it may have written to are emptied after."""
     yield create_app(settings)
-    for name in ("postgres", "mysql"):
-        url = getattr(settings.database, f"{name}_url").get_secret_value()
-        database = create_sql_database(name, url, settings.database)
-        try:
-            await empty_tables(database)
-        finally:
-            await database.engine.dispose()
+    for backend in (postgres_backend, mysql_backend):
+        if backend.url is not None:
+            database = create_sql_database(backend.name, backend.url, settings.database)
+            try:
+                await empty_tables(database)
+            finally:
+                await database.engine.dispose()
 
 
 @pytest.fixture

@@ -56,3 +56,12 @@ async def test_no_earlier_run_left_a_database(
     ours = {name for _, _, name in pytestconfig.stash[CREATED]}
     # Databases of this run are listed in CREATED; anything else with the prefix is a leak.
     assert [name for name in await throwaway.sql_databases(admin_url) if name not in ours] == []
+
+
+async def test_no_earlier_run_left_redis_keys(redis_store: RedisStore, run_name: str) -> None:
+    leaked = [
+        key
+        async for key in redis_store.client.scan_iter(match=f"{throwaway.PREFIX}*", count=500)
+        if not key.startswith(run_name)
+    ]
+    assert leaked == []
