@@ -170,11 +170,12 @@ def mongo_backend(
     if isinstance(server, str):
         yield Backend("mongo", None, real=True, missing=server)
         return
-    pytestconfig.stash[CREATED].append(("mongo", server.url, run_name))
+    url = throwaway.mongo_server_url(server.url)
+    pytestconfig.stash[CREATED].append(("mongo", url, run_name))
     try:
-        yield Backend("mongo", server.url, real=True)
+        yield Backend("mongo", url, real=True)
     finally:
-        asyncio.run(throwaway.drop_mongo_database(server.url, run_name))
+        asyncio.run(throwaway.drop_mongo_database(url, run_name))
 
 
 @pytest.fixture(scope="session")

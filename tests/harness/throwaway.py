@@ -2,6 +2,7 @@
 
 import secrets
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import redis.asyncio
 from pymongo import AsyncMongoClient
@@ -68,6 +69,20 @@ async def sql_databases(admin_url: str) -> list[str]:
     else:
         query = "SELECT schema_name FROM information_schema.schemata"
     return [name for name in await _execute_admin(admin_url, query) if name.startswith(PREFIX)]
+
+
+def mongo_server_url(url: str) -> str:
+    """`url` without a database path, so the run's own database is the default one.
+
+    A path in a Mongo URL also names the database to authenticate against; it is kept as
+    `authSource` so credentials still work.
+    """
+    parts = urlsplit(url)
+    database = parts.path.strip("/")
+    query = parse_qsl(parts.query)
+    if database and not any(key.lower() == "authsource" for key, _ in query):
+        query.append(("authSource", database))
+    return urlunsplit((parts.scheme, parts.netloc, "/", urlencode(query), parts.fragment))
 
 
 async def drop_mongo_database(url: str, name: str) -> None:
