@@ -6,8 +6,15 @@ from sqlalchemy.exc import DBAPIError
 
 from app.database import mongo, redis, sql_errors
 
-# Everything a driver may raise; `is_backend_unavailable` picks the ones that mean "down".
-DRIVER_ERRORS: tuple[type[Exception], ...] = (DBAPIError, PyMongoError, RedisError, OSError)
+# What a driver may raise when a backend goes away; `is_backend_unavailable` picks the ones
+# that mean "down". Plain OSErrors (a missing file...) are left alone: they are not a backend.
+DRIVER_ERRORS: tuple[type[Exception], ...] = (
+    DBAPIError,
+    PyMongoError,
+    RedisError,
+    ConnectionError,
+    TimeoutError,
+)
 
 
 def is_backend_unavailable(error: BaseException) -> bool:

@@ -26,7 +26,7 @@ def is_unique_violation(error: BaseException) -> bool:
 
 def is_unavailable(error: BaseException) -> bool:
     """The server refused, dropped or cannot take the connection."""
-    if isinstance(error, asyncpg.PostgresConnectionError | asyncpg.InterfaceError):
+    if isinstance(error, asyncpg.PostgresConnectionError):
         return True
     state = _sqlstate(error)
     if state is None or not _is_asyncpg_error(error):

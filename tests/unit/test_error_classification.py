@@ -3,9 +3,11 @@
 import sqlite3
 
 import asyncpg
+import httpx
 import pymysql
 import pytest
 import redis.exceptions
+from fastapi import FastAPI
 from pymongo.errors import (
     DuplicateKeyError,
     OperationFailure,
@@ -14,11 +16,12 @@ from pymongo.errors import (
 )
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from app.core.errors import ConflictError, ServiceUnavailableError
+from app.core.errors import ConflictError, ErrorType, ServiceUnavailableError
 from app.core.i18n import MessageKey
 from app.database import mongo, sql_errors
 from app.database.availability import is_backend_unavailable
 from app.database.redis import redis_errors
+from tests.envelope import assert_envelope
 
 
 def sqlite_error(code: int, message: str) -> sqlite3.IntegrityError:
@@ -109,3 +112,20 @@ def test_redis_connection_error_becomes_503() -> None:
         raise redis.exceptions.ConnectionError("gone")
     with pytest.raises(redis.exceptions.ResponseError), redis_errors():
         raise redis.exceptions.ResponseError("WRONGTYPE")
+
+
+async def test_a_lost_backend_outside_a_repository_is_a_503_envelope(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    @app.get("/lost-redis")
+    async def lost_redis() -> None:
+        raise redis.exceptions.ConnectionError("10.0.0.9:6379 refused")
+
+    @app.get("/missing-file")
+    async def missing_file() -> None:
+        raise FileNotFoundError("/etc/app.conf")
+
+    response = await client.get("/lost-redis")
+    assert_envelope(response, 503, ErrorType.SERVICE_UNAVAILABLE)
+    assert "10.0.0.9" not in response.text
+    assert_envelope(await client.get("/missing-file"), 500, ErrorType.INTERNAL_ERROR)
