@@ -86,14 +86,14 @@ def run_name() -> str:
 
 
 @pytest.fixture(scope="session")
-def servers(pytestconfig: pytest.Config) -> Iterator[Servers]:
+def servers() -> Iterator[Servers]:
     """Finds real servers on demand and stops the containers it started."""
     found = Servers()
     yield found
     found.stop_all()
 
 
-def _server(pytestconfig: pytest.Config, servers: Servers, name: str) -> Server | str:
+def _server(servers: Servers, name: str) -> Server | str:
     found = servers.get(name)
     if isinstance(found, str):
         if name not in allowed_missing():
@@ -115,7 +115,7 @@ def _sql_backend(
         asyncio.run(_migrated(name, url))
         yield Backend(name, url, real=False)
         return
-    server = _server(pytestconfig, servers, name)
+    server = _server(servers, name)
     if isinstance(server, str):
         yield Backend(name, None, real=True, missing=server)
         return
@@ -166,7 +166,7 @@ def mongo_backend(
     if not is_real(pytestconfig):
         yield Backend("mongo", "memory://", real=False)
         return
-    server = _server(pytestconfig, servers, "mongo")
+    server = _server(servers, "mongo")
     if isinstance(server, str):
         yield Backend("mongo", None, real=True, missing=server)
         return
@@ -186,7 +186,7 @@ def redis_backend(
     if not is_real(pytestconfig):
         yield Backend("redis", "memory://", real=False)
         return
-    server = _server(pytestconfig, servers, "redis")
+    server = _server(servers, "redis")
     if isinstance(server, str):
         yield Backend("redis", None, real=True, missing=server)
         return
@@ -334,7 +334,7 @@ def blank_database(
     def make(role: str) -> str:
         if not is_real(pytestconfig):
             return f"sqlite+aiosqlite:///{tmp_path / f'blank_{role}.sqlite3'}"
-        server = _server(pytestconfig, servers, role)
+        server = _server(servers, role)
         if isinstance(server, str):
             pytest.skip(server)
         name = f"{run_name}_blank"
