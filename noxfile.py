@@ -1,4 +1,4 @@
-"""Developer and CI sessions: `nox -s dev`, `unit`, `lint`, `typecheck`."""
+"""Developer and CI sessions: `nox -s dev`, `unit`, `integration`, `lint`, `typecheck`."""
 
 import shutil
 from pathlib import Path
@@ -49,6 +49,31 @@ def unit(session: nox.Session) -> None:
     session.run(
         "pytest",
         "tests/unit",
+        # The behaviour tests are shared with `integration`; here they run on fakes.
+        "tests/behaviour",
+        "--backend=fake",
+        "-p",
+        "no:cacheprovider",
+        "--durations=5",
+        *session.posargs,
+        env={"ENVIRONMENT": "test"},
+    )
+
+
+@nox.session
+def integration(session: nox.Session) -> None:
+    """Integration tier: the behaviour tests and more on real servers.
+
+    Servers come from TEST_POSTGRES_URL, TEST_MYSQL_URL, TEST_MONGO_URL, TEST_REDIS_URL
+    (admin URLs: each run creates and drops its own databases), else from testcontainers
+    when Docker answers. TEST_ALLOW_MISSING=mongo,... turns a missing one into skips.
+    """
+    install(session, "integration")
+    session.run(
+        "pytest",
+        "tests/integration",
+        "tests/behaviour",
+        "--backend=real",
         "-p",
         "no:cacheprovider",
         "--durations=5",
@@ -97,7 +122,9 @@ def scaffold(session: nox.Session) -> None:
     cli = str(venv / "bin" / "fastapi-fusion")
     projects = {
         "demo-full": (),
-        "demo-lean": ("--without", "mysql,mongo,graphql"),
+        # mysql and mongo have landed but their removals are not written yet, and the CLI
+        # refuses them; they join this list when features.toml describes them.
+        "demo-lean": ("--without", "graphql"),
     }
 
     session.log(f"work directory {work} (kept if a step fails)")

@@ -1,24 +1,29 @@
 """`python -m app`: operator commands."""
 
 import argparse
+import asyncio
+import logging
 import sys
 
 from app.core.security.key_commands import add_key_commands, run_key_command
+from app.database.migrations import add_db_command, run_db_command
 from app.settings import get_settings
 
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run the chosen command."""
     parser = argparse.ArgumentParser(prog="python -m app", description="Operator commands.")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    add_key_commands(subparsers)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    add_db_command(commands)
+    add_key_commands(commands)
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return 2
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     if args.command == "keys":
         return run_key_command(args, get_settings().auth, sys.stdout)
-    return 0
+    return asyncio.run(run_db_command(args, get_settings().database))
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from app.api.auth.lifespan import auth_resources
 from app.api.health.router import router as health_router
 from app.api.keys.router import router as keys_router
 from app.core.envelope import error_responses
-from app.core.handlers import install_exception_handlers
+from app.core.handlers import install_exception_handlers, install_unavailable_handler
 from app.core.logging import configure_logging
 from app.core.middleware import (
     BodySizeLimitMiddleware,
@@ -20,6 +20,8 @@ from app.core.middleware import (
     UnhandledErrorMiddleware,
 )
 from app.core.routing import EnvelopeRoute
+from app.database.availability import DRIVER_ERRORS, is_backend_unavailable
+from app.database.backends import open_backends
 from app.settings import Environment, Settings, get_settings
 
 logger = logging.getLogger("app")
@@ -33,10 +35,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Every backend client is opened here and closed after the last request.
-        app.state.probes = {}
         logger.info("starting %s in %s", settings.app.project_name, settings.environment)
-        async with auth_resources(app, settings):
-            yield
+        async with open_backends(settings.database) as backends:
+            app.state.postgres = backends.postgres
+            app.state.mysql = backends.mysql
+            app.state.mongo = backends.mongo
+            app.state.redis = backends.redis
+            app.state.probes = backends.probes()
+            async with auth_resources(app, settings):
+                yield
         logger.info("stopped")
 
     development = settings.environment is Environment.DEVELOPMENT
@@ -54,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.router.route_class = EnvelopeRoute
     app.state.settings = settings
     install_exception_handlers(app)
+    install_unavailable_handler(app, DRIVER_ERRORS, is_backend_unavailable)
     # Added innermost first: the crash net sits closest to the routes.
     app.add_middleware(UnhandledErrorMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.app.max_body_bytes)

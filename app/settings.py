@@ -4,6 +4,7 @@ from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Self
+from urllib.parse import unquote, urlsplit
 
 from limits import parse as parse_rate_limit
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
@@ -105,14 +106,35 @@ class AuthSettings(_Section):
         return value
 
 
-class RedisSettings(_Section):
-    """Where Redis lives; `memory://` is the embedded fake (reconcile with the data layer)."""
+class DatabaseSettings(_Section):
+    """Where each backend lives, chosen by URL; the defaults are embedded and need no server."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="REDIS_", env_file=ENV_FILE, extra="ignore", frozen=True
-    )
+    postgres_url: SecretStr = SecretStr("sqlite+aiosqlite:///var/postgres.sqlite3")
+    mysql_url: SecretStr = SecretStr("sqlite+aiosqlite:///var/mysql.sqlite3")
+    mongo_url: SecretStr = SecretStr("memory://")
+    mongo_database: str = "fusion"
+    redis_url: SecretStr = SecretStr("memory://")
+    redis_key_prefix: str = "fusion:"
+    pool_size: int = Field(default=5, ge=1)
+    max_overflow: int = Field(default=10, ge=0)
+    connect_timeout_seconds: float = Field(default=5.0, gt=0)
 
-    url: str = "memory://"
+
+# Embedded backends are for a bare machine: they keep data in one process or one file.
+EMBEDDED_SCHEMES = ("sqlite", "memory")
+
+
+def database_problems(database: DatabaseSettings) -> list[str]:
+    """Embedded backends or placeholder passwords in the database URLs."""
+    problems: list[str] = []
+    for name in ("postgres_url", "mysql_url", "mongo_url", "redis_url"):
+        url = urlsplit(getattr(database, name).get_secret_value())
+        variable = name.upper()
+        if url.scheme.split("+")[0] in EMBEDDED_SCHEMES:
+            problems.append(f"{variable} must point at a server, not an embedded backend")
+        elif url.password is not None and is_placeholder(unquote(url.password)):
+            problems.append(f"{variable} has a placeholder password")
+    return problems
 
 
 class Settings(BaseModel):
@@ -122,8 +144,8 @@ class Settings(BaseModel):
 
     app: AppSettings = Field(default_factory=AppSettings)
     cors: CORSSettings = Field(default_factory=CORSSettings)
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
-    redis: RedisSettings = Field(default_factory=RedisSettings)
 
     @property
     def environment(self) -> Environment:
@@ -163,15 +185,13 @@ def production_problems(settings: Settings) -> list[str]:
                 problems.append(f"{variable} is a placeholder")
     if "*" in settings.cors.origins:
         problems.append("CORS_ORIGINS must list explicit origins")
+    problems.extend(database_problems(settings.database))
     auth = settings.auth
     # Either source will do, so this cannot be a per-field `required_in_production` marker.
     if auth.jwt_private_key is None and auth.jwt_private_key_file is None:
         problems.append("JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE must be set")
     if auth.bcrypt_rounds < 12:
         problems.append("BCRYPT_ROUNDS must be at least 12")
-    # Sessions in a per-process fake would make a logout on one worker invisible to another.
-    if settings.redis.url.startswith("memory://"):
-        problems.append("REDIS_URL must point at a Redis server")
     return problems
 
 

@@ -97,7 +97,7 @@ def _create(args: argparse.Namespace) -> int:
     source = template_root()
     name = parse_project_name(args.name, reserved=reserved_names(source / "pyproject.toml"))
     without = [item.strip() for value in args.without for item in value.split(",") if item.strip()]
-    features = select_features(manifest, without)
+    features = select_features(manifest, without, source)
     target = (args.path if args.path is not None else Path.cwd() / name.distribution).resolve()
     create_project(name, target, features, manifest, source)
     for feature, removal in features:

@@ -20,6 +20,17 @@ class ManifestError(ScaffoldError):
     """The manifest itself is malformed."""
 
 
+def landed_paths(root: Path, feature: str) -> list[str]:
+    """Template files named after `feature`: once any exists, its removal entry must be filled."""
+    patterns = (f"app/**/*{feature}*", f"tests/**/*{feature}*", f"migrations/*{feature}*")
+    return sorted(
+        str(path.relative_to(root))
+        for pattern in patterns
+        for path in root.glob(pattern)
+        if "__pycache__" not in path.parts
+    )
+
+
 @dataclass(frozen=True)
 class Edit:
     """One change inside one file: `action` applied to `target` (see `fastapi_fusion.edits`)."""

@@ -7,19 +7,29 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from fastapi_fusion.errors import ScaffoldError, UsageError
-from fastapi_fusion.manifest import Manifest, Removal
+from fastapi_fusion.manifest import Manifest, Removal, landed_paths
 from fastapi_fusion.naming import ProjectName
 from fastapi_fusion.pruning import apply_removals
 from fastapi_fusion.renaming import rename_project
 from fastapi_fusion.template_source import copy_template
 
 
-def select_features(manifest: Manifest, names: Sequence[str]) -> list[tuple[str, Removal]]:
+def select_features(
+    manifest: Manifest, names: Sequence[str], source: Path
+) -> list[tuple[str, Removal]]:
     """The manifest entries for `--without` names; unknown names are a usage error."""
     unknown = sorted(set(names) - set(manifest.features))
     if unknown:
         known = ", ".join(sorted(manifest.features))
         raise UsageError(f"unknown feature(s) for --without: {', '.join(unknown)} (known: {known})")
+    for name in names:
+        landed = landed_paths(source, name)
+        # Never hand back a "lean" project that quietly still holds the feature.
+        if manifest.features[name].empty and landed:
+            raise ScaffoldError(
+                f"--without {name} is not supported by this version: the feature has landed "
+                f"({len(landed)} files, e.g. {landed[0]}) but its removal is not written yet"
+            )
     return [(name, manifest.features[name]) for name in dict.fromkeys(names)]
 
 

@@ -22,6 +22,7 @@ REQUIRED_ITEMS = (
     ".gitignore",
     ".env.example",
     ".ci/run",
+    ".ci/services",
 )
 OPTIONAL_ITEMS = (
     "migrations",

@@ -1,6 +1,8 @@
-"""Markers and the backend-selection option; fixtures live beside the tests that use them."""
+"""Markers, the backend-selection option and the backend fixtures (tests/harness)."""
 
 import pytest
+
+pytest_plugins = ["tests.harness.fixtures"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -1,7 +1,7 @@
 """Turns every exception into the envelope: the only place errors become responses."""
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -81,3 +81,24 @@ def install_exception_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, app_error_handler)
     app.add_exception_handler(RequestValidationError, request_validation_handler)
     app.add_exception_handler(StarletteHTTPException, http_exception_handler)
+
+
+def install_unavailable_handler(
+    app: FastAPI,
+    errors: tuple[type[Exception], ...],
+    is_unavailable: Callable[[BaseException], bool],
+) -> None:
+    """Answer 503 for driver `errors` that `is_unavailable` classifies as a lost backend.
+
+    Repositories already raise `ServiceUnavailableError`; this catches the same failures
+    anywhere else (a commit, a Redis call in a dependency). Other driver errors stay 500s.
+    """
+
+    async def unavailable_handler(request: Request, exc: Exception) -> JSONResponse:
+        if not is_unavailable(exc):
+            raise exc
+        logger.warning("backend unavailable: %s", type(exc).__name__)
+        return envelope_response(ErrorType.SERVICE_UNAVAILABLE, request_language(request))
+
+    for error in errors:
+        app.add_exception_handler(error, unavailable_handler)

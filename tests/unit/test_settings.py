@@ -31,3 +31,9 @@ def test_production_hides_interactive_docs() -> None:
     assert app.docs_url is None
     dev = create_app(Settings(app=AppSettings(environment=Environment.DEVELOPMENT)))
     assert dev.docs_url == "/docs"
+
+
+def test_cli_without_a_command_prints_help() -> None:
+    from app.__main__ import main
+
+    assert main([]) == 2

@@ -58,7 +58,9 @@ async def get_token_service(request: Request) -> TokenService:
     state = request.app.state
     settings: Settings = state.settings
     sessions = SessionStore(
-        state.redis, settings.auth.session_key_prefix, settings.auth.refresh_token_ttl_seconds
+        state.redis.client,
+        state.redis.key(settings.auth.session_key_prefix),
+        settings.auth.refresh_token_ttl_seconds,
     )
     return TokenService(state.token_codec, sessions)
 

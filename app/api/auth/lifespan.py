@@ -7,7 +7,6 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from app.api.auth.ratelimit import LoginLimiter, limiter_storage
-from app.api.auth.redis_fallback import open_redis
 from app.core.security.keys import load_key_set
 from app.core.security.passwords import PasswordHasher
 from app.core.security.tokens import TokenCodec
@@ -23,15 +22,10 @@ async def auth_resources(app: FastAPI, settings: Settings) -> AsyncIterator[None
     app.state.token_codec = TokenCodec(app.state.jwt_keys, auth)
     app.state.password_hasher = await PasswordHasher.create(auth.bcrypt_rounds)
     app.state.login_limiter = LoginLimiter.from_settings(
-        limiter_storage(settings.redis, f"{auth.session_key_prefix}:ratelimit"), auth
+        limiter_storage(
+            settings.database.redis_url.get_secret_value(),
+            f"{settings.database.redis_key_prefix}{auth.session_key_prefix}:ratelimit",
+        ),
+        auth,
     )
-    # TEMPORARY (see redis_fallback): the data layer's lifespan will have set this already.
-    owned = getattr(app.state, "redis", None) is None
-    if owned:
-        app.state.redis = open_redis(settings.redis.url)
-    try:
-        yield
-    finally:
-        if owned:
-            await app.state.redis.aclose()
-            app.state.redis = None
+    yield

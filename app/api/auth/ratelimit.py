@@ -16,18 +16,18 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from app.core.errors import RateLimitedError, ServiceUnavailableError
 from app.core.i18n import MessageKey
 from app.core.security.tokens import Realm
-from app.settings import AuthSettings, RedisSettings
+from app.settings import AuthSettings
 
 EMBEDDED_SCHEME = "memory://"
 
 
-def limiter_storage(redis: RedisSettings, prefix: str) -> Storage:
+def limiter_storage(redis_url: str, prefix: str) -> Storage:
     """Counters in the app's Redis, or in process for the embedded `memory://` backend."""
-    if redis.url.startswith(EMBEDDED_SCHEME):
+    if redis_url.startswith(EMBEDDED_SCHEME):
         return MemoryStorage()
     # `limits` keeps its own small pool; its scripts need a real server, which this is.
     return RedisStorage(
-        f"async+{redis.url}", implementation="redispy", wrap_exceptions=True, key_prefix=prefix
+        f"async+{redis_url}", implementation="redispy", wrap_exceptions=True, key_prefix=prefix
     )
 
 

@@ -112,7 +112,9 @@ def tokens(app: FastAPI, running: httpx.AsyncClient) -> TokenService:
     """The token service over the running app's codec and Redis, as the routes get it."""
     settings: Settings = app.state.settings
     sessions = SessionStore(
-        app.state.redis, settings.auth.session_key_prefix, settings.auth.refresh_token_ttl_seconds
+        app.state.redis.client,
+        app.state.redis.key(settings.auth.session_key_prefix),
+        settings.auth.refresh_token_ttl_seconds,
     )
     return TokenService(app.state.token_codec, sessions)
 

@@ -30,13 +30,21 @@ from app.core.security.tokens import Realm, TokenCodec, TokenType
 from app.settings import (
     AppSettings,
     AuthSettings,
+    DatabaseSettings,
     Environment,
-    RedisSettings,
     Settings,
     get_settings,
     production_problems,
 )
 from tests.envelope import assert_envelope
+
+# Real servers for every backend, so only the auth settings decide a production check.
+SERVER_BACKENDS = DatabaseSettings(
+    postgres_url=SecretStr("postgresql+asyncpg://app:s3cure@db/app"),
+    mysql_url=SecretStr("mysql+aiomysql://app:s3cure@legacy/app"),
+    mongo_url=SecretStr("mongodb://mongo:27017"),
+    redis_url=SecretStr("redis://cache:6379/0"),
+)
 
 
 def _int(segment: str) -> int:
@@ -81,7 +89,7 @@ def test_production_without_a_key_refuses_to_start(tmp_path: Path) -> None:
         Settings(
             app=AppSettings(environment=Environment.PRODUCTION),
             auth=AuthSettings(bcrypt_rounds=12),
-            redis=RedisSettings(url="redis://cache:6379/0"),
+            database=SERVER_BACKENDS,
         )
 
 
@@ -91,7 +99,7 @@ def test_production_with_a_key_file_has_no_auth_problem(tmp_path: Path) -> None:
     settings = Settings(
         app=AppSettings(environment=Environment.PRODUCTION),
         auth=AuthSettings(jwt_private_key_file=key_file, bcrypt_rounds=12),
-        redis=RedisSettings(url="redis://cache:6379/0"),
+        database=SERVER_BACKENDS,
     )
     assert production_problems(settings) == []
     assert load_key_set(settings.auth, Environment.PRODUCTION).signing_kid == thumbprint(
@@ -103,12 +111,12 @@ def test_production_refuses_weak_bcrypt_placeholder_key_and_embedded_redis() -> 
     settings = Settings(
         app=AppSettings(environment=Environment.TEST),
         auth=AuthSettings(jwt_private_key=SecretStr("changeme"), bcrypt_rounds=4),
-        redis=RedisSettings(url="memory://"),
+        database=DatabaseSettings(redis_url=SecretStr("memory://")),
     )
     problems = production_problems(settings)
     assert "JWT_PRIVATE_KEY is a placeholder" in problems
     assert "BCRYPT_ROUNDS must be at least 12" in problems
-    assert "REDIS_URL must point at a Redis server" in problems
+    assert "REDIS_URL must point at a server, not an embedded backend" in problems
 
 
 def test_unreadable_key_is_a_configuration_error(tmp_path: Path) -> None:

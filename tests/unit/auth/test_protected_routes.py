@@ -21,6 +21,7 @@ from app.core.errors import AuthError, ErrorType
 from app.core.routing import EnvelopeRoute
 from app.core.security.keys import generate_private_key, thumbprint
 from app.core.security.tokens import Realm
+from app.database.redis import RedisStore
 from app.depends import CurrentAdminPrincipal, CurrentUserPrincipal, Lang, Tokens
 from tests.envelope import assert_envelope
 from tests.unit.auth.conftest import Forger, bearer
@@ -314,9 +315,13 @@ def redis_server() -> FakeServer:
 
 
 @pytest.fixture
-def app_with_breakable_redis(app: FastAPI, redis_server: FakeServer) -> FastAPI:
-    # Injected before the lifespan runs, as the data layer's lifespan will do with its client.
-    app.state.redis = FakeAsyncRedis(server=redis_server)
+def app_with_breakable_redis(
+    app: FastAPI, running: httpx.AsyncClient, redis_server: FakeServer
+) -> FastAPI:
+    # Swapped in once the lifespan has opened the backends, so the test owns the server.
+    app.state.redis = RedisStore(
+        client=FakeAsyncRedis(server=redis_server, decode_responses=True), prefix="test:"
+    )
     return app
 
 

@@ -85,23 +85,22 @@ def test_without_a_feature_not_in_the_template_is_a_noted_no_op(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     target = tmp_path / "lean"
-    argv = [
-        "create",
-        "lean",
-        "--path",
-        str(target),
-        "--without",
-        "mysql,mongo",
-        "--without",
-        "graphql",
-    ]
+    argv = ["create", "lean", "--path", str(target), "--without", "graphql"]
     assert main(argv) == 0
     notes = capsys.readouterr().err.splitlines()
-    assert notes == [
-        f"note: --without {name}: nothing to remove in this version"
-        for name in ("mysql", "mongo", "graphql")
-    ]
+    assert notes == ["note: --without graphql: nothing to remove in this version"]
     assert (target / "app" / "main.py").is_file()
+
+
+@pytest.mark.parametrize("feature", ["mysql", "mongo"])
+def test_without_a_landed_feature_with_no_removal_refuses(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, feature: str
+) -> None:
+    target = tmp_path / "lean"
+    assert main(["create", "lean", "--path", str(target), "--without", feature]) == 1
+    error = capsys.readouterr().err
+    assert f"--without {feature} is not supported by this version" in error
+    assert not target.exists()
 
 
 def test_next_steps_are_the_readme_quickstart(repo_root: Path) -> None:

@@ -1,0 +1,63 @@
+"""Categories in the PostgreSQL role; failures come out as domain errors only."""
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.errors import NotFoundError
+from app.core.i18n import MessageKey
+from app.database.page import Page, clamp_limit, clamp_offset
+from app.database.sql_errors import sql_errors
+from app.models.postgres.categories import Category
+
+
+class CategoryRepository:
+    """Reads and writes `categories` inside the caller's unit of work (it never commits)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def create(self, *, slug: str, name: str) -> Category:
+        """Add a category; `ConflictError` if the slug is taken."""
+        category = Category(slug=slug, name=name)
+        with sql_errors(MessageKey.CATEGORY_EXISTS):
+            self.session.add(category)
+            await self.session.flush()
+        return category
+
+    async def get_by_slug(self, slug: str) -> Category:
+        """The category with this slug; `NotFoundError` if there is none."""
+        with sql_errors():
+            category = await self.session.scalar(select(Category).where(Category.slug == slug))
+        if category is None:
+            raise NotFoundError(MessageKey.CATEGORY_NOT_FOUND)
+        return category
+
+    async def update(
+        self, slug: str, *, name: str | None = None, new_slug: str | None = None
+    ) -> Category:
+        """Rename and/or re-slug; `NotFoundError` if absent, `ConflictError` if taken."""
+        category = await self.get_by_slug(slug)
+        if name is not None:
+            category.name = name
+        if new_slug is not None:
+            category.slug = new_slug
+        with sql_errors(MessageKey.CATEGORY_EXISTS):
+            await self.session.flush()
+        return category
+
+    async def delete(self, slug: str) -> None:
+        """Remove the category; `NotFoundError` if there is none."""
+        category = await self.get_by_slug(slug)
+        with sql_errors():
+            await self.session.delete(category)
+            await self.session.flush()
+
+    async def list(self, offset: int = 0, limit: int = 20) -> Page[Category]:
+        """Categories in slug order from `offset`, at most `limit`, with the total count."""
+        offset, limit = clamp_offset(offset), clamp_limit(limit)
+        with sql_errors():
+            total = await self.session.scalar(select(func.count()).select_from(Category)) or 0
+            rows = await self.session.scalars(
+                select(Category).order_by(Category.slug).offset(offset).limit(limit)
+            )
+        return Page(items=[*rows], total=total, offset=offset, limit=limit)

@@ -1,0 +1,172 @@
+"""Products in MongoDB; failures come out as domain errors only."""
+
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo.asynchronous.database import AsyncDatabase
+
+from app.core.errors import NotFoundError
+from app.core.i18n import MessageKey
+from app.database.mongo import mongo_errors
+from app.database.page import Page, clamp_limit, clamp_offset
+from app.models.mongo import products
+from app.models.mongo.clock import mongo_now
+from app.models.mongo.products import Product, object_id, to_decimal128
+
+Document = dict[str, Any]
+
+
+class ProductSort(StrEnum):
+    """The orders a product listing can be asked for."""
+
+    NEWEST = "newest"
+    OLDEST = "oldest"
+    PRICE_ASC = "price_asc"
+    PRICE_DESC = "price_desc"
+    NAME = "name"
+
+
+# `_id` breaks ties so pages never overlap or skip a product.
+_SORTS: dict[ProductSort, list[tuple[str, int]]] = {
+    ProductSort.NEWEST: [("created_at", DESCENDING), ("_id", DESCENDING)],
+    ProductSort.OLDEST: [("created_at", ASCENDING), ("_id", ASCENDING)],
+    ProductSort.PRICE_ASC: [("price", ASCENDING), ("_id", ASCENDING)],
+    ProductSort.PRICE_DESC: [("price", DESCENDING), ("_id", DESCENDING)],
+    ProductSort.NAME: [("name", ASCENDING), ("_id", ASCENDING)],
+}
+
+
+class ProductRepository:
+    """Reads and writes the `products` collection; deleted products are kept, inactive."""
+
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self.collection = db[products.COLLECTION]
+
+    async def create(
+        self,
+        *,
+        name: str,
+        description: str,
+        price: Decimal,
+        category_slug: str,
+        owner_id: int,
+        tags: Sequence[str] = (),
+    ) -> Product:
+        """Add an active product; `ConflictError` if its owner has a live one of that name."""
+        now = mongo_now()
+        document: Document = {
+            "name": name,
+            "description": description,
+            "price": to_decimal128(price),
+            "category_slug": category_slug,
+            "owner_id": owner_id,
+            "tags": list(tags),
+            "active": True,
+            "created_at": now,
+            "updated_at": now,
+        }
+        with mongo_errors(MessageKey.PRODUCT_EXISTS):
+            result = await self.collection.insert_one(document)
+        return Product.from_document({**document, "_id": result.inserted_id})
+
+    async def get(self, product_id: str) -> Product:
+        """The active product with this id; `NotFoundError` if absent or deleted."""
+        with mongo_errors():
+            document = await self.collection.find_one(self._live(product_id))
+        if document is None:
+            raise NotFoundError(MessageKey.PRODUCT_NOT_FOUND)
+        return Product.from_document(document)
+
+    async def list(
+        self,
+        *,
+        category_slug: str | None = None,
+        owner_id: int | None = None,
+        tag: str | None = None,
+        name_contains: str | None = None,
+        min_price: Decimal | None = None,
+        max_price: Decimal | None = None,
+        sort: ProductSort = ProductSort.NEWEST,
+        offset: int = 0,
+        limit: int = 20,
+    ) -> Page[Product]:
+        """Active products matching every given filter, in `sort` order, with the total."""
+        query: Document = {"active": True}
+        if category_slug is not None:
+            query["category_slug"] = category_slug
+        if owner_id is not None:
+            query["owner_id"] = owner_id
+        if tag is not None:
+            query["tags"] = tag
+        if name_contains:
+            # Escaped: the client's text is matched literally, never run as a pattern.
+            query["name"] = {"$regex": re.escape(name_contains), "$options": "i"}
+        price: Document = {}
+        if min_price is not None:
+            price["$gte"] = to_decimal128(min_price)
+        if max_price is not None:
+            price["$lte"] = to_decimal128(max_price)
+        if price:
+            query["price"] = price
+        offset, limit = clamp_offset(offset), clamp_limit(limit)
+        with mongo_errors():
+            total = await self.collection.count_documents(query)
+            cursor = self.collection.find(query).sort(_SORTS[sort]).skip(offset).limit(limit)
+            documents = await cursor.to_list(limit)
+        items = [Product.from_document(document) for document in documents]
+        return Page(items=items, total=total, offset=offset, limit=limit)
+
+    async def update(
+        self,
+        product_id: str,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        price: Decimal | None = None,
+        category_slug: str | None = None,
+        tags: Sequence[str] | None = None,
+    ) -> Product:
+        """Change the given fields of an active product (None leaves one as it is)."""
+        changes: Document = {"updated_at": mongo_now()}
+        if name is not None:
+            changes["name"] = name
+        if description is not None:
+            changes["description"] = description
+        if price is not None:
+            changes["price"] = to_decimal128(price)
+        if category_slug is not None:
+            changes["category_slug"] = category_slug
+        if tags is not None:
+            changes["tags"] = list(tags)
+        with mongo_errors(MessageKey.PRODUCT_EXISTS):
+            document = await self.collection.find_one_and_update(
+                self._live(product_id), {"$set": changes}, return_document=ReturnDocument.AFTER
+            )
+        if document is None:
+            raise NotFoundError(MessageKey.PRODUCT_NOT_FOUND)
+        return Product.from_document(document)
+
+    async def soft_delete(self, product_id: str) -> None:
+        """Mark the product inactive; `NotFoundError` if absent or already deleted."""
+        with mongo_errors():
+            result = await self.collection.update_one(
+                self._live(product_id), {"$set": {"active": False, "updated_at": mongo_now()}}
+            )
+        if result.matched_count == 0:
+            raise NotFoundError(MessageKey.PRODUCT_NOT_FOUND)
+
+    async def count_active_by_category(self, category_slug: str) -> int:
+        """How many live products are in the category (e.g. before deleting it)."""
+        with mongo_errors():
+            return await self.collection.count_documents(
+                {"active": True, "category_slug": category_slug}
+            )
+
+    @staticmethod
+    def _live(product_id: str) -> Document:
+        # An id that is not an ObjectId matches nothing instead of raising.
+        return {"_id": object_id(product_id) or "", "active": True}

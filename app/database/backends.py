@@ -1,0 +1,60 @@
+"""Opens every backend from the settings for the app's lifespan, and closes them after it."""
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+
+from app.database.migrations import migrate
+from app.database.mongo import MongoStore, create_mongo
+from app.database.mysql import create_mysql
+from app.database.postgres import create_postgres
+from app.database.redis import RedisStore, create_redis
+from app.database.sql import SQLDatabase
+from app.models.mongo.indexes import ensure_indexes
+from app.settings import DatabaseSettings
+
+logger = logging.getLogger("app.database")
+
+Probe = Callable[[], Awaitable[object]]
+
+
+@dataclass(frozen=True)
+class Backends:
+    """Every backend client the app holds for its lifetime."""
+
+    postgres: SQLDatabase
+    mysql: SQLDatabase
+    mongo: MongoStore
+    redis: RedisStore
+
+    def probes(self) -> dict[str, Probe]:
+        """The readiness probe of each backend, by the name `/health/ready` reports."""
+        return {
+            "postgres": self.postgres.ping,
+            "mysql": self.mysql.ping,
+            "mongo": self.mongo.ping,
+            "redis": self.redis.ping,
+        }
+
+
+@asynccontextmanager
+async def open_backends(settings: DatabaseSettings) -> AsyncIterator[Backends]:
+    """Create the clients, migrate embedded SQL files and ensure Mongo indexes; close on exit."""
+    async with AsyncExitStack() as stack:
+        postgres = create_postgres(settings)
+        stack.push_async_callback(postgres.engine.dispose)
+        mysql = create_mysql(settings)
+        stack.push_async_callback(mysql.engine.dispose)
+        mongo = create_mongo(settings)
+        stack.push_async_callback(mongo.close)
+        redis = create_redis(settings)
+        stack.push_async_callback(redis.close)
+        for database in (postgres, mysql):
+            # Servers are migrated by the operator (`python -m app db upgrade`); the
+            # embedded files have no operator, so the app keeps them at head itself.
+            if database.is_embedded:
+                logger.info("migrating embedded %s database", database.name)
+                await migrate(database)
+        await ensure_indexes(mongo.db)
+        yield Backends(postgres=postgres, mysql=mysql, mongo=mongo, redis=redis)

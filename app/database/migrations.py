@@ -1,0 +1,75 @@
+"""Alembic, one environment per relational role, driven from the app (`python -m app db`)."""
+
+import argparse
+import logging
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.engine import Connection
+
+from app.database.mysql import create_mysql
+from app.database.postgres import create_postgres
+from app.database.sql import SQLDatabase
+from app.settings import DatabaseSettings
+
+logger = logging.getLogger("app.migrations")
+
+ROLES = ("postgres", "mysql")
+MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+
+
+def alembic_config(role: str, connection: Connection | None = None) -> Config:
+    """The Alembic configuration of `role`'s environment, bound to `connection` if given."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR / role))
+    config.attributes["connection"] = connection
+    return config
+
+
+def _apply(connection: Connection, role: str, action: str, revision: str, message: str) -> None:
+    config = alembic_config(role, connection)
+    if action == "upgrade":
+        command.upgrade(config, revision)
+    elif action == "downgrade":
+        command.downgrade(config, revision)
+    else:
+        command.revision(config, message=message, autogenerate=True)
+
+
+async def migrate(
+    database: SQLDatabase, action: str = "upgrade", revision: str = "head", message: str = ""
+) -> None:
+    """Run `action` (upgrade, downgrade or revision) on `database` in one transaction."""
+    async with database.engine.begin() as connection:
+        await connection.run_sync(_apply, database.name, action, revision, message)
+
+
+def add_db_command(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    """Register `db upgrade|downgrade|revision` on the `python -m app` parser."""
+    db = subparsers.add_parser("db", help="database migrations")
+    actions = db.add_subparsers(dest="action", required=True, metavar="ACTION")
+    upgrade = actions.add_parser("upgrade", help="migrate up (to head by default)")
+    upgrade.add_argument("revision", nargs="?", default="head")
+    downgrade = actions.add_parser("downgrade", help="migrate down to REVISION (e.g. base, -1)")
+    downgrade.add_argument("revision")
+    revision = actions.add_parser("revision", help="autogenerate a migration from the models")
+    revision.add_argument("-m", "--message", required=True)
+    revision.set_defaults(revision="head")
+    for parser in (upgrade, downgrade):
+        parser.add_argument("--engine", choices=(*ROLES, "all"), default="all")
+    revision.add_argument("--engine", choices=ROLES, required=True)
+
+
+async def run_db_command(args: argparse.Namespace, settings: DatabaseSettings) -> int:
+    """Run the parsed `db` command against the configured databases; 0 on success."""
+    roles = ROLES if args.engine == "all" else (args.engine,)
+    factories = {"postgres": create_postgres, "mysql": create_mysql}
+    for role in roles:
+        database = factories[role](settings)
+        try:
+            logger.info("%s %s to %s", role, args.action, args.revision)
+            await migrate(database, args.action, args.revision, getattr(args, "message", ""))
+        finally:
+            await database.engine.dispose()
+    return 0

@@ -1,0 +1,23 @@
+"""The unit of work: one session per request per relational role."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.database.sql import SQLDatabase
+from app.database.sql_errors import sql_errors
+
+
+@asynccontextmanager
+async def unit_of_work(database: SQLDatabase) -> AsyncIterator[AsyncSession]:
+    """A session that commits if the block finishes and rolls back if it raises anything."""
+    async with database.sessions() as session:
+        try:
+            yield session
+        except BaseException:
+            # Includes an AppError raised after a write: a failed request changes nothing.
+            await session.rollback()
+            raise
+        with sql_errors():
+            await session.commit()

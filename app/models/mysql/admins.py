@@ -1,0 +1,27 @@
+"""Administrator accounts (the legacy store)."""
+
+from sqlalchemy import Boolean, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.mysql.base import MySQLBase
+from app.models.timestamps import Timestamps
+
+DEFAULT_ADMIN_ROLE = "admin"
+
+
+class Admin(Timestamps, MySQLBase):
+    """An administrator; `email` is kept lower-cased, like users'."""
+
+    __tablename__ = "admins"
+    # Binary collation: MySQL's default one would make `Ann` and `ann` the same username,
+    # unlike PostgreSQL and SQLite.
+    __table_args__ = (
+        {"mysql_engine": "InnoDB", "mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_bin"},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(32), default=DEFAULT_ADMIN_ROLE)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)

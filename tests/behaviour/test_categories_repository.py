@@ -1,0 +1,67 @@
+"""CategoryRepository on SQLite (fake) or PostgreSQL (real)."""
+
+from collections.abc import Awaitable, Callable
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.api.categories.repository import CategoryRepository
+from app.core.errors import ConflictError, NotFoundError
+from app.core.i18n import MessageKey
+
+
+async def test_create_get_list(postgres_session: AsyncSession) -> None:
+    categories = CategoryRepository(postgres_session)
+    await categories.create(slug="tools", name="Tools")
+    await categories.create(slug="books", name="Books")
+    assert (await categories.get_by_slug("tools")).name == "Tools"
+    page = await categories.list()
+    assert page.total == 2
+    assert [category.slug for category in page.items] == ["books", "tools"]
+
+
+async def test_duplicate_slug_is_conflict(postgres_session: AsyncSession) -> None:
+    categories = CategoryRepository(postgres_session)
+    await categories.create(slug="tools", name="Tools")
+    with pytest.raises(ConflictError) as caught:
+        await categories.create(slug="tools", name="Other")
+    assert caught.value.message is MessageKey.CATEGORY_EXISTS
+
+
+async def test_update(postgres_session: AsyncSession) -> None:
+    categories = CategoryRepository(postgres_session)
+    await categories.create(slug="tools", name="Tools")
+    updated = await categories.update("tools", name="Hand tools", new_slug="hand-tools")
+    assert (updated.slug, updated.name) == ("hand-tools", "Hand tools")
+    with pytest.raises(NotFoundError):
+        await categories.get_by_slug("tools")
+
+
+async def test_update_into_a_taken_slug_is_conflict(postgres_session: AsyncSession) -> None:
+    categories = CategoryRepository(postgres_session)
+    await categories.create(slug="tools", name="Tools")
+    await categories.create(slug="books", name="Books")
+    with pytest.raises(ConflictError):
+        await categories.update("books", new_slug="tools")
+
+
+async def test_delete(postgres_session: AsyncSession) -> None:
+    categories = CategoryRepository(postgres_session)
+    await categories.create(slug="tools", name="Tools")
+    await categories.delete("tools")
+    assert (await categories.list()).total == 0
+
+
+@pytest.mark.parametrize("operation", ["get", "update", "delete"])
+async def test_missing_category_is_not_found(
+    postgres_session: AsyncSession, operation: str
+) -> None:
+    categories = CategoryRepository(postgres_session)
+    operations: dict[str, Callable[[], Awaitable[object]]] = {
+        "get": lambda: categories.get_by_slug("nope"),
+        "update": lambda: categories.update("nope", name="x"),
+        "delete": lambda: categories.delete("nope"),
+    }
+    with pytest.raises(NotFoundError) as caught:
+        await operations[operation]()
+    assert caught.value.message is MessageKey.CATEGORY_NOT_FOUND

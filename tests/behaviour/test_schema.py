@@ -1,0 +1,83 @@
+"""The schema comes from the migrations, and the migrations match the models."""
+
+import asyncio
+from typing import Any
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Column, Integer, MetaData, inspect
+from sqlalchemy.engine import Connection
+
+from app.__main__ import main
+from app.database.sql import SQLDatabase, create_sql_database
+from app.settings import DatabaseSettings, get_settings
+from tests.harness.fixtures import METADATA, BlankDatabase
+
+
+def _diff(connection: Connection, metadata: MetaData) -> list[Any]:
+    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    return list(compare_metadata(context, metadata))
+
+
+async def drift(database: SQLDatabase, metadata: MetaData) -> list[Any]:
+    """What autogenerate would change to make the migrated schema match `metadata`."""
+    async with database.engine.connect() as connection:
+        return await connection.run_sync(_diff, metadata)
+
+
+@pytest.mark.parametrize("role", ["postgres", "mysql"])
+async def test_models_match_the_migrations(
+    role: str, postgres_db: SQLDatabase, mysql_db: SQLDatabase
+) -> None:
+    database = postgres_db if role == "postgres" else mysql_db
+    assert await drift(database, METADATA[role]) == []
+
+
+@pytest.mark.parametrize("role", ["postgres", "mysql"])
+async def test_drift_is_detected(
+    role: str, postgres_db: SQLDatabase, mysql_db: SQLDatabase
+) -> None:
+    database = postgres_db if role == "postgres" else mysql_db
+    changed = MetaData(naming_convention=METADATA[role].naming_convention)
+    for table in METADATA[role].sorted_tables:
+        table.to_metadata(changed)
+    next(iter(changed.tables.values())).append_column(Column("surprise", Integer))
+    differences = await drift(database, changed)
+    assert [difference[0] for difference in differences] == ["add_column"]
+
+
+def tables(url: str) -> set[str]:
+    async def read() -> set[str]:
+        database = create_sql_database("probe", url, DatabaseSettings())
+        try:
+            async with database.engine.connect() as connection:
+                return set(await connection.run_sync(lambda sync: inspect(sync).get_table_names()))
+        finally:
+            await database.engine.dispose()
+
+    return asyncio.run(read())
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"), [("postgres", {"users", "categories"}), ("mysql", {"admins"})]
+)
+def test_cli_upgrade_downgrade_upgrade(
+    role: str,
+    expected: set[str],
+    blank_database: BlankDatabase,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    url = blank_database(role)
+    monkeypatch.setenv(f"{role.upper()}_URL", url)
+    monkeypatch.setenv("ENVIRONMENT", "test")
+    get_settings.cache_clear()
+    try:
+        assert main(["db", "upgrade", "--engine", role]) == 0
+        assert tables(url) == expected | {"alembic_version"}
+        assert main(["db", "downgrade", "--engine", role, "base"]) == 0
+        assert tables(url) == {"alembic_version"}
+        assert main(["db", "upgrade", "--engine", role, "head"]) == 0
+        assert tables(url) == expected | {"alembic_version"}
+    finally:
+        get_settings.cache_clear()

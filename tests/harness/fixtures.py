@@ -1,0 +1,430 @@
+"""The backend fixtures: one behaviour test runs on fakes (`--backend=fake`) or real servers.
+
+Per run: each real SQL server gets a throwaway database migrated to head, Mongo a throwaway
+database, Redis a throwaway key prefix; all are dropped at the end, and `pytest_sessionfinish`
+checks that they are gone. Per test: tables and collections are emptied afterwards.
+"""
+
+import asyncio
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
+from pydantic import SecretStr
+from pymongo.asynchronous.database import AsyncDatabase
+from pytest_socket import disable_socket
+from sqlalchemy import MetaData, delete
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.security.keys import generate_private_key, private_pem
+from app.database.migrations import migrate
+from app.database.mongo import MongoStore, create_mongo
+from app.database.redis import RedisStore, create_redis
+from app.database.sql import SQLDatabase, create_sql_database
+from app.main import create_app
+from app.models.mongo.indexes import COLLECTION_INDEXES, ensure_indexes
+from app.models.mysql import MySQLBase
+from app.models.postgres import PostgresBase
+from app.settings import AppSettings, AuthSettings, DatabaseSettings, Environment, Settings
+from tests.harness import throwaway
+from tests.harness.divergences import DIVERGENCES
+from tests.harness.servers import Server, Servers, allowed_missing
+
+METADATA: dict[str, MetaData] = {"postgres": PostgresBase.metadata, "mysql": MySQLBase.metadata}
+CREATED = pytest.StashKey[list[tuple[str, str, str]]]()
+
+
+@dataclass(frozen=True)
+class Backend:
+    """Where one backend lives for this run: a URL, or why its tests are skipped."""
+
+    name: str
+    url: str | None
+    real: bool
+    missing: str | None = None
+
+    def require(self) -> str:
+        """The URL, or skip the test (the reason shows in the `-ra` summary)."""
+        if self.url is None:
+            pytest.skip(self.missing or f"{self.name} unavailable")
+        return self.url
+
+
+def is_real(config: pytest.Config) -> bool:
+    """Whether this run uses real servers (`--backend=real`)."""
+    return bool(config.getoption("--backend") == "real")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Start the list of what this run creates on servers."""
+    config.stash[CREATED] = []
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """On fakes no test may open a network socket (the event loop's unix pair is fine)."""
+    if not is_real(item.config):
+        disable_socket(allow_unix_socket=True)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On fakes, a test marked with a registered divergence is a strict xfail."""
+    for item in items:
+        for marker in item.iter_markers("divergence"):
+            reason = DIVERGENCES[marker.args[0]]
+            if not is_real(config):
+                item.add_marker(pytest.mark.xfail(strict=True, reason=f"fake diverges: {reason}"))
+
+
+@pytest.fixture(scope="session")
+def run_name() -> str:
+    """This run's random name: its databases, Mongo database and Redis prefix use it."""
+    return throwaway.new_name()
+
+
+@pytest.fixture(scope="session")
+def servers() -> Iterator[Servers]:
+    """Finds real servers on demand and stops the containers it started."""
+    found = Servers()
+    yield found
+    found.stop_all()
+
+
+def _server(servers: Servers, name: str) -> Server | str:
+    found = servers.get(name)
+    if isinstance(found, str):
+        if name not in allowed_missing():
+            pytest.fail(f"{found} (list it in TEST_ALLOW_MISSING to skip its tests)")
+        return f"{found}; skipped as TEST_ALLOW_MISSING allows"
+    return found
+
+
+def _sql_backend(
+    name: str,
+    pytestconfig: pytest.Config,
+    servers: Servers,
+    run_name: str,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Backend]:
+    if not is_real(pytestconfig):
+        path = Path(tmp_path_factory.mktemp(name)) / f"{name}.sqlite3"
+        url = f"sqlite+aiosqlite:///{path}"
+        asyncio.run(_migrated(name, url))
+        yield Backend(name, url, real=False)
+        return
+    server = _server(servers, name)
+    if isinstance(server, str):
+        yield Backend(name, None, real=True, missing=server)
+        return
+    url = asyncio.run(throwaway.create_sql_database(server.url, run_name))
+    pytestconfig.stash[CREATED].append((name, server.url, run_name))
+    try:
+        asyncio.run(_migrated(name, url))
+        yield Backend(name, url, real=True)
+    finally:
+        asyncio.run(throwaway.drop_sql_database(server.url, run_name))
+
+
+async def _migrated(name: str, url: str) -> None:
+    database = create_sql_database(name, url, DatabaseSettings())
+    try:
+        await migrate(database)
+    finally:
+        await database.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_backend(
+    pytestconfig: pytest.Config,
+    servers: Servers,
+    run_name: str,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Backend]:
+    """The users/categories database for this run, built by the migrations."""
+    yield from _sql_backend("postgres", pytestconfig, servers, run_name, tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def mysql_backend(
+    pytestconfig: pytest.Config,
+    servers: Servers,
+    run_name: str,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Backend]:
+    """The admin database for this run, built by the migrations."""
+    yield from _sql_backend("mysql", pytestconfig, servers, run_name, tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def mongo_backend(
+    pytestconfig: pytest.Config, servers: Servers, run_name: str
+) -> Iterator[Backend]:
+    """The Mongo server for this run (its database is named after the run)."""
+    if not is_real(pytestconfig):
+        yield Backend("mongo", "memory://", real=False)
+        return
+    server = _server(servers, "mongo")
+    if isinstance(server, str):
+        yield Backend("mongo", None, real=True, missing=server)
+        return
+    url = throwaway.mongo_server_url(server.url)
+    pytestconfig.stash[CREATED].append(("mongo", url, run_name))
+    try:
+        yield Backend("mongo", url, real=True)
+    finally:
+        asyncio.run(throwaway.drop_mongo_database(url, run_name))
+
+
+@pytest.fixture(scope="session")
+def redis_backend(
+    pytestconfig: pytest.Config, servers: Servers, run_name: str
+) -> Iterator[Backend]:
+    """The Redis server for this run (its keys start with the run's name)."""
+    if not is_real(pytestconfig):
+        yield Backend("redis", "memory://", real=False)
+        return
+    server = _server(servers, "redis")
+    if isinstance(server, str):
+        yield Backend("redis", None, real=True, missing=server)
+        return
+    pytestconfig.stash[CREATED].append(("redis", server.url, run_name))
+    try:
+        yield Backend("redis", server.url, real=True)
+    finally:
+        asyncio.run(_delete_run_keys(server.url, run_name))
+
+
+async def _delete_run_keys(url: str, run_name: str) -> None:
+    store = create_redis(DatabaseSettings(redis_url=url, redis_key_prefix=f"{run_name}:"))
+    try:
+        await throwaway.delete_redis_keys(store.client, store.prefix)
+    finally:
+        await store.close()
+
+
+@pytest.fixture
+def database_settings(
+    postgres_backend: Backend,
+    mysql_backend: Backend,
+    mongo_backend: Backend,
+    redis_backend: Backend,
+    run_name: str,
+    tmp_path: Path,
+) -> DatabaseSettings:
+    """Settings pointing the app at this run's backends.
+
+    A backend missing by `TEST_ALLOW_MISSING` is replaced by its embedded stand-in, so tests
+    about the other backends still run through the whole app.
+    """
+    embedded = {
+        "postgres": f"sqlite+aiosqlite:///{tmp_path / 'postgres.sqlite3'}",
+        "mysql": f"sqlite+aiosqlite:///{tmp_path / 'mysql.sqlite3'}",
+        "mongo": "memory://",
+        "redis": "memory://",
+    }
+    backends = (postgres_backend, mysql_backend, mongo_backend, redis_backend)
+    urls = {backend.name: backend.url or embedded[backend.name] for backend in backends}
+    return DatabaseSettings(
+        postgres_url=urls["postgres"],
+        mysql_url=urls["mysql"],
+        mongo_url=urls["mongo"],
+        mongo_database=run_name,
+        redis_url=urls["redis"],
+        redis_key_prefix=f"{run_name}:",
+        pool_size=2,
+        max_overflow=8,
+        connect_timeout_seconds=3,
+    )
+
+
+async def empty_tables(database: SQLDatabase) -> None:
+    """Delete every row of the role's tables (children first)."""
+    async with database.engine.begin() as connection:
+        for table in reversed(METADATA[database.name].sorted_tables):
+            await connection.execute(delete(table))
+
+
+@asynccontextmanager
+async def _sql_database(backend: Backend) -> AsyncIterator[SQLDatabase]:
+    database = create_sql_database(backend.name, backend.require(), DatabaseSettings())
+    try:
+        yield database
+    finally:
+        # Each test starts from empty tables, whatever the previous one committed.
+        await empty_tables(database)
+        await database.engine.dispose()
+
+
+@pytest.fixture
+async def postgres_db(postgres_backend: Backend) -> AsyncIterator[SQLDatabase]:
+    """The users/categories database, emptied after the test."""
+    async with _sql_database(postgres_backend) as database:
+        yield database
+
+
+@pytest.fixture
+async def mysql_db(mysql_backend: Backend) -> AsyncIterator[SQLDatabase]:
+    """The admin database, emptied after the test."""
+    async with _sql_database(mysql_backend) as database:
+        yield database
+
+
+@pytest.fixture
+async def postgres_session(postgres_db: SQLDatabase) -> AsyncIterator[AsyncSession]:
+    """A session on the users/categories database, rolled back at the end."""
+    async with postgres_db.sessions() as session:
+        yield session
+
+
+@pytest.fixture
+async def mysql_session(mysql_db: SQLDatabase) -> AsyncIterator[AsyncSession]:
+    """A session on the admin database, rolled back at the end."""
+    async with mysql_db.sessions() as session:
+        yield session
+
+
+@pytest.fixture
+async def mongo_store(mongo_backend: Backend, run_name: str) -> AsyncIterator[MongoStore]:
+    """The Mongo client and this run's database with its indexes, emptied after the test."""
+    settings = DatabaseSettings(mongo_url=mongo_backend.require(), mongo_database=run_name)
+    store = create_mongo(settings)
+    await ensure_indexes(store.db)
+    try:
+        yield store
+    finally:
+        for collection in COLLECTION_INDEXES:
+            await store.db[collection].delete_many({})
+        await store.close()
+
+
+@pytest.fixture
+def mongo_db(mongo_store: MongoStore) -> AsyncDatabase[dict[str, Any]]:
+    """This run's Mongo database."""
+    return mongo_store.db
+
+
+@pytest.fixture
+async def redis_store(redis_backend: Backend, run_name: str) -> AsyncIterator[RedisStore]:
+    """A Redis client whose prefix is this run's; its keys are deleted after the test."""
+    settings = DatabaseSettings(redis_url=redis_backend.require(), redis_key_prefix=f"{run_name}:")
+    store = create_redis(settings)
+    try:
+        yield store
+    finally:
+        await throwaway.delete_redis_keys(store.client, store.prefix)
+        await store.close()
+
+
+BlankDatabase = Callable[[str], str]
+
+
+@pytest.fixture
+def blank_database(
+    pytestconfig: pytest.Config,
+    servers: Servers,
+    run_name: str,
+    tmp_path: Path,
+) -> Iterator[BlankDatabase]:
+    """Makes an empty database for a SQL role (to migrate by hand); dropped after the test."""
+    made: list[tuple[str, str]] = []
+
+    def make(role: str) -> str:
+        if not is_real(pytestconfig):
+            return f"sqlite+aiosqlite:///{tmp_path / f'blank_{role}.sqlite3'}"
+        server = _server(servers, role)
+        if isinstance(server, str):
+            pytest.skip(server)
+        name = f"{run_name}_blank"
+        url = asyncio.run(throwaway.create_sql_database(server.url, name))
+        pytestconfig.stash[CREATED].append((role, server.url, name))
+        made.append((server.url, name))
+        return url
+
+    yield make
+    for url, name in made:
+        asyncio.run(throwaway.drop_sql_database(url, name))
+
+
+@pytest.fixture
+def settings(database_settings: DatabaseSettings, auth_settings: AuthSettings) -> Settings:
+    """Test settings on this run's backends, built explicitly so the environment cannot leak."""
+    return Settings(
+        app=AppSettings(environment=Environment.TEST),
+        database=database_settings,
+        auth=auth_settings,
+    )
+
+
+@pytest.fixture(scope="session")
+def signing_pem() -> str:
+    """One RSA key for the session: generating one per app would cost seconds over the suite."""
+    return private_pem(generate_private_key()).decode("ascii")
+
+
+@pytest.fixture
+def auth_settings(signing_pem: str) -> AuthSettings:
+    """Auth settings with a fixed key and bcrypt's lowest cost (tests need speed, not strength)."""
+    return AuthSettings(jwt_private_key=SecretStr(signing_pem), bcrypt_rounds=4)
+
+
+@pytest.fixture
+async def app(
+    settings: Settings, postgres_backend: Backend, mysql_backend: Backend
+) -> AsyncIterator[FastAPI]:
+    """A fresh app per test; the run's SQL tables it may have written to are emptied after."""
+    yield create_app(settings)
+    for backend in (postgres_backend, mysql_backend):
+        if backend.url is not None:
+            database = create_sql_database(backend.name, backend.url, settings.database)
+            try:
+                await empty_tables(database)
+            finally:
+                await database.engine.dispose()
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """An in-process client; the app's lifespan (backends opened, closed) runs around it."""
+    async with LifespanManager(app) as manager:
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            yield client
+
+
+async def leftovers(created: list[tuple[str, str, str]]) -> list[str]:
+    """What this run created on a server that is still there."""
+    left: list[str] = []
+    for backend, url, name in created:
+        if backend in ("postgres", "mysql") and name in await throwaway.sql_databases(url):
+            left.append(f"{backend} database {name}")
+        elif backend == "mongo" and name in await throwaway.mongo_databases(url):
+            left.append(f"mongo database {name}")
+        elif backend == "redis":
+            store = create_redis(DatabaseSettings(redis_url=url))
+            try:
+                count = await throwaway.count_redis_keys(store.client, f"{name}:")
+            finally:
+                await store.close()
+            if count:
+                left.append(f"redis: {count} keys under {name}:")
+    return left
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """After every fixture is torn down: fail the run if it left anything on a server."""
+    created = session.config.stash[CREATED]
+    if not created:
+        return
+    left = asyncio.run(leftovers(created))
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        names = ", ".join(sorted({f"{backend} {name}" for backend, _, name in created}))
+        verdict = "nothing left" if not left else "LEFT BEHIND: " + "; ".join(left)
+        reporter.write_line(f"throwaway check ({names}): {verdict}")
+    if left:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -1,0 +1,124 @@
+"""Throwaway databases and key prefixes: created per run under a random name, then dropped."""
+
+import secrets
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import redis.asyncio
+from pymongo import AsyncMongoClient
+from sqlalchemy import make_url, text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+# Everything a run creates starts with this, so it is recognisable (and never existing data).
+PREFIX = "fusion_test_"
+
+
+def new_name() -> str:
+    """A fresh random name for this run's databases and keys."""
+    return PREFIX + secrets.token_hex(6)
+
+
+def check_name(name: str) -> str:
+    """`name` itself, if it is one this harness made; otherwise refuse to go on."""
+    if not name.startswith(PREFIX) or not name.replace("_", "").isalnum():
+        raise ValueError(f"refusing to touch {name!r}: not a throwaway name")
+    return name
+
+
+def _quote(url: str, name: str) -> str:
+    check_name(name)
+    quote = '"' if make_url(url).get_backend_name() == "postgresql" else "`"
+    return f"{quote}{name}{quote}"
+
+
+def database_url(admin_url: str, name: str) -> str:
+    """`admin_url` pointed at the database `name` (password kept)."""
+    return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+
+
+async def _execute_admin(admin_url: str, statement: str) -> list[Any]:
+    # CREATE/DROP DATABASE cannot run inside a transaction on PostgreSQL.
+    engine = create_async_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            result = await connection.execute(text(statement))
+            return list(result.scalars()) if result.returns_rows else []
+    finally:
+        await engine.dispose()
+
+
+async def create_sql_database(admin_url: str, name: str) -> str:
+    """Create the empty database `name` on the server; its URL."""
+    suffix = (
+        "" if make_url(admin_url).get_backend_name() == "postgresql" else " CHARACTER SET utf8mb4"
+    )
+    await _execute_admin(admin_url, f"CREATE DATABASE {_quote(admin_url, name)}{suffix}")
+    return database_url(admin_url, name)
+
+
+async def drop_sql_database(admin_url: str, name: str) -> None:
+    """Drop the database `name` (PostgreSQL: even if a connection lingers)."""
+    force = " WITH (FORCE)" if make_url(admin_url).get_backend_name() == "postgresql" else ""
+    await _execute_admin(admin_url, f"DROP DATABASE IF EXISTS {_quote(admin_url, name)}{force}")
+
+
+async def sql_databases(admin_url: str) -> list[str]:
+    """Names of the throwaway databases present on the server."""
+    if make_url(admin_url).get_backend_name() == "postgresql":
+        query = "SELECT datname FROM pg_database"
+    else:
+        query = "SELECT schema_name FROM information_schema.schemata"
+    return [name for name in await _execute_admin(admin_url, query) if name.startswith(PREFIX)]
+
+
+def mongo_server_url(url: str) -> str:
+    """`url` without a database path, so the run's own database is the default one.
+
+    A path in a Mongo URL also names the database to authenticate against; it is kept as
+    `authSource` so credentials still work.
+    """
+    parts = urlsplit(url)
+    database = parts.path.strip("/")
+    query = parse_qsl(parts.query)
+    if database and not any(key.lower() == "authsource" for key, _ in query):
+        query.append(("authSource", database))
+    return urlunsplit((parts.scheme, parts.netloc, "/", urlencode(query), parts.fragment))
+
+
+async def drop_mongo_database(url: str, name: str) -> None:
+    """Drop the Mongo database `name`."""
+    check_name(name)
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(url)
+    try:
+        await client.drop_database(name)
+    finally:
+        await client.close()
+
+
+async def mongo_databases(url: str) -> list[str]:
+    """Names of the throwaway Mongo databases present on the server."""
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(url)
+    try:
+        return [name for name in await client.list_database_names() if name.startswith(PREFIX)]
+    finally:
+        await client.close()
+
+
+async def delete_redis_keys(client: redis.asyncio.Redis, prefix: str) -> int:
+    """Delete every key under `prefix` with SCAN (never KEYS, which blocks the server)."""
+    check_name(prefix.rstrip(":"))
+    deleted = 0
+    batch: list[str] = []
+    async for key in client.scan_iter(match=f"{prefix}*", count=500):
+        batch.append(key)
+        if len(batch) >= 500:
+            deleted += await client.unlink(*batch)
+            batch.clear()
+    if batch:
+        deleted += await client.unlink(*batch)
+    return deleted
+
+
+async def count_redis_keys(client: redis.asyncio.Redis, prefix: str) -> int:
+    """How many keys exist under `prefix` (by SCAN)."""
+    return len([key async for key in client.scan_iter(match=f"{prefix}*", count=500)])

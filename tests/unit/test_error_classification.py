@@ -1,0 +1,131 @@
+"""Driver errors are classified by class, SQLSTATE, errno or code; never by message text."""
+
+import sqlite3
+
+import asyncpg
+import httpx
+import pymysql
+import pytest
+import redis.exceptions
+from fastapi import FastAPI
+from pymongo.errors import (
+    DuplicateKeyError,
+    OperationFailure,
+    ServerSelectionTimeoutError,
+    WriteError,
+)
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from app.core.errors import ConflictError, ErrorType, ServiceUnavailableError
+from app.core.i18n import MessageKey
+from app.database import mongo, sql_errors
+from app.database.availability import is_backend_unavailable
+from app.database.redis import redis_errors
+from tests.envelope import assert_envelope
+
+
+def sqlite_error(code: int, message: str) -> sqlite3.IntegrityError:
+    error = sqlite3.IntegrityError(message)
+    error.sqlite_errorcode = code
+    return error
+
+
+def wrapped(orig: BaseException) -> IntegrityError:
+    return IntegrityError("INSERT ...", {}, orig)
+
+
+DUPLICATES = [
+    wrapped(asyncpg.UniqueViolationError("whatever the server says")),
+    wrapped(pymysql.err.IntegrityError(1062, "text in any language")),
+    wrapped(sqlite_error(2067, "...")),
+    wrapped(sqlite_error(1555, "...")),
+]
+NOT_DUPLICATES = [
+    wrapped(asyncpg.ForeignKeyViolationError("duplicate key value violates unique constraint")),
+    wrapped(pymysql.err.IntegrityError(1452, "Duplicate entry 'x' for key 'y'")),
+    wrapped(sqlite_error(787, "UNIQUE constraint failed: users.email")),
+]
+
+
+@pytest.mark.parametrize("error", DUPLICATES)
+def test_duplicates(error: IntegrityError) -> None:
+    assert sql_errors.is_duplicate(error)
+    with pytest.raises(ConflictError) as caught, sql_errors.sql_errors(MessageKey.USER_EXISTS):
+        raise error
+    assert caught.value.message is MessageKey.USER_EXISTS
+
+
+@pytest.mark.parametrize("error", NOT_DUPLICATES)
+def test_messages_that_look_like_duplicates_are_not(error: IntegrityError) -> None:
+    assert not sql_errors.is_duplicate(error)
+    with pytest.raises(IntegrityError), sql_errors.sql_errors():
+        raise error
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        ConnectionRefusedError(111, "refused"),
+        OperationalError("SELECT 1", {}, pymysql.err.OperationalError(2003, "no")),
+        OperationalError("SELECT 1", {}, pymysql.err.OperationalError(2013, "lost")),
+        asyncpg.CannotConnectNowError("starting up"),
+        asyncpg.TooManyConnectionsError("busy"),
+        ServerSelectionTimeoutError("no primary"),
+        redis.exceptions.ConnectionError("gone"),
+        redis.exceptions.TimeoutError("slow"),
+    ],
+)
+def test_unavailable(error: Exception) -> None:
+    assert is_backend_unavailable(error)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        OperationalError("SELECT 1", {}, pymysql.err.OperationalError(1054, "server has gone")),
+        wrapped(asyncpg.UniqueViolationError("connection refused")),
+        OperationFailure("connection closed", code=2),
+        redis.exceptions.ResponseError("WRONGTYPE connection"),
+    ],
+)
+def test_other_errors_are_not_unavailable(error: Exception) -> None:
+    assert not is_backend_unavailable(error)
+
+
+def test_sql_unavailable_becomes_503() -> None:
+    with pytest.raises(ServiceUnavailableError), sql_errors.sql_errors():
+        raise ConnectionRefusedError(111, "refused")
+
+
+def test_mongo_duplicate_key_by_code() -> None:
+    assert mongo.is_duplicate(DuplicateKeyError("E11000 dup", code=11000))
+    assert mongo.is_duplicate(WriteError("anything", code=11000))
+    assert not mongo.is_duplicate(WriteError("E11000 duplicate key error", code=121))
+    with pytest.raises(ConflictError), mongo.mongo_errors(MessageKey.PRODUCT_EXISTS):
+        raise WriteError("x", code=11000)
+    with pytest.raises(ServiceUnavailableError), mongo.mongo_errors():
+        raise ServerSelectionTimeoutError("no servers")
+
+
+def test_redis_connection_error_becomes_503() -> None:
+    with pytest.raises(ServiceUnavailableError), redis_errors():
+        raise redis.exceptions.ConnectionError("gone")
+    with pytest.raises(redis.exceptions.ResponseError), redis_errors():
+        raise redis.exceptions.ResponseError("WRONGTYPE")
+
+
+async def test_a_lost_backend_outside_a_repository_is_a_503_envelope(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    @app.get("/lost-redis")
+    async def lost_redis() -> None:
+        raise redis.exceptions.ConnectionError("10.0.0.9:6379 refused")
+
+    @app.get("/missing-file")
+    async def missing_file() -> None:
+        raise FileNotFoundError("/etc/app.conf")
+
+    response = await client.get("/lost-redis")
+    assert_envelope(response, 503, ErrorType.SERVICE_UNAVAILABLE)
+    assert "10.0.0.9" not in response.text
+    assert_envelope(await client.get("/missing-file"), 500, ErrorType.INTERNAL_ERROR)

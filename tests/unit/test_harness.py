@@ -1,0 +1,35 @@
+"""The harness's own rules: throwaway names only, and Mongo URLs that cannot reach real data."""
+
+import pytest
+
+from tests.harness import throwaway
+from tests.harness.servers import allowed_missing
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("mongodb://h:27017", "mongodb://h:27017/"),
+        ("mongodb://u:p@h/shop", "mongodb://u:p@h/?authSource=shop"),
+        ("mongodb://u:p@h/shop?authSource=admin", "mongodb://u:p@h/?authSource=admin"),
+    ],
+)
+def test_mongo_url_loses_its_database(url: str, expected: str) -> None:
+    assert throwaway.mongo_server_url(url) == expected
+
+
+@pytest.mark.parametrize("name", ["postgres", "test", "fusion_test_x; DROP DATABASE postgres"])
+def test_only_throwaway_names_are_touched(name: str) -> None:
+    with pytest.raises(ValueError, match="refusing"):
+        throwaway.check_name(name)
+
+
+def test_new_names_are_throwaway_and_distinct() -> None:
+    names = {throwaway.new_name() for _ in range(20)}
+    assert len(names) == 20
+    assert all(throwaway.check_name(name) == name for name in names)
+
+
+def test_allow_missing_is_a_comma_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TEST_ALLOW_MISSING", " Mongo, redis ,,")
+    assert allowed_missing() == {"mongo", "redis"}
