@@ -4,28 +4,39 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordRequestForm
 from pymongo.asynchronous.database import AsyncDatabase
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.api.admins.repository import AdminRepository
+from app.api.admins.service import load_active_admin
 from app.api.auth.dependencies import (
     client_info,
     current_admin_principal,
     current_user_principal,
+    get_auth_services,
     get_key_set,
     get_login_limiter,
     get_password_hasher,
     get_token_service,
+    require_role,
 )
 from app.api.auth.principal import Principal
 from app.api.auth.ratelimit import LoginLimiter
+from app.api.auth.service import AuthServices
 from app.api.auth.sessions import ClientInfo
 from app.api.auth.tokens import TokenService
+from app.api.users.repository import UserRepository
+from app.api.users.service import load_active_user
 from app.core.envelope import request_language
 from app.core.security.keys import KeySet
 from app.core.security.passwords import PasswordHasher
+from app.core.security.tokens import Realm
 from app.database.redis import RedisStore
 from app.database.session import unit_of_work
 from app.database.sql import SQLDatabase
+from app.models.mysql.admins import DEFAULT_ADMIN_ROLE, Admin
+from app.models.postgres.users import User
 from app.settings import Settings
 
 # Dependencies are `async def` even when they do not await (here and in their modules):
@@ -81,6 +92,11 @@ Passwords = Annotated[PasswordHasher, Depends(get_password_hasher)]
 LoginLimit = Annotated[LoginLimiter, Depends(get_login_limiter)]
 JwtKeys = Annotated[KeySet, Depends(get_key_set)]
 Client = Annotated[ClientInfo, Depends(client_info)]
+AuthKit = Annotated[AuthServices, Depends(get_auth_services)]
+# The OAuth2 password form (RFC 6749 §4.3) Swagger's "Authorize" posts.
+PasswordForm = Annotated[OAuth2PasswordRequestForm, Depends()]
+# An admin-realm caller holding the admin role (403 otherwise); GraphQL uses the same check.
+AdminRolePrincipal = Annotated[Principal, Depends(require_role(Realm.ADMIN, DEFAULT_ADMIN_ROLE))]
 
 # Backends. scope="function": commit (or roll back) before the response is sent, so a client never
 # sees success for a write that then fails to commit.
@@ -88,3 +104,18 @@ PostgresSession = Annotated[AsyncSession, Depends(postgres_session, scope="funct
 MySQLSession = Annotated[AsyncSession, Depends(mysql_session, scope="function")]
 MongoDB = Annotated[AsyncDatabase[dict[str, Any]], Depends(mongo_database)]
 Redis = Annotated[RedisStore, Depends(redis_store)]
+
+
+async def current_user(principal: CurrentUserPrincipal, session: PostgresSession) -> User:
+    """The caller's user row, refused (401/403) when gone, banned or inactive."""
+    return await load_active_user(UserRepository(session), principal)
+
+
+async def current_admin(principal: AdminRolePrincipal, session: MySQLSession) -> Admin:
+    """The caller's admin row (admin role required), refused when gone or inactive."""
+    return await load_active_admin(AdminRepository(session), principal)
+
+
+# The account rows: read on every request, so a ban or deactivation bites at once.
+CurrentUser = Annotated[User, Depends(current_user)]
+CurrentAdmin = Annotated[Admin, Depends(current_admin)]

@@ -7,9 +7,12 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 
+from app.api.admins.router import router as admins_router
 from app.api.auth.lifespan import auth_resources
+from app.api.auth.router import router as auth_router
 from app.api.health.router import router as health_router
 from app.api.keys.router import router as keys_router
+from app.api.users.router import router as users_router
 from app.core.envelope import error_responses
 from app.core.handlers import install_exception_handlers, install_unavailable_handler
 from app.core.logging import configure_logging
@@ -78,6 +81,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health_router)
     app.include_router(keys_router)
+    app.include_router(auth_router)
+    app.include_router(users_router)
+    app.include_router(admins_router)
     return app
 
 

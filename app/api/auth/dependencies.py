@@ -1,18 +1,21 @@
 """Dependencies that authenticate the caller; `app/depends.py` exposes them as aliases.
 
-A route that needs the account itself (not just its id) will depend on a function that
-takes `CurrentUserPrincipal` and the user repository, loads the row and refuses banned
-accounts: the token and session checks here stay as they are.
+A route that needs the account itself (not just its id) depends on `CurrentUser` or
+`CurrentAdmin` (`app/depends.py`), which load the row and refuse banned or inactive
+accounts on top of the token and session checks here.
 """
 
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.security import OAuth2PasswordBearer
 
+from app.api.audit.repository import AuditRepository
+from app.api.auth.audit import AuditTrail
 from app.api.auth.principal import Principal
 from app.api.auth.ratelimit import LoginLimiter
+from app.api.auth.service import AuthServices
 from app.api.auth.sessions import ClientInfo, SessionStore
 from app.api.auth.tokens import TokenService
 from app.core.errors import AuthError, ForbiddenError
@@ -53,9 +56,9 @@ async def get_login_limiter(request: Request) -> LoginLimiter:
     return limiter
 
 
-async def get_token_service(request: Request) -> TokenService:
+def token_service(app: FastAPI) -> TokenService:
     """Token life cycle over the app's codec and its Redis (two small objects, no I/O)."""
-    state = request.app.state
+    state = app.state
     settings: Settings = state.settings
     sessions = SessionStore(
         state.redis.client,
@@ -63,6 +66,27 @@ async def get_token_service(request: Request) -> TokenService:
         settings.auth.refresh_token_ttl_seconds,
     )
     return TokenService(state.token_codec, sessions)
+
+
+def auth_services(app: FastAPI) -> AuthServices:
+    """Everything the auth services need from a running app (GraphQL's context calls it too)."""
+    state = app.state
+    return AuthServices(
+        tokens=token_service(app),
+        hasher=state.password_hasher,
+        limiter=state.login_limiter,
+        audit=AuditTrail(AuditRepository(state.mongo.db)),
+    )
+
+
+async def get_token_service(request: Request) -> TokenService:
+    """The token service of the running app."""
+    return token_service(request.app)
+
+
+async def get_auth_services(request: Request) -> AuthServices:
+    """The auth services of the running app."""
+    return auth_services(request.app)
 
 
 async def client_info(request: Request) -> ClientInfo:

@@ -88,6 +88,15 @@ class UserRepository:
             await self.session.flush()
         return user
 
+    async def username_taken(self, username: str, *, exclude_id: int | None = None) -> bool:
+        """Whether another user has this username in any letter case."""
+        condition = func.lower(User.username) == username.lower()
+        if exclude_id is not None:
+            condition = condition & (User.id != exclude_id)
+        with sql_errors():
+            found = await self.session.scalar(select(User.id).where(condition).limit(1))
+        return found is not None
+
     async def _one(self, condition: ColumnElement[bool]) -> User:
         with sql_errors():
             user = await self.session.scalar(select(User).where(condition))

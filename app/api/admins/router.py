@@ -1,0 +1,136 @@
+"""`/api/v1/admin`: administrator sign-in and the user-management actions."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from app.api.admins.repository import AdminRepository
+from app.api.admins.service import admin_finder
+from app.api.auth import service as auth_service
+from app.api.auth.schema import LoginRequest, TokenPairOut
+from app.api.users import service as user_service
+from app.api.users.repository import UserRepository
+from app.api.users.schema import UserOut, UserPage
+from app.core.envelope import Envelope, error_responses, success
+from app.core.errors import ErrorType
+from app.core.i18n import MessageKey
+from app.core.routing import EnvelopeRoute
+from app.core.security.tokens import Realm
+from app.database.page import MAX_LIMIT
+from app.depends import (
+    AdminRolePrincipal,
+    AuthKit,
+    Client,
+    CurrentAdmin,
+    Lang,
+    MySQLSession,
+    PasswordForm,
+    PostgresSession,
+)
+
+router = APIRouter(prefix="/api/v1/admin", tags=["admin"], route_class=EnvelopeRoute)
+
+LOGIN_ERRORS = (
+    ErrorType.UNAUTHORIZED,
+    ErrorType.FORBIDDEN,
+    ErrorType.RATE_LIMITED,
+    ErrorType.SERVICE_UNAVAILABLE,
+)
+ADMIN_ERRORS = (ErrorType.UNAUTHORIZED, ErrorType.FORBIDDEN, ErrorType.SERVICE_UNAVAILABLE)
+
+
+async def _login(
+    username: str, password: str, session: MySQLSession, services: AuthKit, client: Client
+) -> TokenPairOut:
+    pair = await auth_service.login(
+        Realm.ADMIN,
+        username,
+        password,
+        find_account=admin_finder(AdminRepository(session)),
+        services=services,
+        client=client,
+    )
+    return TokenPairOut.of(pair)
+
+
+@router.post("/auth/login", responses=error_responses(*LOGIN_ERRORS))
+async def login(
+    body: LoginRequest, session: MySQLSession, services: AuthKit, client: Client, lang: Lang
+) -> Envelope[TokenPairOut]:
+    """Sign an administrator in with a JSON body; the tokens are in `data`."""
+    pair = await _login(body.username, body.password, session, services, client)
+    return success(pair, lang, message=MessageKey.AUTH_LOGGED_IN)
+
+
+@router.post("/auth/login/form", responses=error_responses(*LOGIN_ERRORS))
+async def login_form(
+    form: PasswordForm, session: MySQLSession, services: AuthKit, client: Client, lang: Lang
+) -> Envelope[TokenPairOut]:
+    """Sign an administrator in with the OAuth2 password form; the tokens are in `data`."""
+    pair = await _login(form.username, form.password, session, services, client)
+    return success(pair, lang, message=MessageKey.AUTH_LOGGED_IN)
+
+
+@router.get("/users", responses=error_responses(*ADMIN_ERRORS))
+async def list_users(
+    admin: CurrentAdmin,
+    session: PostgresSession,
+    lang: Lang,
+    page: Annotated[int, Query(ge=1, description="1-based page number")] = 1,
+    size: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="users per page")] = 20,
+) -> Envelope[UserPage]:
+    """One page of users in id order, with the total count."""
+    found = await user_service.list_users(UserRepository(session), page=page, size=size)
+    items = [UserOut.of(user) for user in found.items]
+    return success(UserPage(items=items, total=found.total, page=page, size=size), lang)
+
+
+async def _set_banned(
+    user_id: int,
+    banned: bool,
+    principal: AdminRolePrincipal,
+    session: PostgresSession,
+    services: AuthKit,
+    client: Client,
+) -> UserOut:
+    user = await user_service.set_user_banned(
+        UserRepository(session),
+        user_id,
+        banned,
+        admin=principal,
+        services=services,
+        client=client,
+    )
+    return UserOut.of(user)
+
+
+@router.post("/users/{user_id}/ban", responses=error_responses(*ADMIN_ERRORS, ErrorType.NOT_FOUND))
+async def ban(
+    user_id: int,
+    admin: CurrentAdmin,
+    principal: AdminRolePrincipal,
+    session: PostgresSession,
+    services: AuthKit,
+    client: Client,
+    lang: Lang,
+) -> Envelope[UserOut]:
+    """Ban a user: the account is marked and all its sessions end at once (404 if unknown)."""
+    user = await _set_banned(user_id, True, principal, session, services, client)
+    return success(user, lang, message=MessageKey.USER_BANNED)
+
+
+@router.post(
+    "/users/{user_id}/unban", responses=error_responses(*ADMIN_ERRORS, ErrorType.NOT_FOUND)
+)
+async def unban(
+    user_id: int,
+    admin: CurrentAdmin,
+    principal: AdminRolePrincipal,
+    session: PostgresSession,
+    services: AuthKit,
+    client: Client,
+    lang: Lang,
+) -> Envelope[UserOut]:
+    """Lift a user's ban (404 if unknown); they sign in again themselves."""
+    user = await _set_banned(user_id, False, principal, session, services, client)
+    return success(user, lang, message=MessageKey.USER_UNBANNED)

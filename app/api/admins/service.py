@@ -1,0 +1,41 @@
+"""Administrator accounts: the signed-in admin, and creating one from the command line."""
+
+from app.api.admins.repository import AdminRepository
+from app.api.auth.principal import Principal
+from app.api.auth.service import Account, AccountFinder
+from app.core.errors import AuthError, ForbiddenError, NotFoundError
+from app.core.i18n import MessageKey
+from app.core.security.passwords import PasswordHasher
+from app.core.security.tokens import INVALID_TOKEN_CHALLENGE
+from app.models.mysql.admins import Admin
+
+
+async def load_active_admin(admins: AdminRepository, principal: Principal) -> Admin:
+    """The principal's admin row; 401 if it is gone, 403 if it is inactive."""
+    try:
+        admin = await admins.get_by_id(principal.account_id)
+    except NotFoundError as exc:
+        raise AuthError(MessageKey.AUTH_SESSION_ENDED, headers=INVALID_TOKEN_CHALLENGE) from exc
+    if not admin.is_active:
+        raise ForbiddenError(MessageKey.AUTH_ACCOUNT_INACTIVE)
+    return admin
+
+
+def admin_finder(admins: AdminRepository) -> AccountFinder:
+    """Look up an administrator by exact username, None when there is none."""
+
+    async def find(username: str) -> Account | None:
+        try:
+            return await admins.get_by_username(username)
+        except NotFoundError:
+            return None
+
+    return find
+
+
+async def create_admin(
+    admins: AdminRepository, hasher: PasswordHasher, *, username: str, email: str, password: str
+) -> Admin:
+    """Add an administrator (`ConflictError` if the username or email is taken)."""
+    password_hash = await hasher.hash(password)
+    return await admins.create(username=username, email=email, password_hash=password_hash)

@@ -1,0 +1,136 @@
+"""`/api/v1/auth`: register, log in, refresh, log out, and the caller's sessions."""
+
+from fastapi import APIRouter, status
+
+from app.api.auth import service
+from app.api.auth.schema import (
+    LoginRequest,
+    RefreshRequest,
+    RegisterRequest,
+    SessionOut,
+    TokenPairOut,
+)
+from app.api.users.repository import UserRepository
+from app.api.users.schema import UserOut
+from app.core.envelope import Envelope, error_responses, success
+from app.core.errors import ErrorType
+from app.core.i18n import MessageKey
+from app.core.routing import EnvelopeRoute
+from app.core.security.tokens import Realm
+from app.depends import (
+    AuthKit,
+    Client,
+    CurrentUserPrincipal,
+    Lang,
+    PasswordForm,
+    PostgresSession,
+    Tokens,
+)
+
+router = APIRouter(prefix="/api/v1/auth", tags=["auth"], route_class=EnvelopeRoute)
+
+LOGIN_ERRORS = (
+    ErrorType.UNAUTHORIZED,
+    ErrorType.FORBIDDEN,
+    ErrorType.RATE_LIMITED,
+    ErrorType.SERVICE_UNAVAILABLE,
+)
+SIGNED_IN_ERRORS = (ErrorType.UNAUTHORIZED, ErrorType.SERVICE_UNAVAILABLE)
+
+
+@router.post(
+    "/register",
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(ErrorType.CONFLICT, ErrorType.SERVICE_UNAVAILABLE),
+)
+async def register(
+    body: RegisterRequest, session: PostgresSession, services: AuthKit, lang: Lang
+) -> Envelope[UserOut]:
+    """Create a user account (409 if the username, in any case, or the email is taken)."""
+    user = await service.register_user(
+        UserRepository(session),
+        services.hasher,
+        username=body.username,
+        email=body.email,
+        password=body.password,
+    )
+    return success(
+        UserOut.of(user), lang, ErrorType.RESOURCE_CREATED, message=MessageKey.AUTH_REGISTERED
+    )
+
+
+async def _login(
+    username: str, password: str, session: PostgresSession, services: AuthKit, client: Client
+) -> TokenPairOut:
+    pair = await service.login(
+        Realm.USER,
+        username,
+        password,
+        find_account=service.user_finder(UserRepository(session)),
+        services=services,
+        client=client,
+    )
+    return TokenPairOut.of(pair)
+
+
+@router.post("/login", responses=error_responses(*LOGIN_ERRORS))
+async def login(
+    body: LoginRequest, session: PostgresSession, services: AuthKit, client: Client, lang: Lang
+) -> Envelope[TokenPairOut]:
+    """Sign in with a JSON body; the tokens are in `data`."""
+    pair = await _login(body.username, body.password, session, services, client)
+    return success(pair, lang, message=MessageKey.AUTH_LOGGED_IN)
+
+
+@router.post("/login/form", responses=error_responses(*LOGIN_ERRORS))
+async def login_form(
+    form: PasswordForm, session: PostgresSession, services: AuthKit, client: Client, lang: Lang
+) -> Envelope[TokenPairOut]:
+    """Sign in with the OAuth2 password form; the tokens are in `data`, as for `/login`."""
+    pair = await _login(form.username, form.password, session, services, client)
+    return success(pair, lang, message=MessageKey.AUTH_LOGGED_IN)
+
+
+@router.post("/refresh", responses=error_responses(*SIGNED_IN_ERRORS))
+async def refresh(
+    body: RefreshRequest, services: AuthKit, client: Client, lang: Lang
+) -> Envelope[TokenPairOut]:
+    """Spend a refresh token for a new pair; a spent one ends its whole session (401)."""
+    pair = await service.refresh(Realm.USER, body.refresh_token, services=services, client=client)
+    return success(TokenPairOut.of(pair), lang)
+
+
+@router.post("/logout", responses=error_responses(*SIGNED_IN_ERRORS))
+async def logout(
+    principal: CurrentUserPrincipal, services: AuthKit, client: Client, lang: Lang
+) -> Envelope[None]:
+    """End this session: its access and refresh tokens stop working on the next request."""
+    await service.logout(principal, services=services, client=client)
+    return success(None, lang, message=MessageKey.AUTH_LOGGED_OUT)
+
+
+@router.post("/logout-all", responses=error_responses(*SIGNED_IN_ERRORS))
+async def logout_all(
+    principal: CurrentUserPrincipal, services: AuthKit, client: Client, lang: Lang
+) -> Envelope[None]:
+    """End every session of the account, this one included."""
+    await service.logout_all(principal, services=services, client=client)
+    return success(None, lang, message=MessageKey.AUTH_LOGGED_OUT_ALL)
+
+
+@router.get("/sessions", responses=error_responses(*SIGNED_IN_ERRORS))
+async def sessions(
+    principal: CurrentUserPrincipal, tokens: Tokens, lang: Lang
+) -> Envelope[list[SessionOut]]:
+    """The account's live sessions, oldest first; `current` marks this one."""
+    found = await service.list_sessions(principal, tokens)
+    return success([SessionOut.of(item, principal.sid) for item in found], lang)
+
+
+@router.delete("/sessions/{sid}", responses=error_responses(*SIGNED_IN_ERRORS, ErrorType.NOT_FOUND))
+async def revoke_session(
+    sid: str, principal: CurrentUserPrincipal, services: AuthKit, client: Client, lang: Lang
+) -> Envelope[None]:
+    """End one of the account's sessions (404 if it is not one of them)."""
+    await service.revoke_session(principal, sid, services=services, client=client)
+    return success(None, lang, message=MessageKey.AUTH_SESSION_REVOKED)

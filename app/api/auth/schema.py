@@ -1,0 +1,91 @@
+"""Request and response bodies of the auth routes."""
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.api.auth.sessions import SessionInfo
+from app.api.auth.tokens import TokenPair
+from app.core.security.passwords import MAX_PASSWORD_CHARS, NewPassword
+
+USERNAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
+# A shape check only (one @, a dot in the domain): ownership is proven by mail, not syntax.
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
+Username = Annotated[str, Field(min_length=3, max_length=64, pattern=USERNAME_PATTERN)]
+Email = Annotated[str, Field(min_length=3, max_length=320, pattern=EMAIL_PATTERN)]
+
+
+class RegisterRequest(BaseModel):
+    """A new user account."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    username: Username
+    email: Email
+    password: NewPassword
+
+
+class LoginRequest(BaseModel):
+    """Credentials for a JSON login."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    # Bounded, not rule-checked: an old password may predate today's rules.
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=MAX_PASSWORD_CHARS * 4)
+
+
+class RefreshRequest(BaseModel):
+    """A refresh token to spend for a new pair."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    refresh_token: str = Field(min_length=1, max_length=4096)
+
+
+class TokenPairOut(BaseModel):
+    """The tokens a login or refresh hands out, with their lifetimes in seconds."""
+
+    access_token: str
+    refresh_token: str
+    token_type: str
+    expires_in: int
+    refresh_expires_in: int
+    sid: str
+
+    @classmethod
+    def of(cls, pair: TokenPair) -> "TokenPairOut":
+        """The payload for a token pair."""
+        return cls(
+            access_token=pair.access_token,
+            refresh_token=pair.refresh_token,
+            token_type=pair.token_type,
+            expires_in=pair.expires_in,
+            refresh_expires_in=pair.refresh_expires_in,
+            sid=pair.sid,
+        )
+
+
+class SessionOut(BaseModel):
+    """One live session; `current` marks the one the request came with."""
+
+    sid: str
+    created_at: int
+    last_seen_at: int
+    user_agent: str
+    ip: str
+    current: bool
+
+    @classmethod
+    def of(cls, session: SessionInfo, current_sid: str) -> "SessionOut":
+        """The payload for a session."""
+        return cls(
+            sid=session.sid,
+            created_at=session.created_at,
+            last_seen_at=session.last_seen_at,
+            user_agent=session.user_agent,
+            ip=session.ip,
+            current=session.sid == current_sid,
+        )

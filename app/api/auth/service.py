@@ -1,0 +1,180 @@
+"""Registration, login, refresh, logout and sessions: the logic REST and GraphQL share."""
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from app.api.auth.audit import AuditEventType, AuditTrail
+from app.api.auth.principal import Principal
+from app.api.auth.ratelimit import LoginLimiter
+from app.api.auth.sessions import ClientInfo, SessionInfo
+from app.api.auth.tokens import RefreshTokenReusedError, TokenPair, TokenService
+from app.api.users.repository import UserRepository
+from app.core.errors import AuthError, ConflictError, ForbiddenError, NotFoundError
+from app.core.i18n import MessageKey
+from app.core.security.passwords import PasswordHasher
+from app.core.security.tokens import Realm
+from app.models.postgres.users import User
+
+
+@dataclass(frozen=True)
+class AuthServices:
+    """What the auth logic needs from the running app, built once per request (no I/O)."""
+
+    tokens: TokenService
+    hasher: PasswordHasher
+    limiter: LoginLimiter
+    audit: AuditTrail
+
+
+class Account(Protocol):
+    """What login reads from an account row of either realm."""
+
+    @property
+    def id(self) -> int:
+        """The account's id within its realm."""
+
+    @property
+    def password_hash(self) -> str:
+        """The bcrypt hash."""
+
+    @property
+    def role(self) -> str:
+        """The role tokens carry."""
+
+    @property
+    def is_active(self) -> bool:
+        """Whether the account may sign in at all."""
+
+
+AccountFinder = Callable[[str], Awaitable[Account | None]]
+
+
+async def register_user(
+    users: UserRepository, hasher: PasswordHasher, *, username: str, email: str, password: str
+) -> User:
+    """Create a user; `ConflictError` if the username (any case) or email is taken."""
+    # The unique index compares exact bytes; "Ann" and "ann" must still be one account.
+    if await users.username_taken(username):
+        raise ConflictError(MessageKey.USER_EXISTS)
+    password_hash = await hasher.hash(password)
+    return await users.create(username=username, email=email, password_hash=password_hash)
+
+
+def is_banned(account: Account) -> bool:
+    """Whether the account is banned (only user accounts can be)."""
+    return isinstance(account, User) and account.is_banned
+
+
+async def login(
+    realm: Realm,
+    username: str,
+    password: str,
+    *,
+    find_account: AccountFinder,
+    services: AuthServices,
+    client: ClientInfo,
+) -> TokenPair:
+    """Check the limit and the password, then open a session: 401, 403 or 429 otherwise."""
+    await services.limiter.check(realm, client.ip, username)
+    account = await find_account(username)
+    # Unknown accounts still pay for one bcrypt verify: timing must not reveal who exists.
+    verified = await services.hasher.verify(
+        password, account.password_hash if account is not None else None
+    )
+    if account is None or not verified:
+        await services.limiter.record_failure(realm, client.ip, username)
+        await services.audit.record(
+            AuditEventType.LOGIN_FAILED,
+            realm,
+            actor=account.id if account is not None else None,
+            ip=client.ip,
+            details={"reason": "invalid_credentials"},
+        )
+        raise AuthError(MessageKey.AUTH_INVALID_CREDENTIALS)
+    # Only after the right password: a stranger learns nothing about the account's state.
+    refusal = (
+        MessageKey.AUTH_ACCOUNT_BANNED
+        if is_banned(account)
+        else (MessageKey.AUTH_ACCOUNT_INACTIVE if not account.is_active else None)
+    )
+    if refusal is not None:
+        await services.audit.record(
+            AuditEventType.LOGIN_FAILED,
+            realm,
+            actor=account.id,
+            ip=client.ip,
+            details={"reason": "banned" if is_banned(account) else "inactive"},
+        )
+        raise ForbiddenError(refusal)
+    await services.limiter.clear(realm, username)
+    pair = await services.tokens.issue(realm, account.id, account.role, client=client)
+    await services.audit.record(
+        AuditEventType.LOGIN_SUCCEEDED, realm, actor=account.id, ip=client.ip
+    )
+    return pair
+
+
+def user_finder(users: UserRepository) -> AccountFinder:
+    """Look up a user by exact username, None when there is none."""
+
+    async def find(username: str) -> Account | None:
+        try:
+            return await users.get_by_username(username)
+        except NotFoundError:
+            return None
+
+    return find
+
+
+async def refresh(
+    realm: Realm, refresh_token: str, *, services: AuthServices, client: ClientInfo
+) -> TokenPair:
+    """Rotate a refresh token; a spent one revokes its session (audited) and is a 401."""
+    try:
+        return await services.tokens.refresh(refresh_token, realm)
+    except RefreshTokenReusedError:
+        await services.audit.record(
+            AuditEventType.REFRESH_REUSED, realm, ip=client.ip, details={"session_revoked": True}
+        )
+        raise
+
+
+async def logout(principal: Principal, *, services: AuthServices, client: ClientInfo) -> None:
+    """End the caller's session."""
+    await services.tokens.logout(principal)
+    await services.audit.record(
+        AuditEventType.LOGOUT, principal.realm, actor=principal.account_id, ip=client.ip
+    )
+
+
+async def logout_all(principal: Principal, *, services: AuthServices, client: ClientInfo) -> int:
+    """End every session of the caller's account, this one included; returns how many."""
+    ended = await services.tokens.logout_all(principal.realm, principal.account_id)
+    await services.audit.record(
+        AuditEventType.LOGOUT_ALL,
+        principal.realm,
+        actor=principal.account_id,
+        ip=client.ip,
+        details={"sessions_ended": ended},
+    )
+    return ended
+
+
+async def list_sessions(principal: Principal, tokens: TokenService) -> list[SessionInfo]:
+    """The caller's live sessions, oldest first."""
+    return await tokens.sessions.list(principal.realm, principal.account_id)
+
+
+async def revoke_session(
+    principal: Principal, sid: str, *, services: AuthServices, client: ClientInfo
+) -> None:
+    """End one of the caller's sessions; `NotFoundError` if it is not one of theirs."""
+    revoked = await services.tokens.sessions.revoke(
+        sid, realm=principal.realm, account_id=principal.account_id
+    )
+    if not revoked:
+        raise NotFoundError(MessageKey.AUTH_SESSION_NOT_FOUND)
+    await services.audit.record(
+        AuditEventType.SESSION_REVOKED, principal.realm, actor=principal.account_id, ip=client.ip
+    )

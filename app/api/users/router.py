@@ -1,0 +1,56 @@
+"""`/api/v1/users/me`: the signed-in user's own account."""
+
+from fastapi import APIRouter
+
+from app.api.users import service
+from app.api.users.repository import UserRepository
+from app.api.users.schema import PasswordChange, ProfileUpdate, UserOut
+from app.core.envelope import Envelope, error_responses, success
+from app.core.errors import ErrorType
+from app.core.i18n import MessageKey
+from app.core.routing import EnvelopeRoute
+from app.depends import AuthKit, Client, CurrentUser, CurrentUserPrincipal, Lang, PostgresSession
+
+router = APIRouter(prefix="/api/v1/users", tags=["users"], route_class=EnvelopeRoute)
+
+ACCOUNT_ERRORS = (ErrorType.UNAUTHORIZED, ErrorType.FORBIDDEN, ErrorType.SERVICE_UNAVAILABLE)
+
+
+@router.get("/me", responses=error_responses(*ACCOUNT_ERRORS))
+async def me(user: CurrentUser, lang: Lang) -> Envelope[UserOut]:
+    """The caller's account."""
+    return success(UserOut.of(user), lang)
+
+
+@router.patch("/me", responses=error_responses(*ACCOUNT_ERRORS, ErrorType.CONFLICT))
+async def update_me(
+    body: ProfileUpdate, user: CurrentUser, session: PostgresSession, lang: Lang
+) -> Envelope[UserOut]:
+    """Change the caller's username and/or email (409 if another account has either)."""
+    updated = await service.update_profile(
+        UserRepository(session), user, username=body.username, email=body.email
+    )
+    return success(UserOut.of(updated), lang)
+
+
+@router.post("/me/password", responses=error_responses(*ACCOUNT_ERRORS, ErrorType.RATE_LIMITED))
+async def change_password(
+    body: PasswordChange,
+    user: CurrentUser,
+    principal: CurrentUserPrincipal,
+    session: PostgresSession,
+    services: AuthKit,
+    client: Client,
+    lang: Lang,
+) -> Envelope[None]:
+    """Change the password (422 if `current_password` is wrong); ends every other session."""
+    await service.change_password(
+        UserRepository(session),
+        user,
+        principal,
+        current_password=body.current_password,
+        new_password=body.new_password,
+        services=services,
+        client=client,
+    )
+    return success(None, lang, message=MessageKey.AUTH_PASSWORD_CHANGED)

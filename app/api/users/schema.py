@@ -1,0 +1,67 @@
+"""Request and response bodies of the user routes."""
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from app.api.auth.schema import Email, Username
+from app.core.security.passwords import MAX_PASSWORD_CHARS, NewPassword
+from app.models.postgres.users import User
+
+
+class UserOut(BaseModel):
+    """A user account as its owner (or an admin) sees it; never the password hash."""
+
+    id: int
+    username: str
+    email: str
+    role: str
+    is_active: bool
+    is_banned: bool
+    created_at: datetime
+
+    @classmethod
+    def of(cls, user: User) -> "UserOut":
+        """The payload for a user row."""
+        return cls(
+            id=user.id,
+            username=user.username,
+            email=user.email,
+            role=user.role,
+            is_active=user.is_active,
+            is_banned=user.is_banned,
+            created_at=user.created_at,
+        )
+
+
+class ProfileUpdate(BaseModel):
+    """New username and/or email; a field left out stays as it is."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    username: Username | None = None
+    email: Email | None = None
+
+    @model_validator(mode="after")
+    def _something_to_change(self) -> "ProfileUpdate":
+        if self.username is None and self.email is None:
+            raise ValueError("give a username or an email to change")
+        return self
+
+
+class PasswordChange(BaseModel):
+    """The current password (proof it is the owner) and the new one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: str = Field(min_length=1, max_length=MAX_PASSWORD_CHARS * 4)
+    new_password: NewPassword
+
+
+class UserPage(BaseModel):
+    """One page of users and how many there are in all."""
+
+    items: list[UserOut]
+    total: int
+    page: int
+    size: int

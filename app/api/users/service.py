@@ -1,0 +1,104 @@
+"""The signed-in user's account, and the admin actions on users: logic REST and GraphQL share."""
+
+from app.api.auth.audit import AuditEventType
+from app.api.auth.principal import Principal
+from app.api.auth.service import AuthServices
+from app.api.auth.sessions import ClientInfo
+from app.api.users.repository import UserRepository
+from app.core.errors import AuthError, ConflictError, ForbiddenError, NotFoundError, ValidationError
+from app.core.i18n import MessageKey
+from app.core.security.tokens import INVALID_TOKEN_CHALLENGE, Realm
+from app.database.page import Page
+from app.models.postgres.users import User
+
+
+async def load_active_user(users: UserRepository, principal: Principal) -> User:
+    """The principal's account row; 401 if it is gone, 403 if it is banned or inactive."""
+    try:
+        user = await users.get_by_id(principal.account_id)
+    except NotFoundError as exc:
+        raise AuthError(MessageKey.AUTH_SESSION_ENDED, headers=INVALID_TOKEN_CHALLENGE) from exc
+    # Read on every request: a ban bites at once, even for a session still in Redis.
+    if user.is_banned:
+        raise ForbiddenError(MessageKey.AUTH_ACCOUNT_BANNED)
+    if not user.is_active:
+        raise ForbiddenError(MessageKey.AUTH_ACCOUNT_INACTIVE)
+    return user
+
+
+async def update_profile(
+    users: UserRepository, user: User, *, username: str | None, email: str | None
+) -> User:
+    """Change username and/or email; `ConflictError` if another account has either."""
+    if username is not None and await users.username_taken(username, exclude_id=user.id):
+        raise ConflictError(MessageKey.USER_EXISTS)
+    return await users.update(user.id, username=username, email=email)
+
+
+async def change_password(
+    users: UserRepository,
+    user: User,
+    principal: Principal,
+    *,
+    current_password: str,
+    new_password: str,
+    services: AuthServices,
+    client: ClientInfo,
+) -> int:
+    """Set a new password and end every other session; returns how many were ended.
+
+    A wrong current password is a 422 naming `current_password` (not a 401: the token is
+    fine, and clients treat a 401 as "sign in again"); it counts as a failed login, so a
+    stolen access token cannot be used to guess the password.
+    """
+    await services.limiter.check(Realm.USER, client.ip, user.username)
+    if not await services.hasher.verify(current_password, user.password_hash):
+        await services.limiter.record_failure(Realm.USER, client.ip, user.username)
+        raise ValidationError(
+            MessageKey.AUTH_CURRENT_PASSWORD_WRONG,
+            data=[
+                {
+                    "loc": ["body", "current_password"],
+                    "msg": "the current password is wrong",
+                    "type": "current_password_wrong",
+                }
+            ],
+        )
+    password_hash = await services.hasher.hash(new_password)
+    await users.update(user.id, password_hash=password_hash)
+    ended = await services.tokens.logout_all(Realm.USER, user.id, keep=principal.sid)
+    await services.audit.record(
+        AuditEventType.PASSWORD_CHANGED,
+        Realm.USER,
+        actor=user.id,
+        ip=client.ip,
+        details={"sessions_ended": ended},
+    )
+    return ended
+
+
+async def list_users(users: UserRepository, *, page: int, size: int) -> Page[User]:
+    """One page (1-based) of users in id order."""
+    return await users.list(offset=(page - 1) * size, limit=size)
+
+
+async def set_user_banned(
+    users: UserRepository,
+    user_id: int,
+    banned: bool,
+    *,
+    admin: Principal,
+    services: AuthServices,
+    client: ClientInfo,
+) -> User:
+    """Ban (marks the account, ends all its sessions at once) or unban; 404 if unknown."""
+    user = await users.set_banned(user_id, banned)
+    ended = await services.tokens.logout_all(Realm.USER, user.id) if banned else 0
+    await services.audit.record(
+        AuditEventType.USER_BANNED if banned else AuditEventType.USER_UNBANNED,
+        Realm.ADMIN,
+        actor=admin.account_id,
+        ip=client.ip,
+        details={"user_id": user.id, "sessions_ended": ended},
+    )
+    return user
