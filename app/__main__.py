@@ -5,6 +5,7 @@ import asyncio
 import logging
 import sys
 
+from app.api.admins.commands import add_admin_command, run_admin_command
 from app.core.security.key_commands import add_key_commands, run_key_command
 from app.database.migrations import add_db_command, run_db_command
 from app.settings import get_settings
@@ -16,6 +17,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     add_db_command(commands)
     add_key_commands(commands)
+    add_admin_command(commands)
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
@@ -23,6 +25,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     if args.command == "keys":
         return run_key_command(args, get_settings().auth, sys.stdout)
+    if args.command == "admin":
+        return asyncio.run(
+            run_admin_command(args, get_settings(), sys.stdin, sys.stdout, sys.stderr)
+        )
     return asyncio.run(run_db_command(args, get_settings().database))
 
 

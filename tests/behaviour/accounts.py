@@ -1,0 +1,119 @@
+"""Helpers for the auth route tests: accounts made through the real routes (and MySQL)."""
+
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+
+from app.core.errors import ErrorType
+from app.core.i18n import MessageKey, translate
+from app.core.security.passwords import PasswordHasher
+from app.database.session import unit_of_work
+from app.database.sql import SQLDatabase
+from app.models.mysql.admins import Admin
+from tests.envelope import assert_envelope
+
+PASSWORD = "correct horse battery"
+ADMIN_PASSWORD = "admin staple battery"
+
+
+def bearer(token: str) -> dict[str, str]:
+    """The `Authorization` header for a token."""
+    return {"Authorization": f"Bearer {token}"}
+
+
+def english(key: MessageKey) -> str:
+    """A message as the app sends it without `Accept-Language`."""
+    return translate(key, "en")
+
+
+def unique(prefix: str) -> str:
+    """A fresh username (tests on real servers share a run)."""
+    return f"{prefix}{secrets.token_hex(4)}"
+
+
+@dataclass(frozen=True)
+class Session:
+    """An account signed in once: its id and that session's tokens."""
+
+    account_id: int
+    username: str
+    access: str
+    refresh: str
+    sid: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """`Authorization` for this session's access token."""
+        return bearer(self.access)
+
+
+class Accounts:
+    """Registers users and signs accounts in through the app's routes."""
+
+    def __init__(self, client: httpx.AsyncClient, app: FastAPI) -> None:
+        self.client = client
+        self.app = app
+
+    async def register(
+        self, username: str | None = None, email: str | None = None, password: str = PASSWORD
+    ) -> dict[str, Any]:
+        """Register a user (201) and return its `data`."""
+        username = username or unique("user")
+        response = await self.client.post(
+            "/api/v1/auth/register",
+            json={
+                "username": username,
+                "email": email or f"{username}@example.com",
+                "password": password,
+            },
+        )
+        data: dict[str, Any] = assert_envelope(response, 201, ErrorType.RESOURCE_CREATED)["data"]
+        return data
+
+    async def login(
+        self, username: str, password: str = PASSWORD, *, realm_path: str = "/api/v1/auth"
+    ) -> Session:
+        """Sign in with the JSON route (200) and return the session."""
+        response = await self.client.post(
+            f"{realm_path}/login", json={"username": username, "password": password}
+        )
+        data = assert_envelope(response, 200, ErrorType.SUCCESS)["data"]
+        return Session(
+            account_id=-1,
+            username=username,
+            access=data["access_token"],
+            refresh=data["refresh_token"],
+            sid=data["sid"],
+        )
+
+    async def user(self, username: str | None = None) -> Session:
+        """A registered, signed-in user."""
+        data = await self.register(username)
+        session = await self.login(data["username"])
+        return Session(data["id"], data["username"], session.access, session.refresh, session.sid)
+
+    async def admin(
+        self, username: str | None = None, *, account_id: int | None = None, role: str = "admin"
+    ) -> Session:
+        """An administrator written to MySQL (as `admin create` does) and signed in."""
+        username = username or unique("admin")
+        hasher: PasswordHasher = self.app.state.password_hasher
+        database: SQLDatabase = self.app.state.mysql
+        async with unit_of_work(database) as session:
+            admin = Admin(
+                username=username,
+                email=f"{username}@example.com",
+                password_hash=await hasher.hash(ADMIN_PASSWORD),
+                role=role,
+                is_active=True,
+            )
+            if account_id is not None:
+                admin.id = account_id
+            session.add(admin)
+            await session.flush()
+            admin_id = admin.id
+        signed_in = await self.login(username, ADMIN_PASSWORD, realm_path="/api/v1/admin/auth")
+        return Session(admin_id, username, signed_in.access, signed_in.refresh, signed_in.sid)

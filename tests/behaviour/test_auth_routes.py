@@ -1,0 +1,197 @@
+"""Register, log in, refresh, log out and sessions through the real routes (fakes or servers)."""
+
+from collections.abc import Callable
+
+import httpx
+import pytest
+
+from app.core.errors import ErrorType
+from app.core.i18n import MessageKey
+from tests.behaviour.accounts import PASSWORD, Accounts, bearer, english, unique
+from tests.envelope import assert_envelope
+
+
+async def test_register_answers_201_with_the_account_and_no_secret(
+    api: httpx.AsyncClient,
+) -> None:
+    name = unique("Reg")
+    response = await api.post(
+        "/api/v1/auth/register",
+        json={"username": name, "email": f"{name}@Example.COM", "password": PASSWORD},
+    )
+    body = assert_envelope(response, 201, ErrorType.RESOURCE_CREATED)
+    data = body["data"]
+    assert body["message"] == english(MessageKey.AUTH_REGISTERED)
+    assert (data["username"], data["email"], data["role"]) == (
+        name,
+        f"{name.lower()}@example.com",
+        "user",
+    )
+    assert data["is_active"] is True
+    assert data["is_banned"] is False
+    assert "password" not in response.text
+    assert "$2b$" not in response.text
+
+
+@pytest.mark.parametrize(
+    ("username_of", "email_of"),
+    [
+        (str.upper, lambda name: f"other-{name}@example.com"),
+        (lambda name: f"other{name}", lambda name: f"{name}@EXAMPLE.com".upper()),
+        (str.lower, lambda name: f"x{name}@example.com"),
+    ],
+    ids=["username-other-case", "email-other-case", "username-same-case"],
+)
+async def test_duplicate_username_or_email_in_any_case_is_409(
+    api: httpx.AsyncClient,
+    accounts: Accounts,
+    username_of: Callable[[str], str],
+    email_of: Callable[[str], str],
+) -> None:
+    name = unique("dup").lower()
+    await accounts.register(name, f"{name}@example.com")
+    response = await api.post(
+        "/api/v1/auth/register",
+        json={"username": username_of(name), "email": email_of(name), "password": PASSWORD},
+    )
+    body = assert_envelope(response, 409, ErrorType.CONFLICT)
+    assert body["message"] == english(MessageKey.USER_EXISTS)
+
+
+async def test_a_73_byte_password_is_422_and_is_not_echoed(api: httpx.AsyncClient) -> None:
+    password = "é" * 36 + "a"  # 37 characters, 73 bytes in UTF-8
+    name = unique("long")
+    response = await api.post(
+        "/api/v1/auth/register",
+        json={"username": name, "email": f"{name}@example.com", "password": password},
+    )
+    body = assert_envelope(response, 422, ErrorType.VALIDATION_ERROR)
+    assert [issue["loc"] for issue in body["data"]] == [["body", "password"]]
+    assert password not in response.text
+
+
+async def test_login_returns_a_token_pair_that_opens_users_me(
+    api: httpx.AsyncClient, accounts: Accounts
+) -> None:
+    data = await accounts.register()
+    response = await api.post(
+        "/api/v1/auth/login", json={"username": data["username"], "password": PASSWORD}
+    )
+    pair = assert_envelope(response, 200, ErrorType.SUCCESS)["data"]
+    assert pair["token_type"] == "bearer"
+    assert pair["expires_in"] == 900
+    me = await api.get("/api/v1/users/me", headers=bearer(pair["access_token"]))
+    assert assert_envelope(me, 200)["data"]["id"] == data["id"]
+
+
+async def test_the_form_login_answers_the_envelope_with_the_tokens_in_data(
+    api: httpx.AsyncClient, accounts: Accounts
+) -> None:
+    data = await accounts.register()
+    response = await api.post(
+        "/api/v1/auth/login/form",
+        data={"username": data["username"], "password": PASSWORD, "grant_type": "password"},
+    )
+    body = assert_envelope(response, 200, ErrorType.SUCCESS)
+    # The envelope's five keys, nothing else: Swagger's password flow cannot read data.*
+    # (README, "Trying the API in /docs").
+    assert "access_token" not in body
+    me = await api.get("/api/v1/users/me", headers=bearer(body["data"]["access_token"]))
+    assert_envelope(me, 200)
+
+
+@pytest.mark.parametrize("known", [True, False], ids=["wrong-password", "unknown-user"])
+async def test_bad_credentials_are_one_and_the_same_401(
+    api: httpx.AsyncClient, accounts: Accounts, known: bool
+) -> None:
+    username = (await accounts.register())["username"] if known else unique("ghost")
+    response = await api.post(
+        "/api/v1/auth/login", json={"username": username, "password": "not the password"}
+    )
+    body = assert_envelope(response, 401, ErrorType.UNAUTHORIZED)
+    assert body["message"] == english(MessageKey.AUTH_INVALID_CREDENTIALS)
+    assert response.headers["www-authenticate"].startswith("Bearer")
+
+
+async def test_refresh_rotates_and_reuse_of_a_spent_token_ends_the_session(
+    api: httpx.AsyncClient, accounts: Accounts
+) -> None:
+    session = await accounts.user()
+    first = await api.post("/api/v1/auth/refresh", json={"refresh_token": session.refresh})
+    pair = assert_envelope(first, 200)["data"]
+    assert pair["refresh_token"] != session.refresh
+    assert pair["sid"] == session.sid
+    assert_envelope(await api.get("/api/v1/users/me", headers=bearer(pair["access_token"])), 200)
+
+    replay = await api.post("/api/v1/auth/refresh", json={"refresh_token": session.refresh})
+    assert_envelope(replay, 401, ErrorType.UNAUTHORIZED)
+    # Both tokens of the rotated pair stop too: the whole session is gone.
+    me = await api.get("/api/v1/users/me", headers=bearer(pair["access_token"]))
+    assert_envelope(me, 401, ErrorType.UNAUTHORIZED)
+    again = await api.post("/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]})
+    assert_envelope(again, 401, ErrorType.UNAUTHORIZED)
+
+
+async def test_logout_ends_this_session_only(api: httpx.AsyncClient, accounts: Accounts) -> None:
+    one = await accounts.user()
+    other = await accounts.login(one.username)
+    assert_envelope(await api.post("/api/v1/auth/logout", headers=one.headers), 200)
+    body = assert_envelope(await api.get("/api/v1/users/me", headers=one.headers), 401)
+    assert body["message"] == english(MessageKey.AUTH_SESSION_ENDED)
+    refresh = await api.post("/api/v1/auth/refresh", json={"refresh_token": one.refresh})
+    assert_envelope(refresh, 401, ErrorType.UNAUTHORIZED)
+    assert_envelope(await api.get("/api/v1/users/me", headers=other.headers), 200)
+
+
+async def test_logout_all_ends_every_session_of_the_account(
+    api: httpx.AsyncClient, accounts: Accounts
+) -> None:
+    one = await accounts.user()
+    other = await accounts.login(one.username)
+    stranger = await accounts.user()
+    assert_envelope(await api.post("/api/v1/auth/logout-all", headers=one.headers), 200)
+    for session in (one, other):
+        me = await api.get("/api/v1/users/me", headers=session.headers)
+        assert_envelope(me, 401, ErrorType.UNAUTHORIZED)
+    assert_envelope(await api.get("/api/v1/users/me", headers=stranger.headers), 200)
+
+
+async def test_sessions_list_marks_the_current_one_and_revoking_one_bites_at_once(
+    api: httpx.AsyncClient, accounts: Accounts
+) -> None:
+    one = await accounts.user()
+    other = await accounts.login(one.username)
+    listing = assert_envelope(await api.get("/api/v1/auth/sessions", headers=one.headers), 200)
+    marks = {item["sid"]: item["current"] for item in listing["data"]}
+    assert marks == {one.sid: True, other.sid: False}
+
+    revoked = await api.delete(f"/api/v1/auth/sessions/{other.sid}", headers=one.headers)
+    assert_envelope(revoked, 200)
+    me = await api.get("/api/v1/users/me", headers=other.headers)
+    assert_envelope(me, 401, ErrorType.UNAUTHORIZED)
+    assert_envelope(await api.get("/api/v1/users/me", headers=one.headers), 200)
+
+
+async def test_revoking_a_session_that_is_not_the_callers_is_404(
+    api: httpx.AsyncClient, accounts: Accounts
+) -> None:
+    mine = await accounts.user()
+    theirs = await accounts.user()
+    for sid in (theirs.sid, "no-such-session"):
+        response = await api.delete(f"/api/v1/auth/sessions/{sid}", headers=mine.headers)
+        body = assert_envelope(response, 404, ErrorType.NOT_FOUND)
+        assert body["message"] == english(MessageKey.AUTH_SESSION_NOT_FOUND)
+    assert_envelope(await api.get("/api/v1/users/me", headers=theirs.headers), 200)
+
+
+async def test_signed_in_routes_without_a_token_are_401(api: httpx.AsyncClient) -> None:
+    for method, path in [
+        ("GET", "/api/v1/users/me"),
+        ("POST", "/api/v1/auth/logout"),
+        ("POST", "/api/v1/auth/logout-all"),
+        ("GET", "/api/v1/auth/sessions"),
+        ("GET", "/api/v1/admin/users"),
+    ]:
+        response = await api.request(method, path)
+        body = assert_envelope(response, 401, ErrorType.UNAUTHORIZED)
+        assert body["message"] == english(MessageKey.AUTH_TOKEN_MISSING)
