@@ -1,0 +1,136 @@
+"""Every token the API must refuse, through the real routes: a 401 envelope on the next request."""
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from app.core.errors import ErrorType
+from app.core.i18n import MessageKey
+from app.core.security.keys import generate_private_key, thumbprint
+from tests.behaviour.accounts import ADMIN_PASSWORD, PASSWORD, Accounts, Session, bearer, english
+from tests.envelope import assert_envelope
+from tests.unit.auth.conftest import Forger
+
+
+def _forger(app: FastAPI, session: Session) -> Forger:
+    forger = Forger(app.state.jwt_keys, app.state.settings)
+    # A live session: each forgery must fail for its own flaw, not for a missing session.
+    forger.sid = session.sid
+    return forger
+
+
+def _user(forger: Forger, account_id: int, **overrides: Any) -> dict[str, Any]:
+    return forger.claims(sub=str(account_id), **overrides)
+
+
+async def _me(api: httpx.AsyncClient, token: str) -> dict[str, Any]:
+    return assert_envelope(
+        await api.get("/api/v1/users/me", headers=bearer(token)), 401, ErrorType.UNAUTHORIZED
+    )
+
+
+async def test_a_correct_forgery_passes_so_each_rejection_below_is_for_its_flaw(
+    api: httpx.AsyncClient, accounts: Accounts, app: FastAPI
+) -> None:
+    session = await accounts.user()
+    forger = _forger(app, session)
+    token = forger.rs256(_user(forger, session.account_id))
+    assert_envelope(await api.get("/api/v1/users/me", headers=bearer(token)), 200)
+
+
+FORGERIES: dict[str, Callable[[Forger, int], str]] = {
+    "alg-none": lambda f, uid: f.alg_none(_user(f, uid)),
+    "hs256-with-public-key": lambda f, uid: f.hs256_with_public_key(_user(f, uid)),
+    "tampered-payload": lambda f, uid: Forger.tamper(f.rs256(_user(f, uid)), role="admin"),
+    "unknown-kid": lambda f, uid: f.rs256(
+        _user(f, uid), key=(k := generate_private_key()), kid=thumbprint(k.public_key())
+    ),
+    "no-kid": lambda f, uid: f.rs256(_user(f, uid), with_kid=False),
+    "expired": lambda f, uid: f.rs256(
+        _user(
+            f,
+            uid,
+            iat=int(time.time()) - 3600,
+            nbf=int(time.time()) - 3600,
+            exp=int(time.time()) - 60,
+        )
+    ),
+    "nbf-in-future": lambda f, uid: f.rs256(_user(f, uid, nbf=int(time.time()) + 3600)),
+    "wrong-iss": lambda f, uid: f.rs256(_user(f, uid, iss="someone-else")),
+    "wrong-aud": lambda f, uid: f.rs256(_user(f, uid, aud="another-api")),
+    "refresh-type": lambda f, uid: f.rs256(_user(f, uid, type="refresh")),
+}
+
+
+@pytest.mark.parametrize("flaw", sorted(FORGERIES))
+async def test_a_forged_or_broken_token_is_401(
+    api: httpx.AsyncClient, accounts: Accounts, app: FastAPI, flaw: str
+) -> None:
+    session = await accounts.user()
+    token = FORGERIES[flaw](_forger(app, session), session.account_id)
+    response = await api.get("/api/v1/users/me", headers=bearer(token))
+    body = assert_envelope(response, 401, ErrorType.UNAUTHORIZED)
+    assert body["message"] == english(MessageKey.AUTH_TOKEN_INVALID)
+    # RFC 6750 §3.1: the client is told to get a new token, not to retry this one.
+    assert 'error="invalid_token"' in response.headers["www-authenticate"]
+
+
+async def test_a_refresh_token_is_not_an_access_token_nor_the_reverse(
+    api: httpx.AsyncClient, accounts: Accounts
+) -> None:
+    session = await accounts.user()
+    await _me(api, session.refresh)
+    response = await api.post("/api/v1/auth/refresh", json={"refresh_token": session.access})
+    assert_envelope(response, 401, ErrorType.UNAUTHORIZED)
+    # Neither misuse spent anything: the real pair still works.
+    assert_envelope(await api.get("/api/v1/users/me", headers=session.headers), 200)
+
+
+async def test_realms_never_cross_even_with_the_same_numeric_id(
+    api: httpx.AsyncClient, accounts: Accounts
+) -> None:
+    user = await accounts.user()
+    admin = await accounts.admin(account_id=user.account_id)
+    assert admin.account_id == user.account_id
+    on_admin = await api.get("/api/v1/admin/users", headers=user.headers)
+    assert_envelope(on_admin, 401, ErrorType.UNAUTHORIZED)
+    on_user = await api.get("/api/v1/users/me", headers=admin.headers)
+    assert_envelope(on_user, 401, ErrorType.UNAUTHORIZED)
+    refresh = await api.post("/api/v1/auth/refresh", json={"refresh_token": admin.refresh})
+    assert_envelope(refresh, 401, ErrorType.UNAUTHORIZED)
+    # Each works in its own realm.
+    assert_envelope(await api.get("/api/v1/admin/users", headers=admin.headers), 200)
+    assert_envelope(await api.get("/api/v1/users/me", headers=user.headers), 200)
+
+
+async def test_a_ban_ends_every_session_on_the_next_request_and_refuses_login(
+    api: httpx.AsyncClient, accounts: Accounts
+) -> None:
+    admin = await accounts.admin()
+    user = await accounts.user()
+    other = await accounts.login(user.username)
+    banned = await api.post(f"/api/v1/admin/users/{user.account_id}/ban", headers=admin.headers)
+    assert assert_envelope(banned, 200)["data"]["is_banned"] is True
+    for session in (user, other):
+        await _me(api, session.access)
+        refresh = await api.post("/api/v1/auth/refresh", json={"refresh_token": session.refresh})
+        assert_envelope(refresh, 401, ErrorType.UNAUTHORIZED)
+    login = await api.post(
+        "/api/v1/auth/login", json={"username": user.username, "password": PASSWORD}
+    )
+    body = assert_envelope(login, 403, ErrorType.FORBIDDEN)
+    assert body["message"] == english(MessageKey.AUTH_ACCOUNT_BANNED)
+    # A wrong password still gets the plain 401: the ban is no hint to a stranger.
+    wrong = await api.post(
+        "/api/v1/auth/login", json={"username": user.username, "password": ADMIN_PASSWORD}
+    )
+    assert_envelope(wrong, 401, ErrorType.UNAUTHORIZED)
+
+    unbanned = await api.post(f"/api/v1/admin/users/{user.account_id}/unban", headers=admin.headers)
+    assert assert_envelope(unbanned, 200)["data"]["is_banned"] is False
+    again = await accounts.login(user.username)
+    assert_envelope(await api.get("/api/v1/users/me", headers=again.headers), 200)
