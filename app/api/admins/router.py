@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 from app.api.admins.repository import AdminRepository
 from app.api.admins.service import admin_finder
 from app.api.auth import service as auth_service
-from app.api.auth.schema import LoginRequest, TokenPairOut
+from app.api.auth.schema import LoginRequest, RefreshRequest, TokenPairOut
 from app.api.users import service as user_service
 from app.api.users.repository import UserRepository
 from app.api.users.schema import UserOut, UserPage
@@ -22,6 +22,7 @@ from app.depends import (
     AuthKit,
     Client,
     CurrentAdmin,
+    CurrentAdminPrincipal,
     Lang,
     MySQLSession,
     PasswordForm,
@@ -69,6 +70,32 @@ async def login_form(
     """Sign an administrator in with the OAuth2 password form; the tokens are in `data`."""
     pair = await _login(form.username, form.password, session, services, client)
     return success(pair, lang, message=MessageKey.AUTH_LOGGED_IN)
+
+
+@router.post(
+    "/auth/refresh",
+    responses=error_responses(ErrorType.UNAUTHORIZED, ErrorType.SERVICE_UNAVAILABLE),
+)
+async def refresh(
+    body: RefreshRequest, services: AuthKit, client: Client, lang: Lang
+) -> Envelope[TokenPairOut]:
+    """Spend an admin refresh token for a new pair; a spent one ends its session (401)."""
+    pair = await auth_service.refresh(
+        Realm.ADMIN, body.refresh_token, services=services, client=client
+    )
+    return success(TokenPairOut.of(pair), lang)
+
+
+@router.post(
+    "/auth/logout",
+    responses=error_responses(ErrorType.UNAUTHORIZED, ErrorType.SERVICE_UNAVAILABLE),
+)
+async def logout(
+    principal: CurrentAdminPrincipal, services: AuthKit, client: Client, lang: Lang
+) -> Envelope[None]:
+    """End this administrator session."""
+    await auth_service.logout(principal, services=services, client=client)
+    return success(None, lang, message=MessageKey.AUTH_LOGGED_OUT)
 
 
 @router.get("/users", responses=error_responses(*ADMIN_ERRORS))

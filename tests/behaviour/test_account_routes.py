@@ -1,0 +1,136 @@
+"""`/users/me`, profile changes, password change and the login limit, through the real routes."""
+
+import httpx
+
+from app.core.errors import ErrorType
+from app.core.i18n import MessageKey
+from tests.behaviour.accounts import PASSWORD, Accounts, english, unique
+from tests.envelope import assert_envelope
+
+NEW_PASSWORD = "a brand new passphrase"
+
+
+async def test_users_me_shows_the_account_without_its_hash(
+    api: httpx.AsyncClient, accounts: Accounts
+) -> None:
+    session = await accounts.user()
+    response = await api.get("/api/v1/users/me", headers=session.headers)
+    data = assert_envelope(response, 200, ErrorType.SUCCESS)["data"]
+    assert (data["id"], data["username"]) == (session.account_id, session.username)
+    assert "password_hash" not in data
+    assert "$2b$" not in response.text
+
+
+async def test_patch_me_changes_username_and_email(
+    api: httpx.AsyncClient, accounts: Accounts
+) -> None:
+    session = await accounts.user()
+    name = unique("renamed")
+    response = await api.patch(
+        "/api/v1/users/me",
+        json={"username": name, "email": f"{name}@NEW.example"},
+        headers=session.headers,
+    )
+    data = assert_envelope(response, 200)["data"]
+    assert (data["username"], data["email"]) == (name, f"{name}@new.example".lower())
+    # Keeping one's own username in another case is not a conflict with oneself.
+    same = await api.patch(
+        "/api/v1/users/me", json={"username": name.upper()}, headers=session.headers
+    )
+    assert assert_envelope(same, 200)["data"]["username"] == name.upper()
+
+
+async def test_patch_me_to_another_accounts_username_or_email_is_409(
+    api: httpx.AsyncClient, accounts: Accounts
+) -> None:
+    taken = await accounts.register()
+    session = await accounts.user()
+    for change in (
+        {"username": taken["username"].upper()},
+        {"email": taken["email"].upper()},
+    ):
+        response = await api.patch("/api/v1/users/me", json=change, headers=session.headers)
+        body = assert_envelope(response, 409, ErrorType.CONFLICT)
+        assert body["message"] == english(MessageKey.USER_EXISTS)
+
+
+async def test_patch_me_with_nothing_to_change_is_422(
+    api: httpx.AsyncClient, accounts: Accounts
+) -> None:
+    session = await accounts.user()
+    response = await api.patch("/api/v1/users/me", json={}, headers=session.headers)
+    assert_envelope(response, 422, ErrorType.VALIDATION_ERROR)
+
+
+async def test_a_wrong_current_password_is_422_and_changes_nothing(
+    api: httpx.AsyncClient, accounts: Accounts
+) -> None:
+    session = await accounts.user()
+    response = await api.post(
+        "/api/v1/users/me/password",
+        json={"current_password": "not my password", "new_password": NEW_PASSWORD},
+        headers=session.headers,
+    )
+    body = assert_envelope(response, 422, ErrorType.VALIDATION_ERROR)
+    assert body["message"] == english(MessageKey.AUTH_CURRENT_PASSWORD_WRONG)
+    assert [issue["loc"] for issue in body["data"]] == [["body", "current_password"]]
+    assert "not my password" not in response.text
+    await accounts.login(session.username, PASSWORD)
+
+
+async def test_a_password_change_ends_every_other_session_and_keeps_this_one(
+    api: httpx.AsyncClient, accounts: Accounts
+) -> None:
+    session = await accounts.user()
+    other = await accounts.login(session.username)
+    response = await api.post(
+        "/api/v1/users/me/password",
+        json={"current_password": PASSWORD, "new_password": NEW_PASSWORD},
+        headers=session.headers,
+    )
+    body = assert_envelope(response, 200, ErrorType.SUCCESS)
+    assert body["data"] is None
+    assert NEW_PASSWORD not in response.text
+    me = await api.get("/api/v1/users/me", headers=other.headers)
+    assert_envelope(me, 401, ErrorType.UNAUTHORIZED)
+    assert_envelope(await api.get("/api/v1/users/me", headers=session.headers), 200)
+    old = await api.post(
+        "/api/v1/auth/login", json={"username": session.username, "password": PASSWORD}
+    )
+    assert_envelope(old, 401, ErrorType.UNAUTHORIZED)
+    await accounts.login(session.username, NEW_PASSWORD)
+
+
+async def test_a_new_password_of_73_bytes_is_422(
+    api: httpx.AsyncClient, accounts: Accounts
+) -> None:
+    session = await accounts.user()
+    response = await api.post(
+        "/api/v1/users/me/password",
+        json={"current_password": PASSWORD, "new_password": "x" * 73},
+        headers=session.headers,
+    )
+    body = assert_envelope(response, 422, ErrorType.VALIDATION_ERROR)
+    assert [issue["loc"] for issue in body["data"]] == [["body", "new_password"]]
+
+
+async def test_repeated_failed_logins_get_429_with_retry_after(
+    api: httpx.AsyncClient, accounts: Accounts
+) -> None:
+    username = (await accounts.register())["username"]
+    statuses = []
+    for _ in range(12):
+        response = await api.post(
+            "/api/v1/auth/login", json={"username": username, "password": "guess guess"}
+        )
+        statuses.append(response.status_code)
+        if response.status_code == 429:
+            break
+    # The default budget: 10 failures per username in 15 minutes.
+    assert statuses == [401] * 10 + [429]
+    body = assert_envelope(response, 429, ErrorType.RATE_LIMITED)
+    assert body["message"] == english(MessageKey.AUTH_LOGIN_RATE_LIMITED)
+    assert int(response.headers["retry-after"]) >= 1
+    # Even the right password waits: the limit is checked before the password is.
+    right = await api.post("/api/v1/auth/login", json={"username": username, "password": PASSWORD})
+    assert_envelope(right, 429, ErrorType.RATE_LIMITED)

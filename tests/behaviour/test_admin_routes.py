@@ -1,0 +1,91 @@
+"""The admin realm through the real routes: sign-in, the user listing, ban and unban."""
+
+import httpx
+import pytest
+
+from app.core.errors import ErrorType
+from app.core.i18n import MessageKey
+from app.database.page import MAX_LIMIT
+from tests.behaviour.accounts import ADMIN_PASSWORD, Accounts, english, unique
+from tests.envelope import assert_envelope
+
+
+async def test_admin_form_login_answers_the_envelope(
+    api: httpx.AsyncClient, accounts: Accounts
+) -> None:
+    admin = await accounts.admin()
+    response = await api.post(
+        "/api/v1/admin/auth/login/form",
+        data={"username": admin.username, "password": ADMIN_PASSWORD},
+    )
+    data = assert_envelope(response, 200, ErrorType.SUCCESS)["data"]
+    assert data["token_type"] == "bearer"
+
+
+async def test_a_users_credentials_do_not_open_the_admin_realm(
+    api: httpx.AsyncClient, accounts: Accounts
+) -> None:
+    user = await accounts.user()
+    response = await api.post(
+        "/api/v1/admin/auth/login",
+        json={"username": user.username, "password": "correct horse battery"},
+    )
+    body = assert_envelope(response, 401, ErrorType.UNAUTHORIZED)
+    assert body["message"] == english(MessageKey.AUTH_INVALID_CREDENTIALS)
+
+
+async def test_admin_users_pages_through_users(api: httpx.AsyncClient, accounts: Accounts) -> None:
+    admin = await accounts.admin()
+    names = [(await accounts.register(unique(f"p{i}")))["username"] for i in range(3)]
+    first = await api.get("/api/v1/admin/users?page=1&size=2", headers=admin.headers)
+    data = assert_envelope(first, 200)["data"]
+    assert (data["total"], data["page"], data["size"]) == (3, 1, 2)
+    second = await api.get("/api/v1/admin/users?page=2&size=2", headers=admin.headers)
+    rest = assert_envelope(second, 200)["data"]["items"]
+    assert [item["username"] for item in data["items"] + rest] == names
+    assert "password_hash" not in first.text
+
+
+@pytest.mark.parametrize(
+    "query", ["size=0", "size=-1", f"size={MAX_LIMIT + 1}", "page=0", "page=-3", "size=abc"]
+)
+async def test_admin_users_refuses_bad_paging_with_422(
+    api: httpx.AsyncClient, accounts: Accounts, query: str
+) -> None:
+    admin = await accounts.admin()
+    response = await api.get(f"/api/v1/admin/users?{query}", headers=admin.headers)
+    assert_envelope(response, 422, ErrorType.VALIDATION_ERROR)
+
+
+async def test_an_admin_without_the_admin_role_is_403(
+    api: httpx.AsyncClient, accounts: Accounts
+) -> None:
+    auditor = await accounts.admin(role="auditor")
+    response = await api.get("/api/v1/admin/users", headers=auditor.headers)
+    body = assert_envelope(response, 403, ErrorType.FORBIDDEN)
+    assert body["message"] == english(MessageKey.AUTH_ROLE_FORBIDDEN)
+
+
+@pytest.mark.parametrize("action", ["ban", "unban"])
+async def test_banning_an_unknown_user_is_404(
+    api: httpx.AsyncClient, accounts: Accounts, action: str
+) -> None:
+    admin = await accounts.admin()
+    response = await api.post(f"/api/v1/admin/users/987654/{action}", headers=admin.headers)
+    body = assert_envelope(response, 404, ErrorType.NOT_FOUND)
+    assert body["message"] == english(MessageKey.USER_NOT_FOUND)
+
+
+async def test_admin_refresh_rotates_and_logout_ends_the_admin_session(
+    api: httpx.AsyncClient, accounts: Accounts
+) -> None:
+    admin = await accounts.admin()
+    rotated = await api.post("/api/v1/admin/auth/refresh", json={"refresh_token": admin.refresh})
+    pair = assert_envelope(rotated, 200)["data"]
+    headers = {"Authorization": f"Bearer {pair['access_token']}"}
+    # The user realm's logout refuses an admin token; the admin realm has its own.
+    user_logout = await api.post("/api/v1/auth/logout", headers=headers)
+    assert_envelope(user_logout, 401, ErrorType.UNAUTHORIZED)
+    assert_envelope(await api.post("/api/v1/admin/auth/logout", headers=headers), 200)
+    response = await api.get("/api/v1/admin/users", headers=headers)
+    assert_envelope(response, 401, ErrorType.UNAUTHORIZED)
