@@ -26,8 +26,15 @@ class JSONFormatter(logging.Formatter):
         return json.dumps(entry, default=str, ensure_ascii=False)
 
 
+# Driver loggers whose DEBUG lines carry bound SQL parameters (password hashes among them):
+# held at INFO whatever the root logger's level, so no log line can hold a credential.
+PARAMETER_LOGGERS = ("aiosqlite",)
+
+
 def configure_logging(level: str) -> None:
     """Give the `app` loggers one JSON handler (once, however many apps are built)."""
+    for name in PARAMETER_LOGGERS:
+        logging.getLogger(name).setLevel(logging.INFO)
     logger = logging.getLogger("app")
     logger.setLevel(level.upper())
     if not any(getattr(handler, "fusion", False) for handler in logger.handlers):
