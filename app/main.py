@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 
 from app.api.admins.router import router as admins_router
+from app.api.auth.docs import install_swagger_ui
 from app.api.auth.lifespan import auth_resources
 from app.api.auth.router import router as auth_router
 from app.api.health.router import router as health_router
@@ -56,7 +57,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Never debug: the crash net must answer 500s, not Starlette's traceback page.
         debug=False,
         lifespan=lifespan,
-        docs_url="/docs" if development else None,
+        # Our own page below: its "Authorize" can read the token out of the envelope.
+        docs_url=None,
         redoc_url=None,
         openapi_url="/openapi.json",
         responses=error_responses(),
@@ -79,6 +81,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestContextMiddleware)
+    if development:
+        install_swagger_ui(app)
     app.include_router(health_router)
     app.include_router(keys_router)
     app.include_router(auth_router)

@@ -93,8 +93,8 @@ async def test_the_form_login_answers_the_envelope_with_the_tokens_in_data(
         data={"username": data["username"], "password": PASSWORD, "grant_type": "password"},
     )
     body = assert_envelope(response, 200, ErrorType.SUCCESS)
-    # The envelope's five keys, nothing else: Swagger's password flow cannot read data.*
-    # (README, "Trying the API in /docs").
+    # The envelope's five keys, nothing else; the /docs page unwraps `data` for Swagger's
+    # "Authorize" on its side (app/api/auth/docs.py), the API does not bend.
     assert "access_token" not in body
     me = await api.get("/api/v1/users/me", headers=bearer(body["data"]["access_token"]))
     assert_envelope(me, 200)
