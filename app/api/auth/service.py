@@ -133,9 +133,13 @@ async def refresh(
     """Rotate a refresh token; a spent one revokes its session (audited) and is a 401."""
     try:
         return await services.tokens.refresh(refresh_token, realm)
-    except RefreshTokenReusedError:
+    except RefreshTokenReusedError as exc:
         await services.audit.record(
-            AuditEventType.REFRESH_REUSED, realm, ip=client.ip, details={"session_revoked": True}
+            AuditEventType.REFRESH_REUSED,
+            realm,
+            actor=exc.account_id,
+            ip=client.ip,
+            details={"session_revoked": True},
         )
         raise
 

@@ -21,6 +21,11 @@ logger = logging.getLogger("app.auth")
 class RefreshTokenReusedError(AuthError):
     """A spent refresh token came back; its session is now revoked (audit-worthy)."""
 
+    def __init__(self, account_id: int) -> None:
+        super().__init__(MessageKey.AUTH_SESSION_ENDED, headers=INVALID_TOKEN_CHALLENGE)
+        # Whose session ended, for the audit trail (never the token itself).
+        self.account_id = account_id
+
 
 @dataclass(frozen=True)
 class TokenPair:
@@ -112,9 +117,7 @@ class TokenService:
                 realm.value,
                 claims.account_id,
             )
-            raise RefreshTokenReusedError(
-                MessageKey.AUTH_SESSION_ENDED, headers=INVALID_TOKEN_CHALLENGE
-            )
+            raise RefreshTokenReusedError(claims.account_id)
         if rotation.outcome is not RotateOutcome.ROTATED or session is None:
             raise AuthError(MessageKey.AUTH_SESSION_ENDED, headers=INVALID_TOKEN_CHALLENGE)
         # The session's role, not the token's: a role changed since login applies now.
