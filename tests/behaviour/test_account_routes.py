@@ -1,9 +1,14 @@
 """`/users/me`, profile changes, password change and the login limit, through the real routes."""
 
 import httpx
+from fastapi import FastAPI
+from sqlalchemy import update
 
 from app.core.errors import ErrorType
 from app.core.i18n import MessageKey
+from app.database.session import unit_of_work
+from app.database.sql import SQLDatabase
+from app.models.postgres.users import User
 from tests.behaviour.accounts import PASSWORD, Accounts, english, unique
 from tests.envelope import assert_envelope
 
@@ -134,3 +139,35 @@ async def test_repeated_failed_logins_get_429_with_retry_after(
     # Even the right password waits: the limit is checked before the password is.
     right = await api.post("/api/v1/auth/login", json={"username": username, "password": PASSWORD})
     assert_envelope(right, 429, ErrorType.RATE_LIMITED)
+
+
+async def _set_flags(app: FastAPI, user_id: int, **flags: bool) -> None:
+    database: SQLDatabase = app.state.postgres
+    async with unit_of_work(database) as session:
+        await session.execute(update(User).where(User.id == user_id).values(**flags))
+
+
+async def test_an_account_banned_in_the_database_is_refused_even_with_a_live_session(
+    api: httpx.AsyncClient, accounts: Accounts, app: FastAPI
+) -> None:
+    session = await accounts.user()
+    # Marked without ending its sessions (another instance mid-ban, a manual fix): the row
+    # read on each request still stops it.
+    await _set_flags(app, session.account_id, is_banned=True)
+    response = await api.get("/api/v1/users/me", headers=session.headers)
+    body = assert_envelope(response, 403, ErrorType.FORBIDDEN)
+    assert body["message"] == english(MessageKey.AUTH_ACCOUNT_BANNED)
+
+
+async def test_an_inactive_account_cannot_sign_in_or_use_its_session(
+    api: httpx.AsyncClient, accounts: Accounts, app: FastAPI
+) -> None:
+    session = await accounts.user()
+    await _set_flags(app, session.account_id, is_active=False)
+    me = await api.get("/api/v1/users/me", headers=session.headers)
+    assert_envelope(me, 403, ErrorType.FORBIDDEN)
+    login = await api.post(
+        "/api/v1/auth/login", json={"username": session.username, "password": PASSWORD}
+    )
+    body = assert_envelope(login, 403, ErrorType.FORBIDDEN)
+    assert body["message"] == english(MessageKey.AUTH_ACCOUNT_INACTIVE)
