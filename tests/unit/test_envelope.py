@@ -54,6 +54,13 @@ async def test_unknown_path_is_404(client: httpx.AsyncClient) -> None:
     assert body["message"] == "No such endpoint."
 
 
+async def test_trailing_slash_is_404_not_a_bare_redirect(client: httpx.AsyncClient) -> None:
+    response = await client.get("/health/live/", follow_redirects=False)
+    body = assert_envelope(response, 404, ErrorType.NOT_FOUND)
+    assert body["message"] == "No such endpoint."
+    assert "location" not in response.headers
+
+
 async def test_wrong_method_is_405_with_allow(client: httpx.AsyncClient) -> None:
     response = await client.delete("/health/live")
     assert_envelope(response, 405, ErrorType.METHOD_NOT_ALLOWED)
