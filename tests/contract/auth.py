@@ -12,6 +12,8 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from tests.contract.routes import RouteKey
+
 # Given the app and the OpenAPI operation, the headers that authenticate a valid principal.
 AuthHeaders = Callable[[FastAPI, Any], Mapping[str, str]]
 
@@ -29,6 +31,17 @@ def requires_auth(operation_definition: Any, document: Mapping[str, Any]) -> boo
     """Whether the operation needs credentials (an empty requirement `{}` makes them optional)."""
     requirements = security_requirements(operation_definition, document)
     return bool(requirements) and {} not in requirements
+
+
+def secured_keys(document: Mapping[str, Any]) -> set[RouteKey]:
+    """Every `(METHOD, path)` of the OpenAPI document that requires credentials."""
+    keys = set()
+    for path, item in document.get("paths", {}).items():
+        for method, definition in item.items():
+            if method.upper() in ("GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH"):
+                if requires_auth(definition, document):
+                    keys.add((method.upper(), path))
+    return keys
 
 
 def valid_auth_headers(app: FastAPI, operation: Any) -> Mapping[str, str]:

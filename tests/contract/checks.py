@@ -43,14 +43,18 @@ def operation_key(case: Case) -> RouteKey:
     return (case.operation.method.upper(), case.operation.path)
 
 
+def sent_method(response: Any) -> str:
+    """The method the request really went out with (coverage probes change it)."""
+    return str(Response.from_any(response).request.method).upper()
+
+
 @schemathesis.check
 def envelope_is_kept(ctx: CheckContext, response: Response, case: Case) -> bool | None:
     """Every response keeps the envelope contract; the exercised operation is recorded."""
     del ctx
     check_exchange(exchange_of(response))
-    sent_method = str(response.request.method).upper()
     # Coverage-phase probes send methods the operation does not have: they reach no route.
-    key = operation_key(case) if sent_method == case.operation.method.upper() else None
+    key = operation_key(case) if sent_method(response) == case.operation.method.upper() else None
     mode = case.meta.generation.mode.value if case.meta is not None else "explicit"
     registry_for(case.operation.schema.app).record(key, f"openapi:{mode}")
     return None
@@ -89,9 +93,14 @@ def run_case(case: Case, client: Any, auth_headers: AuthHeaders) -> None:
     anonymous = case.call(session=client)
     case.validate_response(anonymous, checks=CONTRACT_CHECKS)
     assert anonymous.status_code >= 400, f"{case.operation.label} answered without credentials"
-    if case.meta is not None and case.meta.generation.mode.value == "positive":
+    positive = case.meta is not None and case.meta.generation.mode.value == "positive"
+    if positive and sent_method(anonymous) == case.operation.method.upper():
         assert anonymous.status_code == 401, f"anonymous valid request got {anonymous.status_code}"
     registry.record(operation_key(case), AUTH_ANONYMOUS)
     headers = dict(auth_headers(case.operation.schema.app, case.operation))
-    case.validate_response(case.call(session=client, headers=headers), checks=CONTRACT_CHECKS)
+    authenticated = case.call(session=client, headers=headers)
+    case.validate_response(authenticated, checks=CONTRACT_CHECKS)
+    positive = case.meta is not None and case.meta.generation.mode.value == "positive"
+    if positive and sent_method(authenticated) == case.operation.method.upper():
+        assert authenticated.status_code != 401, "the hook's token was refused"
     registry.record(operation_key(case), AUTH_VALID)

@@ -1,7 +1,5 @@
 """Contract tier: hypothesis profiles, the one app of the session, ordering and the summary."""
 
-from collections.abc import Iterator
-
 import pytest
 from hypothesis import HealthCheck, settings
 
@@ -48,9 +46,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def target() -> Iterator[ContractTarget]:
-    """The app under contract, its one client and schema; lifespan stopped at session end."""
-    yield contract_target()
+def target() -> ContractTarget:
+    """The app under contract, its one client and its schema."""
+    return contract_target()
+
+
+def pytest_sessionfinish() -> None:
+    """Stop every app's lifespan; a running one would keep schemathesis' loop thread alive."""
     target_module.stop_all()
 
 
@@ -62,7 +64,7 @@ def auth_headers() -> AuthHeaders:
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Name how many operations and examples the contract checked."""
-    if contract_target.cache_info().currsize == 0:
+    if contract_target.cache_info().currsize == 0 or terminalreporter.config.option.collectonly:
         return  # no contract test ran in this session
     served = contract_target()
     registry = registry_for(served.app)
