@@ -117,7 +117,9 @@ def check_envelope(body: Any, http_status: int, language: str | None = None) -> 
     assert set(body) == ENVELOPE_KEYS, f"keys {sorted(body)}"
     assert body["status_code"] == http_status, f"status_code {body['status_code']} != {http_status}"
     assert body["status"] == (1 if http_status < 400 else -1), f"status {body['status']!r}"
-    assert body["error_type"] in ErrorType.__members__.values(), f"error_type {body['error_type']!r}"
+    assert body["error_type"] in ErrorType.__members__.values(), (
+        f"error_type {body['error_type']!r}"
+    )
     error_type = ErrorType(body["error_type"])
     assert STATUS[error_type] == http_status, f"{error_type} is never sent with {http_status}"
     assert isinstance(body["message"], str), f"message {body['message']!r}"
@@ -129,7 +131,9 @@ def check_envelope(body: Any, http_status: int, language: str | None = None) -> 
     check_no_internals(body)
 
 
-def check_exchange(exchange: Exchange, *, allow_server_error: bool = False) -> dict[str, Any] | None:
+def check_exchange(
+    exchange: Exchange, *, allow_server_error: bool = False
+) -> dict[str, Any] | None:
     """Assert one response keeps the whole contract; return its envelope (None for HEAD)."""
     request_id = exchange.headers.get("x-request-id")
     assert request_id, "no X-Request-ID on the response"

@@ -26,7 +26,7 @@ def _has_body(request: Request) -> bool:
 
 
 def has_lone_surrogate(body: bytes) -> bool:
-    """Whether a JSON body escapes half a UTF-16 surrogate pair (`"\\ud800"`): not Unicode text."""
+    r"""Whether a JSON body escapes half a UTF-16 surrogate pair (`"\ud800"`): not Unicode text."""
     # json.loads accepts such escapes (RFC 8259 §8.2 leaves them undefined), yet the string
     # cannot be encoded again: echoing it or storing it fails with a 500. Cheap test first.
     if b"\\u" not in body:

@@ -12,7 +12,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from tests.contract.routes import RouteKey
+from tests.contract.routes import HTTP_METHODS, RouteKey
 
 # Given the app and the OpenAPI operation, the headers that authenticate a valid principal.
 AuthHeaders = Callable[[FastAPI, Any], Mapping[str, str]]
@@ -38,9 +38,10 @@ def secured_keys(document: Mapping[str, Any]) -> set[RouteKey]:
     keys = set()
     for path, item in document.get("paths", {}).items():
         for method, definition in item.items():
-            if method.upper() in ("GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH"):
-                if requires_auth(definition, document):
-                    keys.add((method.upper(), path))
+            # Path items also hold `parameters`, `summary`...: only methods are operations.
+            is_operation = method.upper() in HTTP_METHODS
+            if is_operation and requires_auth(definition, document):
+                keys.add((method.upper(), path))
     return keys
 
 

@@ -1,7 +1,7 @@
 """The schemathesis side of the contract: the envelope check and how each case is sent."""
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeAlias
 
 import schemathesis
 from schemathesis import Case, CheckContext, CheckFunction, Response
@@ -17,6 +17,9 @@ from tests.contract.auth import AuthHeaders, requires_auth
 from tests.contract.registry import AUTH_ANONYMOUS, AUTH_VALID, registry_for
 from tests.contract.routes import RouteKey
 from tests.envelope import Exchange, check_exchange
+
+# A case generated from an OpenAPI operation (schemathesis types it by operation kind).
+GeneratedCase: TypeAlias = Case[Any]
 
 
 def _text(value: str | bytes | None) -> str | None:
@@ -38,7 +41,7 @@ def exchange_of(response: Any) -> Exchange:
     )
 
 
-def operation_key(case: Case) -> RouteKey:
+def operation_key(case: GeneratedCase) -> RouteKey:
     """The `(METHOD, path template)` pair of the case's operation."""
     return (case.operation.method.upper(), case.operation.path)
 
@@ -49,7 +52,7 @@ def sent_method(response: Any) -> str:
 
 
 @schemathesis.check
-def envelope_is_kept(ctx: CheckContext, response: Response, case: Case) -> bool | None:
+def envelope_is_kept(ctx: CheckContext, response: Response, case: GeneratedCase) -> bool | None:
     """Every response keeps the envelope contract; the exercised operation is recorded."""
     del ctx
     check_exchange(exchange_of(response))
@@ -73,12 +76,12 @@ CONTRACT_CHECKS: list[CheckFunction] = [
 ]
 
 
-def _is_secured(case: Case) -> bool:
+def _is_secured(case: GeneratedCase) -> bool:
     document: Mapping[str, Any] = case.operation.schema.raw_schema
     return requires_auth(case.operation.definition.raw, document)
 
 
-def run_case(case: Case, client: Any, auth_headers: AuthHeaders) -> None:
+def run_case(case: GeneratedCase, client: Any, auth_headers: AuthHeaders) -> None:
     """Send one generated case and check the response with `CONTRACT_CHECKS`.
 
     A secured operation is sent twice: without credentials (must be refused with 401) and

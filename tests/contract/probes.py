@@ -77,10 +77,16 @@ def probe_unknown_path(
 
 
 def probe_wrong_method(
-    target: ContractTarget, path: str, method: str, allowed: frozenset[str], concrete: str
+    target: ContractTarget,
+    path: str,
+    method: str,
+    allowed: frozenset[str],
+    concrete: str,
+    accept_language: str = "",
 ) -> None:
     """A method the path does not allow must get 405 with `Allow` naming exactly what it does."""
-    exchange, _ = send(target, method, concrete)
+    headers = {"Accept-Language": accept_language} if accept_language else {}
+    exchange, _ = send(target, method, concrete, headers)
     body = check_exchange(exchange)
     expect_error(exchange, body, ErrorType.METHOD_NOT_ALLOWED)
     advertised = {part.strip().upper() for part in exchange.headers["allow"].split(",")}

@@ -44,7 +44,7 @@ class HttpRoute:
     # FastAPI's path parameter fields (name, field_info), for deciding which values are valid.
     path_fields: tuple[Any, ...] = ()
 
-    def keys(self) -> list[RouteKey]:
+    def route_keys(self) -> list[RouteKey]:
         """The `(METHOD, path)` pairs this route answers."""
         return [(method, self.path) for method in sorted(self.methods)]
 
@@ -84,7 +84,7 @@ def http_routes(app: FastAPI) -> list[HttpRoute]:
 
 def required_keys(app: FastAPI) -> set[RouteKey]:
     """Every `(METHOD, path)` pair the contract suite must exercise."""
-    return {key for route in http_routes(app) for key in route.keys()}
+    return {key for route in http_routes(app) for key in route.route_keys()}
 
 
 def allowed_methods(app: FastAPI) -> dict[str, frozenset[str]]:

@@ -42,7 +42,7 @@ async def english_only(lang: Lang) -> Envelope[None]:
     return Envelope[None](error_type=ErrorType.SUCCESS, message=english, status_code=200, data=None)
 
 
-SPECIMEN_TOKEN = "specimen-token"  # noqa: S105 - accepted only by the specimen app
+SPECIMEN_TOKEN = "specimen-token"
 bearer = HTTPBearer(auto_error=False)
 
 

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 # requests refuses header values with CR/LF or leading whitespace and sends latin-1 only;
 # everything else a header can carry is fair game.
-_HEADER_CHARS = st.characters(codec="latin-1", exclude_categories=("Cc",))
+_HEADER_CHARS = st.characters(codec="latin-1", exclude_categories=["Cc"])
 
 
 def header_values(min_size: int = 0, max_size: int = 200) -> st.SearchStrategy[str]:
@@ -20,9 +20,13 @@ def accept_languages() -> st.SearchStrategy[str]:
     """Real, malformed, weighted and huge `Accept-Language` values."""
     tags = st.sampled_from(["en", "ar", "hi", "ar-SA", "hi-IN", "en-GB", "fr", "*", "x-klingon"])
     weights = st.sampled_from(["", ";q=1", ";q=0.5", ";q=0", ";q=0.001", ";q=2", ";q=abc", ";;q="])
-    weighted = st.lists(st.tuples(tags, weights).map("".join), min_size=1, max_size=8).map(", ".join)
+    weighted = st.lists(st.tuples(tags, weights).map("".join), min_size=1, max_size=8).map(
+        ", ".join
+    )
     junk = st.text(string.ascii_letters + string.digits + ",;=.-*q \t", max_size=120).map(str.strip)
-    huge = st.tuples(weighted, st.integers(50, 5000)).map(lambda pair: ", ".join([pair[0]] * pair[1]))
+    huge = st.tuples(weighted, st.integers(50, 5000)).map(
+        lambda pair: ", ".join([pair[0]] * pair[1])
+    )
     return st.one_of(tags, weighted, junk, header_values(), huge)
 
 
@@ -30,7 +34,9 @@ def request_ids() -> st.SearchStrategy[str]:
     """Safe ids (must be echoed) and unsafe ones (must be replaced)."""
     safe = st.from_regex(r"\A[A-Za-z0-9._:-]{1,64}\Z")
     too_long = st.text(string.ascii_letters, min_size=65, max_size=400)
-    markup = st.sampled_from(["<script>alert(1)</script>", "a b", "x;y", "../../etc", "%0d%0a", "é"])
+    markup = st.sampled_from(
+        ["<script>alert(1)</script>", "a b", "x;y", "../../etc", "%0d%0a", "é"]
+    )
     return st.one_of(safe, too_long, markup, header_values(max_size=100))
 
 
@@ -67,7 +73,9 @@ def path_segments() -> st.SearchStrategy[str]:
 def unknown_paths(known: list[str]) -> st.SearchStrategy[str]:
     """Paths that (usually) match no route: random, near-misses of real routes, odd shapes."""
     random_path = st.lists(path_segments(), min_size=1, max_size=6).map(lambda s: "/" + "/".join(s))
-    near_miss = st.tuples(st.sampled_from(known), st.sampled_from(["/", "//", "/x", "%20", ".json"]))
+    near_miss = st.tuples(
+        st.sampled_from(known), st.sampled_from(["/", "//", "/x", "%20", ".json"])
+    )
     odd = st.sampled_from(["//", "/%2e%2e/", "/.%2e/health", "/health/%00", "/%ff%fe", "/;", "/?"])
     long_path = st.integers(300, 4000).map(lambda size: "/" + "a" * size)
     return st.one_of(random_path, near_miss.map("".join), odd, long_path)
@@ -107,10 +115,13 @@ def _json_values() -> st.SearchStrategy[object]:
 def bodies() -> st.SearchStrategy[bytes]:
     """Valid JSON of the wrong shape, broken JSON, deep nesting, bad encodings and binary."""
     valid = _json_values().map(lambda value: json.dumps(value).encode())
-    truncated = valid.flatmap(lambda raw: st.integers(0, max(len(raw) - 1, 0)).map(lambda n: raw[:n]))
+    truncated = valid.flatmap(
+        lambda raw: st.integers(0, max(len(raw) - 1, 0)).map(lambda n: raw[:n])
+    )
     depth = st.integers(100, 1500)
     nested = st.one_of(
-        depth.map(lambda n: b"[" * n + b"]" * n), depth.map(lambda n: b'{"a":' * n + b"1" + b"}" * n)
+        depth.map(lambda n: b"[" * n + b"]" * n),
+        depth.map(lambda n: b'{"a":' * n + b"1" + b"}" * n),
     )
     crafted = st.sampled_from(
         [

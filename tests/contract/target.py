@@ -4,7 +4,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 import schemathesis
 from fastapi import FastAPI
@@ -81,7 +81,8 @@ def serve(app: FastAPI, backend: str) -> ContractTarget:
     lifespans = count_lifespans(app)
     # Entering starts the lifespan on schemathesis' event-loop thread, where every request of
     # the session then runs; later clients of the same app reuse it instead of restarting it.
-    client = asgi.get_client(app).__enter__()
+    # schemathesis types ASGI apps with plain dicts where Starlette uses MutableMapping.
+    client = asgi.get_client(cast(Any, app)).__enter__()
     config = schemathesis.Config.from_dict(SCHEMATHESIS_CONFIG)
     schema = schemathesis.openapi.from_asgi("/openapi.json", app, config=config)
     return ContractTarget(app, client, schema, lifespans, backend)
@@ -111,7 +112,8 @@ _backend = "fake"
 
 def select_backend(backend: str) -> None:
     """Choose the backend before the first `contract_target()` call (from `pytest_configure`)."""
-    global _backend  # noqa: PLW0603 - set once per process, before collection builds the app
+    # Set once per process, before collection builds the app.
+    global _backend
     contract_settings(backend)
     _backend = backend
 

@@ -6,10 +6,9 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from hypothesis import given, settings
-from schemathesis import Case
 
 from tests.contract.auth import secured_keys, valid_auth_headers
-from tests.contract.checks import run_case
+from tests.contract.checks import GeneratedCase, run_case
 from tests.contract.registry import Registry, registry_for
 from tests.contract.specimens import SPECIMEN_TOKEN, secured_target
 
@@ -35,7 +34,7 @@ def test_secured_operations_are_found_in_the_document() -> None:
 def test_secured_operation_is_sent_without_and_with_a_token() -> None:
     @settings(max_examples=5, database=None)
     @given(case=OPERATION.as_strategy())
-    def send(case: Case) -> None:
+    def send(case: GeneratedCase) -> None:
         run_case(case, SECURED.client, specimen_headers)
 
     send()
@@ -45,7 +44,7 @@ def test_secured_operation_is_sent_without_and_with_a_token() -> None:
 def test_a_refused_token_fails_the_suite() -> None:
     @settings(max_examples=3, database=None)
     @given(case=OPERATION.as_strategy())
-    def send(case: Case) -> None:
+    def send(case: GeneratedCase) -> None:
         run_case(case, SECURED.client, refused_headers)
 
     with pytest.raises(AssertionError, match="token was refused"):

@@ -21,7 +21,7 @@ def test_every_route_and_operation_was_exercised(target: ContractTarget) -> None
 def test_every_hand_written_strategy_ran(target: ContractTarget) -> None:
     responses = registry_for(target.app).responses
     ran = {source.split(":", 1)[1] for source in responses if source.startswith("probe:")}
-    assert PROBES <= ran, f"never ran: {sorted(PROBES - ran)}"
+    assert ran >= PROBES, f"never ran: {sorted(PROBES - ran)}"
 
 
 def test_the_lifespan_ran_once_for_the_whole_session(target: ContractTarget) -> None:

@@ -1,9 +1,7 @@
 """schemathesis over the app's own OpenAPI document, positive and negative, in process."""
 
-from schemathesis import Case
-
 from tests.contract.auth import AuthHeaders
-from tests.contract.checks import run_case
+from tests.contract.checks import GeneratedCase, run_case
 from tests.contract.routes import GRAPHQL_PATHS
 from tests.contract.target import ContractTarget, contract_target
 
@@ -14,7 +12,7 @@ schema = contract_target().schema.exclude(path=sorted(GRAPHQL_PATHS))
 
 @schema.parametrize()
 def test_operation_keeps_the_contract(
-    case: Case, target: ContractTarget, auth_headers: AuthHeaders
+    case: GeneratedCase, target: ContractTarget, auth_headers: AuthHeaders
 ) -> None:
     """Every generated request gets a documented, schema-conformant envelope, never a 5xx."""
     run_case(case, target.client, auth_headers)

@@ -7,11 +7,10 @@ from typing import Any
 
 import pytest
 from hypothesis import given, settings
-from schemathesis import Case
 from schemathesis.core.failures import ServerError
 
 from tests.contract.auth import valid_auth_headers
-from tests.contract.checks import run_case
+from tests.contract.checks import GeneratedCase, run_case
 from tests.contract.probes import probe_headers
 from tests.contract.registry import Registry
 from tests.contract.routes import http_routes
@@ -35,7 +34,7 @@ def _run_schemathesis(path: str) -> list[BaseException]:
 
     @settings(max_examples=3, database=None, derandomize=True)
     @given(case=operation.as_strategy())
-    def contract_test(case: Case) -> None:
+    def contract_test(case: GeneratedCase) -> None:
         run_case(case, BROKEN.client, valid_auth_headers)
 
     with pytest.raises(BaseExceptionGroup) as caught:
@@ -125,12 +124,13 @@ def test_the_helper_rejects_each_broken_promise(exchange: Exchange, complaint: s
 def test_the_helper_checks_graphql_extensions() -> None:
     good = {"data": None, "errors": [{"message": "No such endpoint.", "extensions": GOOD_BODY}]}
     check_graphql_errors(good, "en")
-    for broken in (
+    broken_payloads: tuple[dict[str, Any], ...] = (
         {"data": None, "errors": [{"message": "x"}]},
         {"data": None, "errors": [{"extensions": {**GOOD_BODY, "extra": 1}}]},
         {"data": None, "errors": [{"extensions": {**GOOD_BODY, "message": "boom"}}]},
         {"data": None, "errors": []},
-    ):
+    )
+    for broken in broken_payloads:
         with pytest.raises(AssertionError):
             check_graphql_errors(broken, "en")
 
