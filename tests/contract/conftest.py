@@ -2,6 +2,7 @@
 
 import pytest
 from hypothesis import HealthCheck, settings
+from pytest_socket import disable_socket
 
 from tests.contract import target as target_module
 from tests.contract.auth import AuthHeaders, valid_auth_headers
@@ -38,6 +39,11 @@ def pytest_configure(config: pytest.Config) -> None:
     target_module.keep_lifespans_for_session()
     if not config.getoption("--hypothesis-profile", default=None):
         settings.load_profile(DEFAULT_PROFILE)
+
+
+def pytest_runtest_setup() -> None:
+    """Forbid network sockets: the app is served in process (the loop's socketpair is fine)."""
+    disable_socket(allow_unix_socket=True)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

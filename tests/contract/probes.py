@@ -167,11 +167,18 @@ def probe_oversized(
 
 
 def probe_headers(
-    target: ContractTarget, route: HttpRoute, method: str, headers: Mapping[str, str]
+    target: ContractTarget,
+    route: HttpRoute,
+    method: str,
+    headers: Mapping[str, str],
+    secured: bool = False,
 ) -> None:
-    """Hostile headers change nothing about the envelope; the helper checks language and id."""
+    """Hostile headers keep the envelope (language, request id); no such token opens a door."""
     exchange, _ = send(target, method, concrete_path(route), headers)
-    check_exchange(exchange)
+    body = check_exchange(exchange)
+    if secured:
+        # Garbage, forged, expired or other-realm credentials, or none: always 401.
+        expect_error(exchange, body, ErrorType.UNAUTHORIZED)
     _record(target, (method, route.path), "headers")
 
 

@@ -2,6 +2,7 @@
 
 import json
 import string
+from collections.abc import Sequence
 from urllib.parse import quote
 
 from hypothesis import strategies as st
@@ -53,14 +54,20 @@ def authorizations() -> st.SearchStrategy[str]:
     )
 
 
-def hostile_headers() -> st.SearchStrategy[dict[str, str]]:
-    """Any mix of hostile `Accept-Language`, `X-Request-ID` and `Authorization` headers."""
+def hostile_headers(rejected: Sequence[str] = ()) -> st.SearchStrategy[dict[str, str]]:
+    """Any mix of hostile `Accept-Language`, `X-Request-ID` and `Authorization` headers.
+
+    `rejected` adds bearer tokens the app must refuse (forged, expired, other realm).
+    """
+    tokens = (
+        st.sampled_from([f"Bearer {token}" for token in rejected]) if rejected else st.nothing()
+    )
     return st.fixed_dictionaries(
         {},
         optional={
             "Accept-Language": accept_languages(),
             "X-Request-ID": request_ids(),
-            "Authorization": authorizations(),
+            "Authorization": st.one_of(authorizations(), tokens),
         },
     )
 
