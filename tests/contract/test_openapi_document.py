@@ -3,7 +3,7 @@
 from typing import Any
 
 from app.core.envelope import COMMON_ERRORS
-from tests.contract.routes import HTTP_METHODS
+from tests.contract.routes import HTTP_METHODS, STANDARD_FORMAT_PATHS
 from tests.contract.target import ContractTarget
 
 
@@ -12,7 +12,7 @@ def _operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]
         (method.upper(), path, operation)
         for path, item in document["paths"].items()
         for method, operation in item.items()
-        if method.upper() in HTTP_METHODS
+        if method.upper() in HTTP_METHODS and path not in STANDARD_FORMAT_PATHS
     ]
 
 
