@@ -82,11 +82,9 @@ def _is_secured(case: GeneratedCase) -> bool:
 
 
 def run_case(case: GeneratedCase, client: Any, auth_headers: AuthHeaders) -> None:
-    """Send one generated case and check the response with `CONTRACT_CHECKS`.
-
-    A secured operation is sent twice: without credentials (must be refused with 401) and
-    with the hook's valid token (the ordinary contract).
-    """
+    """Send one generated case and check the response with `CONTRACT_CHECKS`."""
+    # A secured operation goes out twice: without credentials (it must refuse with 401) and
+    # with the hook's valid token (the ordinary contract), so both sides of auth are covered.
     if not _is_secured(case):
         case.validate_response(case.call(session=client), checks=CONTRACT_CHECKS)
         return

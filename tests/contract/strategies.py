@@ -55,10 +55,8 @@ def authorizations() -> st.SearchStrategy[str]:
 
 
 def hostile_headers(rejected: Sequence[str] = ()) -> st.SearchStrategy[dict[str, str]]:
-    """Any mix of hostile `Accept-Language`, `X-Request-ID` and `Authorization` headers.
-
-    `rejected` adds bearer tokens the app must refuse (forged, expired, other realm).
-    """
+    """Any mix of hostile `Accept-Language`, `X-Request-ID` and `Authorization` (+ `rejected`)."""
+    # `rejected` holds bearer tokens the app must refuse: forged, expired, other realm.
     tokens = (
         st.sampled_from([f"Bearer {token}" for token in rejected]) if rejected else st.nothing()
     )
