@@ -47,7 +47,16 @@ async def test_admin_users_pages_through_users(api: httpx.AsyncClient, accounts:
 
 
 @pytest.mark.parametrize(
-    "query", ["size=0", "size=-1", f"size={MAX_LIMIT + 1}", "page=0", "page=-3", "size=abc"]
+    "query",
+    [
+        "size=0",
+        "size=-1",
+        f"size={MAX_LIMIT + 1}",
+        "page=0",
+        "page=-3",
+        "size=abc",
+        "page=" + "9" * 30,
+    ],
 )
 async def test_admin_users_refuses_bad_paging_with_422(
     api: httpx.AsyncClient, accounts: Accounts, query: str
@@ -64,6 +73,15 @@ async def test_an_admin_without_the_admin_role_is_403(
     response = await api.get("/api/v1/admin/users", headers=auditor.headers)
     body = assert_envelope(response, 403, ErrorType.FORBIDDEN)
     assert body["message"] == english(MessageKey.AUTH_ROLE_FORBIDDEN)
+
+
+@pytest.mark.parametrize("user_id", ["0", "-1", str(2**31), "9" * 30, "abc"])
+async def test_a_user_id_out_of_range_is_422_not_a_driver_error(
+    api: httpx.AsyncClient, accounts: Accounts, user_id: str
+) -> None:
+    admin = await accounts.admin()
+    response = await api.post(f"/api/v1/admin/users/{user_id}/ban", headers=admin.headers)
+    assert_envelope(response, 422, ErrorType.VALIDATION_ERROR)
 
 
 @pytest.mark.parametrize("action", ["ban", "unban"])

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
 from app.api.admins.repository import AdminRepository
 from app.api.admins.service import admin_finder
@@ -30,6 +30,12 @@ from app.depends import (
 )
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"], route_class=EnvelopeRoute)
+
+# Ids are 32-bit in every store; a larger one is a 422, not a driver overflow (a 500).
+MAX_ID = 2**31 - 1
+# Far beyond any real listing, low enough that page * size stays a small offset.
+MAX_PAGE = 100_000
+UserId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 LOGIN_ERRORS = (
     ErrorType.UNAUTHORIZED,
@@ -103,7 +109,7 @@ async def list_users(
     admin: CurrentAdmin,
     session: PostgresSession,
     lang: Lang,
-    page: Annotated[int, Query(ge=1, description="1-based page number")] = 1,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE, description="1-based page number")] = 1,
     size: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="users per page")] = 20,
 ) -> Envelope[UserPage]:
     """One page of users in id order, with the total count."""
@@ -133,7 +139,7 @@ async def _set_banned(
 
 @router.post("/users/{user_id}/ban", responses=error_responses(*ADMIN_ERRORS, ErrorType.NOT_FOUND))
 async def ban(
-    user_id: int,
+    user_id: UserId,
     admin: CurrentAdmin,
     principal: AdminRolePrincipal,
     session: PostgresSession,
@@ -150,7 +156,7 @@ async def ban(
     "/users/{user_id}/unban", responses=error_responses(*ADMIN_ERRORS, ErrorType.NOT_FOUND)
 )
 async def unban(
-    user_id: int,
+    user_id: UserId,
     admin: CurrentAdmin,
     principal: AdminRolePrincipal,
     session: PostgresSession,

@@ -1,6 +1,8 @@
 """`/api/v1/auth`: register, log in, refresh, log out, and the caller's sessions."""
 
-from fastapi import APIRouter, status
+from typing import Annotated
+
+from fastapi import APIRouter, Path, status
 
 from app.api.auth import service
 from app.api.auth.schema import (
@@ -129,7 +131,11 @@ async def sessions(
 
 @router.delete("/sessions/{sid}", responses=error_responses(*SIGNED_IN_ERRORS, ErrorType.NOT_FOUND))
 async def revoke_session(
-    sid: str, principal: CurrentUserPrincipal, services: AuthKit, client: Client, lang: Lang
+    sid: Annotated[str, Path(min_length=1, max_length=64)],
+    principal: CurrentUserPrincipal,
+    services: AuthKit,
+    client: Client,
+    lang: Lang,
 ) -> Envelope[None]:
     """End one of the account's sessions (404 if it is not one of them)."""
     await service.revoke_session(principal, sid, services=services, client=client)
