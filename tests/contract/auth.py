@@ -1,18 +1,31 @@
-"""The token hook: how the contract suite authenticates once the app declares security.
+"""The token hook: how the contract suite authenticates the operations that declare security.
 
-Today no operation declares a security requirement. When one does, every secured operation
-is sent twice per generated case: without credentials (it must answer 401 in the envelope)
-and with the headers `valid_auth_headers` returns (its normal contract). The coverage
-meta-test then demands both for every secured operation, so the auth work must implement
-`valid_auth_headers` (and list tokens in `rejected_tokens`) for the suite to pass.
+Every secured operation is sent twice per generated case: without credentials (it must
+answer 401 in the envelope) and with the headers `valid_auth_headers` returns (its normal
+contract). The coverage meta-test demands both for every secured operation; the hostile
+header strategies send every token of `rejected_tokens`, which must all be refused.
 """
 
+import asyncio
+import secrets
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from fastapi import FastAPI
 
+from app.api.admins.repository import AdminRepository
+from app.api.auth.dependencies import token_service
+from app.api.users.repository import UserRepository
+from app.core.security.keys import generate_private_key, thumbprint
+from app.core.security.passwords import PasswordHasher
+from app.core.security.tokens import Realm, TokenCodec, TokenType
+from app.database.session import unit_of_work
 from tests.contract.routes import HTTP_METHODS, RouteKey
+from tests.unit.auth.conftest import Forger
+
+ADMIN_PREFIX = "/api/v1/admin/"
+MINT_TIMEOUT = 30
 
 # Given the app and the OpenAPI operation, the headers that authenticate a valid principal.
 AuthHeaders = Callable[[FastAPI, Any], Mapping[str, str]]
@@ -45,21 +58,66 @@ def secured_keys(document: Mapping[str, Any]) -> set[RouteKey]:
     return keys
 
 
+def _realm_of(path: str) -> Realm:
+    return Realm.ADMIN if path.startswith(ADMIN_PREFIX) else Realm.USER
+
+
+async def _fresh_account(app: FastAPI, realm: Realm) -> tuple[int, str]:
+    # A bcrypt hash made once per app: valid (a password check on it works), and cheap after.
+    if not hasattr(app.state, "contract_password_hash"):
+        hasher: PasswordHasher = app.state.password_hasher
+        app.state.contract_password_hash = await hasher.hash(secrets.token_urlsafe(16))
+    name = f"contract{secrets.token_hex(6)}"
+    fields = {
+        "username": name,
+        "email": f"{name}@contract.example",
+        "password_hash": app.state.contract_password_hash,
+    }
+    if realm is Realm.ADMIN:
+        async with unit_of_work(app.state.mysql) as session:
+            admin = await AdminRepository(session).create(**fields)
+            return admin.id, admin.role
+    async with unit_of_work(app.state.postgres) as session:
+        user = await UserRepository(session).create(**fields)
+        return user.id, user.role
+
+
+async def _mint(app: FastAPI, realm: Realm) -> str:
+    account_id, role = await _fresh_account(app, realm)
+    pair = await token_service(app).issue(realm, account_id, role)
+    return pair.access_token
+
+
 def valid_auth_headers(app: FastAPI, operation: Any) -> Mapping[str, str]:
-    """Headers with a valid token for `operation`: the hook the auth work implements."""
-    # Implement by minting a token for a throwaway account through the app's own services
-    # and key set (app.state), for the realm the operation's path belongs to (user or admin).
-    del app
-    raise NotImplementedError(
-        f"{operation.method.upper()} {operation.path} declares a security requirement: implement "
-        "tests.contract.auth.valid_auth_headers so the contract suite can send a valid token"
-    )
+    """Headers with a valid token for `operation`: a fresh account and session per call."""
+    # Fresh each time: a generated logout, password change or ban must not end the session
+    # the next case relies on.
+    loop: asyncio.AbstractEventLoop = app.state.contract_loop
+    realm = _realm_of(operation.path)
+    token = asyncio.run_coroutine_threadsafe(_mint(app, realm), loop).result(MINT_TIMEOUT)
+    return {"Authorization": f"Bearer {token}"}
 
 
 def rejected_tokens(app: FastAPI) -> list[str]:
     """Bearer tokens every secured operation must refuse with 401 (forged, expired, other realm)."""
-    # The auth work lists: a token signed by an unknown key, one with alg=none, an HS256 one
-    # signed with the public key, an expired one, a refresh token, one of the other realm,
-    # and one whose session was revoked. Until then, only garbage Authorization values are sent.
-    del app
-    return []
+    forger = Forger(app.state.jwt_keys, app.state.settings)
+    codec: TokenCodec = app.state.token_codec
+    now = int(time.time())
+    stranger = generate_private_key()
+    claims = forger.claims()
+    valid_looking, _ = codec.encode(
+        account_id=1, sid="no-such-session", realm=Realm.USER, role="user",
+        token_type=TokenType.ACCESS,
+    )  # fmt: skip
+    return [
+        forger.alg_none(claims),
+        forger.hs256_with_public_key(claims),
+        forger.rs256(claims, key=stranger, kid=thumbprint(stranger.public_key())),
+        forger.rs256(forger.claims(iat=now - 7200, nbf=now - 7200, exp=now - 3600)),
+        forger.rs256(forger.claims(type="refresh")),
+        forger.rs256(forger.claims(realm="admin", role="admin")),
+        forger.rs256(forger.claims(aud="another-api")),
+        Forger.tamper(valid_looking, sub="2"),
+        # Well signed, but its session does not exist (revoked, logged out or never opened).
+        valid_looking,
+    ]

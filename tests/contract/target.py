@@ -1,5 +1,6 @@
 """The app under contract: built once per session and served in process through one client."""
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
@@ -68,6 +69,8 @@ def count_lifespans(app: FastAPI) -> LifespanCount:
     @asynccontextmanager
     async def counted(served: Any) -> AsyncIterator[Any]:
         count.startups += 1
+        # The auth hook mints accounts and sessions on the loop the app's clients live on.
+        served.state.contract_loop = asyncio.get_running_loop()
         async with original(served) as state:
             yield state
         count.shutdowns += 1
