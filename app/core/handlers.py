@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import JsonValue
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from app.core.envelope import ValidationIssue, failure, request_language
 from app.core.errors import ERROR_TYPE_BY_STATUS, AppError, ErrorType
@@ -73,7 +74,26 @@ async def http_exception_handler(request: Request, exc: Exception) -> JSONRespon
         )
     # A 404 from the router means the path matched no route; say so rather than "not found".
     message = MessageKey.ROUTE_NOT_FOUND if exc.status_code == 404 else None
-    return envelope_response(error_type, request_language(request), message, headers=exc.headers)
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        # Starlette names only the first route on the path; GET and PATCH /x are two routes.
+        headers["Allow"] = ", ".join(_allowed_methods(request))
+    return envelope_response(error_type, request_language(request), message, headers=headers)
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE")
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route fully matches for this request's path."""
+    routes = request.app.router.routes
+    return [
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes
+        )
+    ]
 
 
 def install_exception_handlers(app: FastAPI) -> None:

@@ -171,3 +171,11 @@ async def test_an_inactive_account_cannot_sign_in_or_use_its_session(
     )
     body = assert_envelope(login, 403, ErrorType.FORBIDDEN)
     assert body["message"] == english(MessageKey.AUTH_ACCOUNT_INACTIVE)
+
+
+async def test_a_wrong_method_on_users_me_lists_both_of_its_routes_in_allow(
+    api: httpx.AsyncClient,
+) -> None:
+    response = await api.put("/api/v1/users/me")
+    assert_envelope(response, 405, ErrorType.METHOD_NOT_ALLOWED)
+    assert response.headers["allow"] == "GET, PATCH"

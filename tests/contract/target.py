@@ -13,7 +13,7 @@ from schemathesis.python import asgi
 from schemathesis.specs.openapi.schemas import OpenApiSchema
 
 from app.main import create_app
-from app.settings import AppSettings, Environment, Settings
+from app.settings import AppSettings, AuthSettings, Environment, Settings
 from tests.contract import reference
 
 # Small, so oversized-body strategies stay cheap; the 413 logic does not depend on the size.
@@ -58,7 +58,11 @@ def contract_settings(backend: str) -> Settings:
     # lands, `real` takes TEST_POSTGRES_URL & co. from tests/harness, as integration does.
     if backend not in ("fake", "real"):
         raise ValueError(f"unknown backend {backend!r}")
-    return Settings(app=AppSettings(environment=Environment.TEST, max_body_bytes=MAX_BODY_BYTES))
+    return Settings(
+        app=AppSettings(environment=Environment.TEST, max_body_bytes=MAX_BODY_BYTES),
+        # bcrypt's floor: generated logins and registrations hash on every case.
+        auth=AuthSettings(bcrypt_rounds=4),
+    )
 
 
 def count_lifespans(app: FastAPI) -> LifespanCount:
