@@ -58,6 +58,8 @@ class EnvelopeRoute(APIRoute):
             if media_type and _has_body(request):
                 accepted = media_type in FORM_TYPES if reads_form else is_json_type(media_type)
                 if not accepted:
+                    # Read (and drop) it first: an oversized body is a 413 whatever its type.
+                    await request.body()
                     raise UnsupportedMediaTypeError
                 if not reads_form and has_lone_surrogate(await request.body()):
                     raise MalformedRequestError(MessageKey.MALFORMED_JSON)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import fastapi.routing
-from fastapi import FastAPI
+from fastapi import FastAPI, params
 from starlette.routing import BaseRoute, Match
 
 # Framework-served documentation: FastAPI writes these bodies itself (a schema, HTML pages),
@@ -46,6 +46,8 @@ class HttpRoute:
     path_params: tuple[str, ...]
     reads_body: bool
     endpoint: Any
+    # Reads an HTML form (OAuth2 password login) rather than JSON.
+    reads_form: bool = False
     # FastAPI's path parameter fields (name, field_info), for deciding which values are valid.
     path_fields: tuple[Any, ...] = ()
 
@@ -80,6 +82,9 @@ def http_routes(app: FastAPI) -> list[HttpRoute]:
                 methods=frozenset(method.upper() for method in methods),
                 path_params=tuple(getattr(context, "param_convertors", {}) or ()),
                 reads_body=getattr(context, "body_field", None) is not None,
+                reads_form=isinstance(
+                    getattr(getattr(context, "body_field", None), "field_info", None), params.Form
+                ),
                 endpoint=context.endpoint,
                 path_fields=tuple(getattr(getattr(context, "dependant", None), "path_params", ())),
             )
