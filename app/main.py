@@ -7,9 +7,12 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 
+from app.api.audit.router import router as audit_router
 from app.api.auth.lifespan import auth_resources
+from app.api.categories.router import router as categories_router
 from app.api.health.router import router as health_router
 from app.api.keys.router import router as keys_router
+from app.api.products.router import router as products_router
 from app.core.envelope import error_responses
 from app.core.handlers import install_exception_handlers, install_unavailable_handler
 from app.core.logging import configure_logging
@@ -25,6 +28,8 @@ from app.database.backends import open_backends
 from app.settings import Environment, Settings, get_settings
 
 logger = logging.getLogger("app")
+
+API_PREFIX = "/api/v1"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -78,6 +83,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health_router)
     app.include_router(keys_router)
+    for router in (categories_router, products_router, audit_router):
+        app.include_router(router, prefix=API_PREFIX)
     return app
 
 
