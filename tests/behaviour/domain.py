@@ -92,7 +92,9 @@ async def create_category(
 ) -> dict[str, Any]:
     """Create a category through the API and return its data."""
     response = await client.post(
-        f"{API}/categories", json={"slug": slug, "name": name or slug.title()}, headers=admin.headers
+        f"{API}/categories",
+        json={"slug": slug, "name": name or slug.title()},
+        headers=admin.headers,
     )
     data: dict[str, Any] = assert_envelope(response, 201, ErrorType.RESOURCE_CREATED)["data"]
     return data

@@ -46,7 +46,9 @@ async def test_list_is_public_paginated_in_slug_order_with_total(
 async def test_list_refuses_out_of_range_pages(
     api: httpx.AsyncClient, params: dict[str, Any], loc: list[str]
 ) -> None:
-    body = assert_envelope(await api.get(CATEGORIES, params=params), 422, ErrorType.VALIDATION_ERROR)
+    body = assert_envelope(
+        await api.get(CATEGORIES, params=params), 422, ErrorType.VALIDATION_ERROR
+    )
     assert [issue["loc"] for issue in body["data"]] == [loc]
 
 
@@ -257,5 +259,7 @@ async def test_a_revoked_admin_session_cannot_write(
 ) -> None:
     admin: Caller = await accounts.admin("root")
     await accounts.sign_out(admin)
-    response = await api.post(CATEGORIES, json={"slug": "tools", "name": "T"}, headers=admin.headers)
+    response = await api.post(
+        CATEGORIES, json={"slug": "tools", "name": "T"}, headers=admin.headers
+    )
     assert_envelope(response, 401, ErrorType.UNAUTHORIZED)

@@ -84,7 +84,11 @@ async def test_create_in_an_unknown_category_is_422_naming_the_field(
     envelope = assert_envelope(response, 422, ErrorType.VALIDATION_ERROR)
     assert envelope["message"] == "The product's category does not exist."
     assert envelope["data"] == [
-        {"loc": ["body", "category"], "msg": "No category has this slug", "type": "category_unknown"}
+        {
+            "loc": ["body", "category"],
+            "msg": "No category has this slug",
+            "type": "category_unknown",
+        }
     ]
     assert await app_mongo["products"].count_documents({}) == 0
 
