@@ -1,5 +1,7 @@
 """`/api/v1/products`: public reads with filters, user creates, owner-or-admin writes."""
 
+import base64
+import json
 from typing import Any
 
 import httpx
@@ -379,3 +381,19 @@ async def test_delete_absent_or_malformed(api: httpx.AsyncClient, accounts: Acco
     absent = await api.delete(f"{PRODUCTS}/{ObjectId()}", headers=admin.headers)
     assert_envelope(absent, 404, ErrorType.NOT_FOUND)
     assert_envelope(await api.delete(f"{PRODUCTS}/x", headers=admin.headers), 422)
+
+
+async def test_a_token_rewritten_to_claim_the_admin_realm_is_401(
+    api: httpx.AsyncClient, accounts: Accounts
+) -> None:
+    # The realm claim only picks which realm to verify in; the signature still has to hold.
+    _, ann, bob = await shop(api, accounts)
+    product = await create_product(api, ann, "hammer", "tools")
+    header, payload, signature = bob.access_token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    claims["realm"] = "admin"
+    forged_payload = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+    forged = {"Authorization": f"Bearer {header}.{forged_payload}.{signature}"}
+    response = await api.patch(f"{PRODUCTS}/{product['id']}", json={"name": "x"}, headers=forged)
+    assert_envelope(response, 401, ErrorType.UNAUTHORIZED)
+    assert (await api.get(f"{PRODUCTS}/{product['id']}")).json()["data"]["name"] == "hammer"
