@@ -263,3 +263,16 @@ async def test_a_revoked_admin_session_cannot_write(
         CATEGORIES, json={"slug": "tools", "name": "T"}, headers=admin.headers
     )
     assert_envelope(response, 401, ErrorType.UNAUTHORIZED)
+
+
+@pytest.mark.parametrize(
+    ("path", "allowed"),
+    [(CATEGORIES, "GET, POST"), (f"{CATEGORIES}/tools", "DELETE, GET, PATCH")],
+)
+async def test_wrong_method_lists_every_method_of_the_path(
+    api: httpx.AsyncClient, path: str, allowed: str
+) -> None:
+    # Each method is its own route; the 405 must name them all, not the first one's.
+    response = await api.put(path, json={})
+    assert_envelope(response, 405, ErrorType.METHOD_NOT_ALLOWED)
+    assert response.headers["allow"] == allowed
