@@ -46,6 +46,14 @@ def send(
     return exchange_of(response), received
 
 
+UNAUTHORIZED_MESSAGES = (
+    MessageKey.UNAUTHORIZED,
+    MessageKey.AUTH_TOKEN_MISSING,
+    MessageKey.AUTH_TOKEN_INVALID,
+    MessageKey.AUTH_SESSION_ENDED,
+)
+
+
 def expect_error(
     exchange: Exchange, body: dict[str, Any] | None, error_type: ErrorType, *keys: MessageKey
 ) -> None:
@@ -177,8 +185,9 @@ def probe_headers(
     exchange, _ = send(target, method, concrete_path(route), headers)
     body = check_exchange(exchange)
     if secured:
-        # Garbage, forged, expired or other-realm credentials, or none: always 401.
-        expect_error(exchange, body, ErrorType.UNAUTHORIZED)
+        # Garbage, forged, expired or other-realm credentials, or none: always 401, with the
+        # message saying which (missing, invalid, session ended).
+        expect_error(exchange, body, ErrorType.UNAUTHORIZED, *UNAUTHORIZED_MESSAGES)
     _record(target, (method, route.path), "headers")
 
 
