@@ -8,18 +8,14 @@ import pytest
 from fastapi import FastAPI
 from pymongo.asynchronous.database import AsyncDatabase
 
-from app.models.mongo.indexes import COLLECTION_INDEXES
-from tests.behaviour.domain import Accounts
+from tests.behaviour.domain import Accounts, clean_app_stores
 
 
 @pytest.fixture
 async def api(app: FastAPI, client: httpx.AsyncClient) -> AsyncIterator[httpx.AsyncClient]:
-    """The client of the running app; its Mongo collections are emptied after the test."""
+    """The client of the running app; what it wrote to Mongo and Redis goes after the test."""
     yield client
-    # A real Mongo server keeps the run's database across tests (SQL tables are emptied
-    # by the `app` fixture, the embedded Mongo dies with the app).
-    for collection in COLLECTION_INDEXES:
-        await app.state.mongo.db[collection].delete_many({})
+    await clean_app_stores(app)
 
 
 @pytest.fixture

@@ -19,8 +19,10 @@ from app.api.users.repository import UserRepository
 from app.core.errors import ErrorType
 from app.core.security.tokens import Realm
 from app.database.session import unit_of_work
+from app.models.mongo.indexes import COLLECTION_INDEXES
 from app.settings import Settings
 from tests.envelope import assert_envelope
+from tests.harness import throwaway
 
 API = "/api/v1"
 
@@ -48,6 +50,15 @@ def token_service(app: FastAPI) -> TokenService:
         settings.auth.refresh_token_ttl_seconds,
     )
     return TokenService(app.state.token_codec, sessions)
+
+
+async def clean_app_stores(app: FastAPI) -> None:
+    """Empty the app's collections and delete its Redis keys (sessions the tests opened)."""
+    # Real servers keep both for the whole run (SQL tables are emptied by the `app`
+    # fixture); a later test may count what is there. The embedded ones die with the app.
+    for collection in COLLECTION_INDEXES:
+        await app.state.mongo.db[collection].delete_many({})
+    await throwaway.delete_redis_keys(app.state.redis.client, app.state.redis.prefix)
 
 
 class Accounts:
