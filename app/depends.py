@@ -26,6 +26,7 @@ from app.api.auth.ratelimit import LoginLimiter
 from app.api.auth.service import AuthServices
 from app.api.auth.sessions import ClientInfo
 from app.api.auth.tokens import TokenService
+from app.api.products.dependencies import current_actor
 from app.api.users.repository import UserRepository
 from app.api.users.service import load_active_user
 from app.core.envelope import request_language
@@ -87,6 +88,8 @@ Lang = Annotated[str, Depends(get_language)]
 # Auth: the caller of each realm, and the services the auth routes use.
 CurrentUserPrincipal = Annotated[Principal, Depends(current_user_principal)]
 CurrentAdminPrincipal = Annotated[Principal, Depends(current_admin_principal)]
+# Either realm: routes open to a resource's owner (a user) and to administrators.
+CurrentActor = Annotated[Principal, Depends(current_actor)]
 Tokens = Annotated[TokenService, Depends(get_token_service)]
 Passwords = Annotated[PasswordHasher, Depends(get_password_hasher)]
 LoginLimit = Annotated[LoginLimiter, Depends(get_login_limiter)]

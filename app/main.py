@@ -8,11 +8,14 @@ from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 
 from app.api.admins.router import router as admins_router
+from app.api.audit.router import router as audit_router
 from app.api.auth.docs import install_swagger_ui
 from app.api.auth.lifespan import auth_resources
 from app.api.auth.router import router as auth_router
+from app.api.categories.router import router as categories_router
 from app.api.health.router import router as health_router
 from app.api.keys.router import router as keys_router
+from app.api.products.router import router as products_router
 from app.api.users.router import router as users_router
 from app.core.envelope import error_responses
 from app.core.handlers import install_exception_handlers, install_unavailable_handler
@@ -29,6 +32,8 @@ from app.database.backends import open_backends
 from app.settings import Environment, Settings, get_settings
 
 logger = logging.getLogger("app")
+
+API_PREFIX = "/api/v1"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -90,6 +95,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth_router)
     app.include_router(users_router)
     app.include_router(admins_router)
+    for router in (categories_router, products_router, audit_router):
+        app.include_router(router, prefix=API_PREFIX)
     return app
 
 

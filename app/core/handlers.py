@@ -1,9 +1,10 @@
 """Turns every exception into the envelope: the only place errors become responses."""
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+import fastapi.routing
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -75,25 +76,23 @@ async def http_exception_handler(request: Request, exc: Exception) -> JSONRespon
     # A 404 from the router means the path matched no route; say so rather than "not found".
     message = MessageKey.ROUTE_NOT_FOUND if exc.status_code == 404 else None
     headers = dict(exc.headers or {})
-    if exc.status_code == 405:
-        # Starlette names only the first route on the path; GET and PATCH /x are two routes.
-        headers["Allow"] = ", ".join(_allowed_methods(request))
+    if exc.status_code == 405 and (methods := allowed_methods(request)):
+        headers["Allow"] = ", ".join(methods)
     return envelope_response(error_type, request_language(request), message, headers=headers)
 
 
-_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE")
-
-
-def _allowed_methods(request: Request) -> list[str]:
-    """Every method some route fully matches for this request's path."""
-    routes = request.app.router.routes
-    return [
-        method
-        for method in _METHODS
-        if any(
-            route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes
-        )
-    ]
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route takes on the request's path (RFC 9110 §15.5.6 `Allow`)."""
+    # Starlette's 405 names the methods of the first route whose path matched; a path served
+    # by several routes (GET and POST on one collection) must list them all. FastAPI >= 0.16x
+    # keeps included routers as branches, which `iter_route_contexts` walks.
+    iterate = getattr(fastapi.routing, "iter_route_contexts", None)
+    routes: Iterable[Any] = request.app.routes if iterate is None else iterate(request.app.routes)
+    methods: set[str] = set()
+    for route in routes:
+        if route.matches(request.scope)[0] is Match.PARTIAL:
+            methods.update(getattr(route, "methods", None) or ())
+    return sorted(methods)
 
 
 def install_exception_handlers(app: FastAPI) -> None:

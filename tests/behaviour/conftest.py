@@ -1,36 +1,38 @@
-"""Behaviour fixtures: the app's client with an address of its own, and account helpers."""
+"""Fixtures of the domain API tests: the running app's client, accounts, clean collections."""
 
-import secrets
 from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
+from pymongo.asynchronous.database import AsyncDatabase
 
-from app.database.redis import RedisStore
-from tests.behaviour.accounts import Accounts
-from tests.harness import throwaway
-
-
-@pytest.fixture
-async def api(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    """A client for the running app, calling from a fresh address; Redis is emptied after.
-
-    On real Redis, sessions and the login limiter's counters would outlive the test: they
-    are deleted at the end (the run's key prefix), and a random address keeps one test's
-    failed logins from counting against another's while it runs.
-    """
-    address = f"10.{secrets.randbelow(256)}.{secrets.randbelow(256)}.{secrets.randbelow(254) + 1}"
-    async with LifespanManager(app) as manager:
-        transport = httpx.ASGITransport(app=manager.app, client=(address, 50000))
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-            yield client
-        store: RedisStore = app.state.redis
-        await throwaway.delete_redis_keys(store.client, store.prefix)
+from tests.behaviour.accounts import Accounts as AuthAccounts
+from tests.behaviour.domain import Accounts, clean_app_stores
 
 
 @pytest.fixture
-def accounts(api: httpx.AsyncClient, app: FastAPI) -> Accounts:
-    """Account helpers over the running app."""
-    return Accounts(api, app)
+async def api(app: FastAPI, client: httpx.AsyncClient) -> AsyncIterator[httpx.AsyncClient]:
+    """The client of the running app; what it wrote to Mongo and Redis goes after the test."""
+    yield client
+    await clean_app_stores(app)
+
+
+@pytest.fixture
+def accounts(app: FastAPI, api: httpx.AsyncClient) -> Accounts:
+    """Makes signed-in users and administrators in the running app."""
+    return Accounts(app)
+
+
+@pytest.fixture
+def app_mongo(app: FastAPI, api: httpx.AsyncClient) -> AsyncDatabase[dict[str, Any]]:
+    """The running app's Mongo database, to look at what was (not) written."""
+    db: AsyncDatabase[dict[str, Any]] = app.state.mongo.db
+    return db
+
+
+@pytest.fixture
+def auth_accounts(api: httpx.AsyncClient, app: FastAPI) -> AuthAccounts:
+    """Registers and signs in accounts through the auth routes of the running app."""
+    return AuthAccounts(api, app)

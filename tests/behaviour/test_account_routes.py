@@ -16,9 +16,9 @@ NEW_PASSWORD = "a brand new passphrase"
 
 
 async def test_users_me_shows_the_account_without_its_hash(
-    api: httpx.AsyncClient, accounts: Accounts
+    api: httpx.AsyncClient, auth_accounts: Accounts
 ) -> None:
-    session = await accounts.user()
+    session = await auth_accounts.user()
     response = await api.get("/api/v1/users/me", headers=session.headers)
     data = assert_envelope(response, 200, ErrorType.SUCCESS)["data"]
     assert (data["id"], data["username"]) == (session.account_id, session.username)
@@ -27,9 +27,9 @@ async def test_users_me_shows_the_account_without_its_hash(
 
 
 async def test_patch_me_changes_username_and_email(
-    api: httpx.AsyncClient, accounts: Accounts
+    api: httpx.AsyncClient, auth_accounts: Accounts
 ) -> None:
-    session = await accounts.user()
+    session = await auth_accounts.user()
     name = unique("renamed")
     response = await api.patch(
         "/api/v1/users/me",
@@ -46,10 +46,10 @@ async def test_patch_me_changes_username_and_email(
 
 
 async def test_patch_me_to_another_accounts_username_or_email_is_409(
-    api: httpx.AsyncClient, accounts: Accounts
+    api: httpx.AsyncClient, auth_accounts: Accounts
 ) -> None:
-    taken = await accounts.register()
-    session = await accounts.user()
+    taken = await auth_accounts.register()
+    session = await auth_accounts.user()
     for change in (
         {"username": taken["username"].upper()},
         {"email": taken["email"].upper()},
@@ -60,17 +60,17 @@ async def test_patch_me_to_another_accounts_username_or_email_is_409(
 
 
 async def test_patch_me_with_nothing_to_change_is_422(
-    api: httpx.AsyncClient, accounts: Accounts
+    api: httpx.AsyncClient, auth_accounts: Accounts
 ) -> None:
-    session = await accounts.user()
+    session = await auth_accounts.user()
     response = await api.patch("/api/v1/users/me", json={}, headers=session.headers)
     assert_envelope(response, 422, ErrorType.VALIDATION_ERROR)
 
 
 async def test_a_wrong_current_password_is_422_and_changes_nothing(
-    api: httpx.AsyncClient, accounts: Accounts
+    api: httpx.AsyncClient, auth_accounts: Accounts
 ) -> None:
-    session = await accounts.user()
+    session = await auth_accounts.user()
     response = await api.post(
         "/api/v1/users/me/password",
         json={"current_password": "not my password", "new_password": NEW_PASSWORD},
@@ -80,14 +80,14 @@ async def test_a_wrong_current_password_is_422_and_changes_nothing(
     assert body["message"] == english(MessageKey.AUTH_CURRENT_PASSWORD_WRONG)
     assert [issue["loc"] for issue in body["data"]] == [["body", "current_password"]]
     assert "not my password" not in response.text
-    await accounts.login(session.username, PASSWORD)
+    await auth_accounts.login(session.username, PASSWORD)
 
 
 async def test_a_password_change_ends_every_other_session_and_keeps_this_one(
-    api: httpx.AsyncClient, accounts: Accounts
+    api: httpx.AsyncClient, auth_accounts: Accounts
 ) -> None:
-    session = await accounts.user()
-    other = await accounts.login(session.username)
+    session = await auth_accounts.user()
+    other = await auth_accounts.login(session.username)
     response = await api.post(
         "/api/v1/users/me/password",
         json={"current_password": PASSWORD, "new_password": NEW_PASSWORD},
@@ -103,13 +103,13 @@ async def test_a_password_change_ends_every_other_session_and_keeps_this_one(
         "/api/v1/auth/login", json={"username": session.username, "password": PASSWORD}
     )
     assert_envelope(old, 401, ErrorType.UNAUTHORIZED)
-    await accounts.login(session.username, NEW_PASSWORD)
+    await auth_accounts.login(session.username, NEW_PASSWORD)
 
 
 async def test_a_new_password_of_73_bytes_is_422(
-    api: httpx.AsyncClient, accounts: Accounts
+    api: httpx.AsyncClient, auth_accounts: Accounts
 ) -> None:
-    session = await accounts.user()
+    session = await auth_accounts.user()
     response = await api.post(
         "/api/v1/users/me/password",
         json={"current_password": PASSWORD, "new_password": "x" * 73},
@@ -120,9 +120,9 @@ async def test_a_new_password_of_73_bytes_is_422(
 
 
 async def test_repeated_failed_logins_get_429_with_retry_after(
-    api: httpx.AsyncClient, accounts: Accounts
+    api: httpx.AsyncClient, auth_accounts: Accounts
 ) -> None:
-    username = (await accounts.register())["username"]
+    username = (await auth_accounts.register())["username"]
     statuses = []
     for _ in range(12):
         response = await api.post(
@@ -148,9 +148,9 @@ async def _set_flags(app: FastAPI, user_id: int, **flags: bool) -> None:
 
 
 async def test_an_account_banned_in_the_database_is_refused_even_with_a_live_session(
-    api: httpx.AsyncClient, accounts: Accounts, app: FastAPI
+    api: httpx.AsyncClient, auth_accounts: Accounts, app: FastAPI
 ) -> None:
-    session = await accounts.user()
+    session = await auth_accounts.user()
     # Marked without ending its sessions (another instance mid-ban, a manual fix): the row
     # read on each request still stops it.
     await _set_flags(app, session.account_id, is_banned=True)
@@ -160,9 +160,9 @@ async def test_an_account_banned_in_the_database_is_refused_even_with_a_live_ses
 
 
 async def test_an_inactive_account_cannot_sign_in_or_use_its_session(
-    api: httpx.AsyncClient, accounts: Accounts, app: FastAPI
+    api: httpx.AsyncClient, auth_accounts: Accounts, app: FastAPI
 ) -> None:
-    session = await accounts.user()
+    session = await auth_accounts.user()
     await _set_flags(app, session.account_id, is_active=False)
     me = await api.get("/api/v1/users/me", headers=session.headers)
     assert_envelope(me, 403, ErrorType.FORBIDDEN)

@@ -11,9 +11,9 @@ from tests.envelope import assert_envelope
 
 
 async def test_admin_form_login_answers_the_envelope(
-    api: httpx.AsyncClient, accounts: Accounts
+    api: httpx.AsyncClient, auth_accounts: Accounts
 ) -> None:
-    admin = await accounts.admin()
+    admin = await auth_accounts.admin()
     response = await api.post(
         "/api/v1/admin/auth/login/form",
         data={"username": admin.username, "password": ADMIN_PASSWORD},
@@ -23,9 +23,9 @@ async def test_admin_form_login_answers_the_envelope(
 
 
 async def test_a_users_credentials_do_not_open_the_admin_realm(
-    api: httpx.AsyncClient, accounts: Accounts
+    api: httpx.AsyncClient, auth_accounts: Accounts
 ) -> None:
-    user = await accounts.user()
+    user = await auth_accounts.user()
     response = await api.post(
         "/api/v1/admin/auth/login",
         json={"username": user.username, "password": "correct horse battery"},
@@ -34,9 +34,11 @@ async def test_a_users_credentials_do_not_open_the_admin_realm(
     assert body["message"] == english(MessageKey.AUTH_INVALID_CREDENTIALS)
 
 
-async def test_admin_users_pages_through_users(api: httpx.AsyncClient, accounts: Accounts) -> None:
-    admin = await accounts.admin()
-    names = [(await accounts.register(unique(f"p{i}")))["username"] for i in range(3)]
+async def test_admin_users_pages_through_users(
+    api: httpx.AsyncClient, auth_accounts: Accounts
+) -> None:
+    admin = await auth_accounts.admin()
+    names = [(await auth_accounts.register(unique(f"p{i}")))["username"] for i in range(3)]
     first = await api.get("/api/v1/admin/users?page=1&size=2", headers=admin.headers)
     data = assert_envelope(first, 200)["data"]
     assert (data["total"], data["page"], data["size"]) == (3, 1, 2)
@@ -59,17 +61,17 @@ async def test_admin_users_pages_through_users(api: httpx.AsyncClient, accounts:
     ],
 )
 async def test_admin_users_refuses_bad_paging_with_422(
-    api: httpx.AsyncClient, accounts: Accounts, query: str
+    api: httpx.AsyncClient, auth_accounts: Accounts, query: str
 ) -> None:
-    admin = await accounts.admin()
+    admin = await auth_accounts.admin()
     response = await api.get(f"/api/v1/admin/users?{query}", headers=admin.headers)
     assert_envelope(response, 422, ErrorType.VALIDATION_ERROR)
 
 
 async def test_an_admin_without_the_admin_role_is_403(
-    api: httpx.AsyncClient, accounts: Accounts
+    api: httpx.AsyncClient, auth_accounts: Accounts
 ) -> None:
-    auditor = await accounts.admin(role="auditor")
+    auditor = await auth_accounts.admin(role="auditor")
     response = await api.get("/api/v1/admin/users", headers=auditor.headers)
     body = assert_envelope(response, 403, ErrorType.FORBIDDEN)
     assert body["message"] == english(MessageKey.AUTH_ROLE_FORBIDDEN)
@@ -77,27 +79,27 @@ async def test_an_admin_without_the_admin_role_is_403(
 
 @pytest.mark.parametrize("user_id", ["0", "-1", str(2**31), "9" * 30, "abc"])
 async def test_a_user_id_out_of_range_is_422_not_a_driver_error(
-    api: httpx.AsyncClient, accounts: Accounts, user_id: str
+    api: httpx.AsyncClient, auth_accounts: Accounts, user_id: str
 ) -> None:
-    admin = await accounts.admin()
+    admin = await auth_accounts.admin()
     response = await api.post(f"/api/v1/admin/users/{user_id}/ban", headers=admin.headers)
     assert_envelope(response, 422, ErrorType.VALIDATION_ERROR)
 
 
 @pytest.mark.parametrize("action", ["ban", "unban"])
 async def test_banning_an_unknown_user_is_404(
-    api: httpx.AsyncClient, accounts: Accounts, action: str
+    api: httpx.AsyncClient, auth_accounts: Accounts, action: str
 ) -> None:
-    admin = await accounts.admin()
+    admin = await auth_accounts.admin()
     response = await api.post(f"/api/v1/admin/users/987654/{action}", headers=admin.headers)
     body = assert_envelope(response, 404, ErrorType.NOT_FOUND)
     assert body["message"] == english(MessageKey.USER_NOT_FOUND)
 
 
 async def test_admin_refresh_rotates_and_logout_ends_the_admin_session(
-    api: httpx.AsyncClient, accounts: Accounts
+    api: httpx.AsyncClient, auth_accounts: Accounts
 ) -> None:
-    admin = await accounts.admin()
+    admin = await auth_accounts.admin()
     rotated = await api.post("/api/v1/admin/auth/refresh", json={"refresh_token": admin.refresh})
     pair = assert_envelope(rotated, 200)["data"]
     headers = {"Authorization": f"Bearer {pair['access_token']}"}

@@ -44,12 +44,12 @@ async def test_register_answers_201_with_the_account_and_no_secret(
 )
 async def test_duplicate_username_or_email_in_any_case_is_409(
     api: httpx.AsyncClient,
-    accounts: Accounts,
+    auth_accounts: Accounts,
     username_of: Callable[[str], str],
     email_of: Callable[[str], str],
 ) -> None:
     name = unique("dup").lower()
-    await accounts.register(name, f"{name}@example.com")
+    await auth_accounts.register(name, f"{name}@example.com")
     response = await api.post(
         "/api/v1/auth/register",
         json={"username": username_of(name), "email": email_of(name), "password": PASSWORD},
@@ -71,9 +71,9 @@ async def test_a_73_byte_password_is_422_and_is_not_echoed(api: httpx.AsyncClien
 
 
 async def test_login_returns_a_token_pair_that_opens_users_me(
-    api: httpx.AsyncClient, accounts: Accounts
+    api: httpx.AsyncClient, auth_accounts: Accounts
 ) -> None:
-    data = await accounts.register()
+    data = await auth_accounts.register()
     response = await api.post(
         "/api/v1/auth/login", json={"username": data["username"], "password": PASSWORD}
     )
@@ -85,9 +85,9 @@ async def test_login_returns_a_token_pair_that_opens_users_me(
 
 
 async def test_the_form_login_answers_the_envelope_with_the_tokens_in_data(
-    api: httpx.AsyncClient, accounts: Accounts
+    api: httpx.AsyncClient, auth_accounts: Accounts
 ) -> None:
-    data = await accounts.register()
+    data = await auth_accounts.register()
     response = await api.post(
         "/api/v1/auth/login/form",
         data={"username": data["username"], "password": PASSWORD, "grant_type": "password"},
@@ -102,9 +102,9 @@ async def test_the_form_login_answers_the_envelope_with_the_tokens_in_data(
 
 @pytest.mark.parametrize("known", [True, False], ids=["wrong-password", "unknown-user"])
 async def test_bad_credentials_are_one_and_the_same_401(
-    api: httpx.AsyncClient, accounts: Accounts, known: bool
+    api: httpx.AsyncClient, auth_accounts: Accounts, known: bool
 ) -> None:
-    username = (await accounts.register())["username"] if known else unique("ghost")
+    username = (await auth_accounts.register())["username"] if known else unique("ghost")
     response = await api.post(
         "/api/v1/auth/login", json={"username": username, "password": "not the password"}
     )
@@ -114,9 +114,9 @@ async def test_bad_credentials_are_one_and_the_same_401(
 
 
 async def test_refresh_rotates_and_reuse_of_a_spent_token_ends_the_session(
-    api: httpx.AsyncClient, accounts: Accounts
+    api: httpx.AsyncClient, auth_accounts: Accounts
 ) -> None:
-    session = await accounts.user()
+    session = await auth_accounts.user()
     first = await api.post("/api/v1/auth/refresh", json={"refresh_token": session.refresh})
     pair = assert_envelope(first, 200)["data"]
     assert pair["refresh_token"] != session.refresh
@@ -132,9 +132,11 @@ async def test_refresh_rotates_and_reuse_of_a_spent_token_ends_the_session(
     assert_envelope(again, 401, ErrorType.UNAUTHORIZED)
 
 
-async def test_logout_ends_this_session_only(api: httpx.AsyncClient, accounts: Accounts) -> None:
-    one = await accounts.user()
-    other = await accounts.login(one.username)
+async def test_logout_ends_this_session_only(
+    api: httpx.AsyncClient, auth_accounts: Accounts
+) -> None:
+    one = await auth_accounts.user()
+    other = await auth_accounts.login(one.username)
     assert_envelope(await api.post("/api/v1/auth/logout", headers=one.headers), 200)
     body = assert_envelope(await api.get("/api/v1/users/me", headers=one.headers), 401)
     assert body["message"] == english(MessageKey.AUTH_SESSION_ENDED)
@@ -144,11 +146,11 @@ async def test_logout_ends_this_session_only(api: httpx.AsyncClient, accounts: A
 
 
 async def test_logout_all_ends_every_session_of_the_account(
-    api: httpx.AsyncClient, accounts: Accounts
+    api: httpx.AsyncClient, auth_accounts: Accounts
 ) -> None:
-    one = await accounts.user()
-    other = await accounts.login(one.username)
-    stranger = await accounts.user()
+    one = await auth_accounts.user()
+    other = await auth_accounts.login(one.username)
+    stranger = await auth_accounts.user()
     assert_envelope(await api.post("/api/v1/auth/logout-all", headers=one.headers), 200)
     for session in (one, other):
         me = await api.get("/api/v1/users/me", headers=session.headers)
@@ -157,10 +159,10 @@ async def test_logout_all_ends_every_session_of_the_account(
 
 
 async def test_sessions_list_marks_the_current_one_and_revoking_one_bites_at_once(
-    api: httpx.AsyncClient, accounts: Accounts
+    api: httpx.AsyncClient, auth_accounts: Accounts
 ) -> None:
-    one = await accounts.user()
-    other = await accounts.login(one.username)
+    one = await auth_accounts.user()
+    other = await auth_accounts.login(one.username)
     listing = assert_envelope(await api.get("/api/v1/auth/sessions", headers=one.headers), 200)
     marks = {item["sid"]: item["current"] for item in listing["data"]}
     assert marks == {one.sid: True, other.sid: False}
@@ -173,10 +175,10 @@ async def test_sessions_list_marks_the_current_one_and_revoking_one_bites_at_onc
 
 
 async def test_revoking_a_session_that_is_not_the_callers_is_404(
-    api: httpx.AsyncClient, accounts: Accounts
+    api: httpx.AsyncClient, auth_accounts: Accounts
 ) -> None:
-    mine = await accounts.user()
-    theirs = await accounts.user()
+    mine = await auth_accounts.user()
+    theirs = await auth_accounts.user()
     for sid in (theirs.sid, "no-such-session"):
         response = await api.delete(f"/api/v1/auth/sessions/{sid}", headers=mine.headers)
         body = assert_envelope(response, 404, ErrorType.NOT_FOUND)

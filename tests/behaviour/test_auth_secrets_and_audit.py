@@ -29,7 +29,7 @@ async def _password_hash(app: FastAPI, username: str) -> str:
     return found
 
 
-async def _flow(api: httpx.AsyncClient, accounts: Accounts) -> dict[str, Any]:
+async def _flow(api: httpx.AsyncClient, auth_accounts: Accounts) -> dict[str, Any]:
     """Register, fail and succeed a login, refresh, replay, change password, log out."""
     issued: list[httpx.Response] = []
     other: list[httpx.Response] = []
@@ -69,7 +69,7 @@ async def _flow(api: httpx.AsyncClient, accounts: Accounts) -> dict[str, Any]:
     other.append(change)
     other.append(await api.get("/api/v1/auth/sessions", headers=bearer(second["access_token"])))
     other.append(await api.post("/api/v1/auth/logout", headers=bearer(second["access_token"])))
-    third = await accounts.login(name, NEW_PASSWORD)
+    third = await auth_accounts.login(name, NEW_PASSWORD)
     other.append(await api.post("/api/v1/auth/logout-all", headers=third.headers))
     return {
         "name": name,
@@ -86,10 +86,10 @@ async def _flow(api: httpx.AsyncClient, accounts: Accounts) -> dict[str, Any]:
 
 
 async def test_no_password_hash_or_token_in_any_response_or_log_line(
-    api: httpx.AsyncClient, accounts: Accounts, app: FastAPI, caplog: pytest.LogCaptureFixture
+    api: httpx.AsyncClient, auth_accounts: Accounts, app: FastAPI, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.DEBUG):
-        flow = await _flow(api, accounts)
+        flow = await _flow(api, auth_accounts)
     password_hash = await _password_hash(app, flow["name"])
     tokens: list[str] = flow["tokens"]
     # A token's signature alone is enough to be a leak.
@@ -111,11 +111,11 @@ async def test_no_password_hash_or_token_in_any_response_or_log_line(
 
 
 async def test_the_flow_is_audited_without_secrets(
-    api: httpx.AsyncClient, accounts: Accounts, app: FastAPI
+    api: httpx.AsyncClient, auth_accounts: Accounts, app: FastAPI
 ) -> None:
-    admin = await accounts.admin()
-    flow = await _flow(api, accounts)
-    victim = await accounts.user()
+    admin = await auth_accounts.admin()
+    flow = await _flow(api, auth_accounts)
+    victim = await auth_accounts.user()
     await api.post(f"/api/v1/admin/users/{victim.account_id}/ban", headers=admin.headers)
     await api.post(f"/api/v1/admin/users/{victim.account_id}/unban", headers=admin.headers)
 

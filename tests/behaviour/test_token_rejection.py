@@ -34,9 +34,9 @@ async def _me(api: httpx.AsyncClient, token: str) -> dict[str, Any]:
 
 
 async def test_a_correct_forgery_passes_so_each_rejection_below_is_for_its_flaw(
-    api: httpx.AsyncClient, accounts: Accounts, app: FastAPI
+    api: httpx.AsyncClient, auth_accounts: Accounts, app: FastAPI
 ) -> None:
-    session = await accounts.user()
+    session = await auth_accounts.user()
     forger = _forger(app, session)
     token = forger.rs256(_user(forger, session.account_id))
     assert_envelope(await api.get("/api/v1/users/me", headers=bearer(token)), 200)
@@ -68,9 +68,9 @@ FORGERIES: dict[str, Callable[[Forger, int], str]] = {
 
 @pytest.mark.parametrize("flaw", sorted(FORGERIES))
 async def test_a_forged_or_broken_token_is_401(
-    api: httpx.AsyncClient, accounts: Accounts, app: FastAPI, flaw: str
+    api: httpx.AsyncClient, auth_accounts: Accounts, app: FastAPI, flaw: str
 ) -> None:
-    session = await accounts.user()
+    session = await auth_accounts.user()
     token = FORGERIES[flaw](_forger(app, session), session.account_id)
     response = await api.get("/api/v1/users/me", headers=bearer(token))
     body = assert_envelope(response, 401, ErrorType.UNAUTHORIZED)
@@ -80,9 +80,9 @@ async def test_a_forged_or_broken_token_is_401(
 
 
 async def test_a_refresh_token_is_not_an_access_token_nor_the_reverse(
-    api: httpx.AsyncClient, accounts: Accounts
+    api: httpx.AsyncClient, auth_accounts: Accounts
 ) -> None:
-    session = await accounts.user()
+    session = await auth_accounts.user()
     await _me(api, session.refresh)
     response = await api.post("/api/v1/auth/refresh", json={"refresh_token": session.access})
     assert_envelope(response, 401, ErrorType.UNAUTHORIZED)
@@ -91,10 +91,10 @@ async def test_a_refresh_token_is_not_an_access_token_nor_the_reverse(
 
 
 async def test_realms_never_cross_even_with_the_same_numeric_id(
-    api: httpx.AsyncClient, accounts: Accounts
+    api: httpx.AsyncClient, auth_accounts: Accounts
 ) -> None:
-    user = await accounts.user()
-    admin = await accounts.admin(account_id=user.account_id)
+    user = await auth_accounts.user()
+    admin = await auth_accounts.admin(account_id=user.account_id)
     assert admin.account_id == user.account_id
     on_admin = await api.get("/api/v1/admin/users", headers=user.headers)
     assert_envelope(on_admin, 401, ErrorType.UNAUTHORIZED)
@@ -108,11 +108,11 @@ async def test_realms_never_cross_even_with_the_same_numeric_id(
 
 
 async def test_a_ban_ends_every_session_on_the_next_request_and_refuses_login(
-    api: httpx.AsyncClient, accounts: Accounts
+    api: httpx.AsyncClient, auth_accounts: Accounts
 ) -> None:
-    admin = await accounts.admin()
-    user = await accounts.user()
-    other = await accounts.login(user.username)
+    admin = await auth_accounts.admin()
+    user = await auth_accounts.user()
+    other = await auth_accounts.login(user.username)
     banned = await api.post(f"/api/v1/admin/users/{user.account_id}/ban", headers=admin.headers)
     assert assert_envelope(banned, 200)["data"]["is_banned"] is True
     for session in (user, other):
@@ -132,5 +132,5 @@ async def test_a_ban_ends_every_session_on_the_next_request_and_refuses_login(
 
     unbanned = await api.post(f"/api/v1/admin/users/{user.account_id}/unban", headers=admin.headers)
     assert assert_envelope(unbanned, 200)["data"]["is_banned"] is False
-    again = await accounts.login(user.username)
+    again = await auth_accounts.login(user.username)
     assert_envelope(await api.get("/api/v1/users/me", headers=again.headers), 200)

@@ -15,7 +15,6 @@ from pydantic import ValidationError as PydanticValidationError
 
 from app.core.errors import ErrorType
 from app.core.i18n import MessageKey, translate
-from app.core.routing import FORM_TYPES
 from tests.contract.checks import exchange_of
 from tests.contract.registry import registry_for
 from tests.contract.routes import HttpRoute, RouteKey, matches_any_route
@@ -47,8 +46,7 @@ def send(
     return exchange_of(response), received
 
 
-# What a refused credential may be told: none sent, not a valid token, or a session that ended.
-AUTH_MESSAGES = (
+UNAUTHORIZED_MESSAGES = (
     MessageKey.UNAUTHORIZED,
     MessageKey.AUTH_TOKEN_MISSING,
     MessageKey.AUTH_TOKEN_INVALID,
@@ -146,10 +144,6 @@ def probe_body(
             # Without a content type FastAPI hands the raw bytes to validation (strict mode);
             # what that yields is the route's business, so only the envelope is checked.
             pass
-        elif route.reads_form:
-            # A form route refuses anything but a form; a form's fields are its business.
-            if media_type not in FORM_TYPES:
-                expect_error(exchange, envelope, ErrorType.UNSUPPORTED_MEDIA_TYPE)
         elif not _is_json_media_type(media_type):
             expect_error(exchange, envelope, ErrorType.UNSUPPORTED_MEDIA_TYPE)
         elif not _parses_as_json(body):
@@ -191,8 +185,9 @@ def probe_headers(
     exchange, _ = send(target, method, concrete_path(route), headers)
     body = check_exchange(exchange)
     if secured:
-        # Garbage, forged, expired or other-realm credentials, or none: always 401.
-        expect_error(exchange, body, ErrorType.UNAUTHORIZED, *AUTH_MESSAGES)
+        # Garbage, forged, expired or other-realm credentials, or none: always 401, with the
+        # message saying which (missing, invalid, session ended).
+        expect_error(exchange, body, ErrorType.UNAUTHORIZED, *UNAUTHORIZED_MESSAGES)
     _record(target, (method, route.path), "headers")
 
 

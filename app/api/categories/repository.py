@@ -1,5 +1,7 @@
 """Categories in the PostgreSQL role; failures come out as domain errors only."""
 
+from enum import Enum
+
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -8,6 +10,13 @@ from app.core.i18n import MessageKey
 from app.database.page import Page, clamp_limit, clamp_offset
 from app.database.sql_errors import sql_errors
 from app.models.postgres.categories import Category
+
+
+class RowLock(Enum):
+    """How `get_by_slug` locks the row it reads."""
+
+    SHARE = "share"
+    UPDATE = "update"
 
 
 class CategoryRepository:
@@ -24,10 +33,18 @@ class CategoryRepository:
             await self.session.flush()
         return category
 
-    async def get_by_slug(self, slug: str) -> Category:
-        """The category with this slug; `NotFoundError` if there is none."""
+    async def get_by_slug(self, slug: str, *, lock: RowLock | None = None) -> Category:
+        """The category with this slug; `NotFoundError` if there is none.
+
+        `lock` holds the row until the unit of work ends (PostgreSQL; SQLite has no row
+        locks and serialises writers instead): `SHARE` while something comes to depend on
+        the category, `UPDATE` while checking that nothing does before changing it.
+        """
+        statement = select(Category).where(Category.slug == slug)
+        if lock is not None:
+            statement = statement.with_for_update(read=lock is RowLock.SHARE)
         with sql_errors():
-            category = await self.session.scalar(select(Category).where(Category.slug == slug))
+            category = await self.session.scalar(statement)
         if category is None:
             raise NotFoundError(MessageKey.CATEGORY_NOT_FOUND)
         return category

@@ -28,6 +28,7 @@ class ProductSort(StrEnum):
     PRICE_ASC = "price_asc"
     PRICE_DESC = "price_desc"
     NAME = "name"
+    NAME_DESC = "name_desc"
 
 
 # `_id` breaks ties so pages never overlap or skip a product.
@@ -37,6 +38,7 @@ _SORTS: dict[ProductSort, list[tuple[str, int]]] = {
     ProductSort.PRICE_ASC: [("price", ASCENDING), ("_id", ASCENDING)],
     ProductSort.PRICE_DESC: [("price", DESCENDING), ("_id", DESCENDING)],
     ProductSort.NAME: [("name", ASCENDING), ("_id", ASCENDING)],
+    ProductSort.NAME_DESC: [("name", DESCENDING), ("_id", DESCENDING)],
 }
 
 

@@ -53,3 +53,8 @@ class MessageKey(StrEnum):
     CATEGORY_NOT_FOUND = "error.category_not_found"
     PRODUCT_EXISTS = "error.product_exists"
     PRODUCT_NOT_FOUND = "error.product_not_found"
+    CATEGORY_IN_USE = "error.category_in_use"
+    CATEGORY_UNKNOWN = "error.category_unknown"
+    PRODUCT_FORBIDDEN = "error.product_forbidden"
+    ADMIN_REQUIRED = "error.admin_required"
+    USER_REQUIRED = "error.user_required"

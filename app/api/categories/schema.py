@@ -1,0 +1,47 @@
+"""Category input and output models."""
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from app.api.operator_guard import OperatorFreeModel
+
+# Lowercase words of letters and digits joined by single hyphens: safe in a URL as it is.
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+SLUG_MIN_LENGTH = 2
+SLUG_MAX_LENGTH = 64  # the column's width
+
+Slug = Annotated[
+    str,
+    StringConstraints(min_length=SLUG_MIN_LENGTH, max_length=SLUG_MAX_LENGTH, pattern=SLUG_PATTERN),
+    Field(description="Lowercase letters, digits and single hyphens, 2 to 64 characters."),
+]
+CategoryName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)
+]
+
+
+class CategoryCreate(OperatorFreeModel):
+    """A new category."""
+
+    slug: Slug
+    name: CategoryName
+
+
+class CategoryUpdate(OperatorFreeModel):
+    """Fields to change; an absent (or null) field keeps its value."""
+
+    slug: Slug | None = None
+    name: CategoryName | None = None
+
+
+class CategoryOut(BaseModel):
+    """A category as clients see it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    slug: str
+    name: str
+    created_at: datetime
+    updated_at: datetime

@@ -1,0 +1,134 @@
+"""Product input and output models; prices follow `app/api/products/prices.py`."""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Self
+
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
+
+from app.api.categories.schema import SLUG_PATTERN, Slug
+from app.api.operator_guard import OperatorFreeModel, QueryText
+from app.api.pagination import PageQuery
+from app.api.products.prices import Price, PriceBound, PriceOut
+from app.api.products.repository import ProductSort
+from app.models.mongo.products import Product
+
+MAX_TAGS = 20
+
+# An ObjectId's 24 hex digits; anything else is a 422 before MongoDB is asked.
+ProductId = Annotated[
+    str,
+    StringConstraints(pattern=r"^[0-9a-fA-F]{24}$"),
+    Field(description="The product's id: 24 hexadecimal digits."),
+]
+Tag = Annotated[str, StringConstraints(min_length=1, max_length=32, pattern=SLUG_PATTERN)]
+ProductName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+
+
+def _distinct(tags: list[str]) -> list[str]:
+    # Order kept, repeats dropped: a tag is a set member, not a count.
+    return list(dict.fromkeys(tags))
+
+
+Tags = Annotated[list[Tag], Field(max_length=MAX_TAGS), AfterValidator(_distinct)]
+
+
+class ProductCreate(OperatorFreeModel):
+    """A new product; `category` is the slug of an existing category."""
+
+    name: ProductName
+    description: Description = ""
+    price: Price
+    category: Slug
+    tags: Tags = Field(default_factory=list)
+
+
+class ProductUpdate(OperatorFreeModel):
+    """Fields to change; an absent (or null) field keeps its value."""
+
+    name: ProductName | None = None
+    description: Description | None = None
+    price: Price | None = None
+    category: Slug | None = None
+    tags: Tags | None = None
+
+
+class ProductOut(BaseModel):
+    """A product as clients see it; `price` is a string such as "0.30"."""
+
+    id: str
+    name: str
+    description: str
+    price: PriceOut
+    category: str
+    owner_id: int
+    tags: list[str]
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, product: Product) -> "ProductOut":
+        """The output model of a stored product."""
+        return cls(
+            id=product.id,
+            name=product.name,
+            description=product.description,
+            price=product.price,
+            category=product.category_slug,
+            owner_id=product.owner_id,
+            tags=product.tags,
+            created_at=product.created_at,
+            updated_at=product.updated_at,
+        )
+
+
+class ProductSortKey(StrEnum):
+    """The orders a listing accepts: a field, descending with a leading `-`."""
+
+    NEWEST = "-created_at"
+    OLDEST = "created_at"
+    PRICE = "price"
+    PRICE_DESC = "-price"
+    NAME = "name"
+    NAME_DESC = "-name"
+
+    @property
+    def repository_sort(self) -> ProductSort:
+        """The repository's name for this order."""
+        return _REPOSITORY_SORT[self]
+
+
+_REPOSITORY_SORT = {
+    ProductSortKey.NEWEST: ProductSort.NEWEST,
+    ProductSortKey.OLDEST: ProductSort.OLDEST,
+    ProductSortKey.PRICE: ProductSort.PRICE_ASC,
+    ProductSortKey.PRICE_DESC: ProductSort.PRICE_DESC,
+    ProductSortKey.NAME: ProductSort.NAME,
+    ProductSortKey.NAME_DESC: ProductSort.NAME_DESC,
+}
+
+
+class ProductListQuery(PageQuery):
+    """Filters, order and page of a product listing; every filter given must match."""
+
+    category: Slug | None = None
+    search: QueryText | None = Field(
+        default=None, description="Text the name contains, in any letter case (not a pattern)."
+    )
+    tag: Tag | None = None
+    owner_id: int | None = Field(default=None, ge=1)
+    min_price: PriceBound | None = None
+    max_price: PriceBound | None = None
+    sort: ProductSortKey = ProductSortKey.NEWEST
+
+    @model_validator(mode="after")
+    def _price_range_is_ordered(self) -> Self:
+        if (
+            self.min_price is not None
+            and self.max_price is not None
+            and self.min_price > self.max_price
+        ):
+            raise PydanticCustomError("price_range", "min_price must not exceed max_price")
+        return self

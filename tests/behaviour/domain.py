@@ -1,0 +1,126 @@
+"""Accounts and calls for the domain API tests: real rows, tokens from the app's own service.
+
+There are no login routes to call here: a caller is an account created through its
+repository plus a token pair issued by the running app's `TokenService`, which is what a
+login does after checking the password.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+
+from app.api.admins.repository import AdminRepository
+from app.api.auth.principal import Principal
+from app.api.auth.sessions import SessionStore
+from app.api.auth.tokens import TokenService
+from app.api.users.repository import UserRepository
+from app.core.errors import ErrorType
+from app.core.security.tokens import Realm
+from app.database.session import unit_of_work
+from app.models.mongo.indexes import COLLECTION_INDEXES
+from app.settings import Settings
+from tests.envelope import assert_envelope
+from tests.harness import throwaway
+
+API = "/api/v1"
+
+
+@dataclass(frozen=True)
+class Caller:
+    """An account and the headers that authenticate it."""
+
+    realm: Realm
+    account_id: int
+    access_token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """The `Authorization` header carrying the access token."""
+        return {"Authorization": f"Bearer {self.access_token}"}
+
+
+def token_service(app: FastAPI) -> TokenService:
+    """The running app's token service, built as its dependency builds it."""
+    settings: Settings = app.state.settings
+    sessions = SessionStore(
+        app.state.redis.client,
+        app.state.redis.key(settings.auth.session_key_prefix),
+        settings.auth.refresh_token_ttl_seconds,
+    )
+    return TokenService(app.state.token_codec, sessions)
+
+
+async def clean_app_stores(app: FastAPI) -> None:
+    """Empty the app's collections and delete its Redis keys (sessions the tests opened)."""
+    # Real servers keep both for the whole run (SQL tables are emptied by the `app`
+    # fixture); a later test may count what is there. The embedded ones die with the app.
+    for collection in COLLECTION_INDEXES:
+        await app.state.mongo.db[collection].delete_many({})
+    await throwaway.delete_redis_keys(app.state.redis.client, app.state.redis.prefix)
+
+
+class Accounts:
+    """Creates users (PostgreSQL) and administrators (MySQL) with a live session each."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self.app = app
+        self.tokens = token_service(app)
+
+    async def user(self, username: str) -> Caller:
+        """A new user account, signed in."""
+        async with unit_of_work(self.app.state.postgres) as session:
+            user = await UserRepository(session).create(
+                username=username, email=f"{username}@example.com", password_hash="unused"
+            )
+            user_id = user.id
+        pair = await self.tokens.issue(Realm.USER, user_id, "user")
+        return Caller(Realm.USER, user_id, pair.access_token)
+
+    async def admin(self, username: str) -> Caller:
+        """A new administrator account, signed in."""
+        async with unit_of_work(self.app.state.mysql) as session:
+            admin = await AdminRepository(session).create(
+                username=username, email=f"{username}@example.com", password_hash="unused"
+            )
+            admin_id = admin.id
+        pair = await self.tokens.issue(Realm.ADMIN, admin_id, "admin")
+        return Caller(Realm.ADMIN, admin_id, pair.access_token)
+
+    async def sign_out(self, caller: Caller) -> None:
+        """End the caller's session (as a logout does)."""
+        principal = await self.tokens.authenticate(caller.access_token, caller.realm)
+        await self.tokens.logout(principal)
+
+    async def principal(self, caller: Caller) -> Principal:
+        """The principal the app sees for the caller's token."""
+        return await self.tokens.authenticate(caller.access_token, caller.realm)
+
+
+async def create_category(
+    client: httpx.AsyncClient, admin: Caller, slug: str, name: str | None = None
+) -> dict[str, Any]:
+    """Create a category through the API and return its data."""
+    response = await client.post(
+        f"{API}/categories",
+        json={"slug": slug, "name": name or slug.title()},
+        headers=admin.headers,
+    )
+    data: dict[str, Any] = assert_envelope(response, 201, ErrorType.RESOURCE_CREATED)["data"]
+    return data
+
+
+async def create_product(
+    client: httpx.AsyncClient,
+    owner: Caller,
+    name: str,
+    category: str,
+    price: str = "9.99",
+    tags: list[str] | None = None,
+) -> dict[str, Any]:
+    """Create a product through the API and return its data."""
+    body = {"name": name, "price": price, "category": category, "tags": tags or []}
+    response = await client.post(f"{API}/products", json=body, headers=owner.headers)
+    data: dict[str, Any] = assert_envelope(response, 201, ErrorType.RESOURCE_CREATED)["data"]
+    return data

@@ -1,0 +1,87 @@
+"""On PostgreSQL, a category delete and a product create in it cannot both succeed.
+
+No transaction spans PostgreSQL and MongoDB; the category row lock is what orders the two
+(SQLite has no row locks, so this runs on the real server only).
+"""
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from app.api.categories import service as categories
+from app.api.products import service as products
+from app.api.products.schema import ProductCreate
+from app.core.errors import ConflictError, ErrorType
+from app.database.session import unit_of_work
+from tests.behaviour.domain import API, Accounts, clean_app_stores, create_category
+from tests.envelope import assert_envelope
+
+# Long enough for a request that is not blocked to finish on a loaded machine.
+SETTLE_SECONDS = 0.5
+
+
+@pytest.fixture
+async def served(app: FastAPI, client: httpx.AsyncClient) -> AsyncIterator[httpx.AsyncClient]:
+    """The running app's client; its Mongo documents and Redis sessions go after the test."""
+    yield client
+    await clean_app_stores(app)
+
+
+async def test_create_waits_for_a_delete_in_progress(
+    app: FastAPI, served: httpx.AsyncClient
+) -> None:
+    accounts = Accounts(app)
+    admin, ann = await accounts.admin("root"), await accounts.user("ann")
+    await create_category(served, admin, "tools")
+    admin_principal = await accounts.principal(admin)
+    body = {"name": "hammer", "price": "1.00", "category": "tools"}
+    async with unit_of_work(app.state.postgres) as session:
+        # The delete has checked MongoDB (no products) and holds the row...
+        await categories.delete_category(session, app.state.mongo.db, admin_principal, "tools")
+        create = asyncio.create_task(served.post(f"{API}/products", json=body, headers=ann.headers))
+        await asyncio.sleep(SETTLE_SECONDS)
+        # ...so the create cannot have checked the category yet.
+        assert not create.done()
+    # The delete committed: the create now finds no category.
+    assert_envelope(await create, 422, ErrorType.VALIDATION_ERROR)
+    assert await app.state.mongo.db["products"].count_documents({}) == 0
+
+
+async def test_delete_waits_for_a_create_in_progress(
+    app: FastAPI, served: httpx.AsyncClient
+) -> None:
+    accounts = Accounts(app)
+    admin, ann = await accounts.admin("root"), await accounts.user("ann")
+    await create_category(served, admin, "tools")
+    ann_principal = await accounts.principal(ann)
+    data = ProductCreate.model_validate({"name": "hammer", "price": "1.00", "category": "tools"})
+    async with unit_of_work(app.state.postgres) as session:
+        # The create holds the category FOR SHARE until its unit of work ends...
+        await products.create_product(session, app.state.mongo.db, ann_principal, data)
+        delete = asyncio.create_task(
+            served.delete(f"{API}/categories/tools", headers=admin.headers)
+        )
+        await asyncio.sleep(SETTLE_SECONDS)
+        assert not delete.done()
+    # ...and once it commits, the delete counts the new product and refuses.
+    assert_envelope(await delete, 409, ErrorType.CONFLICT)
+    assert_envelope(await served.get(f"{API}/categories/tools"), 200)
+
+
+async def test_service_refuses_to_delete_a_category_in_use(
+    app: FastAPI, served: httpx.AsyncClient
+) -> None:
+    # The same rule holds for a caller that is not a route (GraphQL calls the service).
+    accounts = Accounts(app)
+    admin, ann = await accounts.admin("root"), await accounts.user("ann")
+    await create_category(served, admin, "tools")
+    body = {"name": "hammer", "price": "1.00", "category": "tools"}
+    assert_envelope(await served.post(f"{API}/products", json=body, headers=ann.headers), 201)
+    async with unit_of_work(app.state.postgres) as session:
+        principal = await accounts.principal(admin)
+        with pytest.raises(ConflictError):
+            await categories.delete_category(session, app.state.mongo.db, principal, "tools")
+    assert_envelope(await served.get(f"{API}/categories/tools"), 200)
