@@ -24,7 +24,7 @@ from app.database.session import unit_of_work
 from tests.contract.routes import HTTP_METHODS, RouteKey
 from tests.unit.auth.conftest import Forger
 
-ADMIN_PREFIX = "/api/v1/admin/"
+ADMIN_SCHEME = "AdminBearer"
 MINT_TIMEOUT = 30
 
 # Given the app and the OpenAPI operation, the headers that authenticate a valid principal.
@@ -58,8 +58,11 @@ def secured_keys(document: Mapping[str, Any]) -> set[RouteKey]:
     return keys
 
 
-def _realm_of(path: str) -> Realm:
-    return Realm.ADMIN if path.startswith(ADMIN_PREFIX) else Realm.USER
+def _realm_of(app: FastAPI, operation: Any) -> Realm:
+    # The realm the operation's own security requirement names (AdminBearer or UserBearer).
+    definition = app.openapi()["paths"][operation.path][operation.method.lower()]
+    schemes = {name for requirement in definition.get("security", []) for name in requirement}
+    return Realm.ADMIN if ADMIN_SCHEME in schemes else Realm.USER
 
 
 async def _fresh_account(app: FastAPI, realm: Realm) -> tuple[int, str]:
@@ -93,7 +96,7 @@ def valid_auth_headers(app: FastAPI, operation: Any) -> Mapping[str, str]:
     # Fresh each time: a generated logout, password change or ban must not end the session
     # the next case relies on.
     loop: asyncio.AbstractEventLoop = app.state.contract_loop
-    realm = _realm_of(operation.path)
+    realm = _realm_of(app, operation)
     token = asyncio.run_coroutine_threadsafe(_mint(app, realm), loop).result(MINT_TIMEOUT)
     return {"Authorization": f"Bearer {token}"}
 

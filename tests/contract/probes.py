@@ -15,6 +15,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from app.core.errors import ErrorType
 from app.core.i18n import MessageKey, translate
+from app.core.routing import FORM_TYPES
 from tests.contract.checks import exchange_of
 from tests.contract.registry import registry_for
 from tests.contract.routes import HttpRoute, RouteKey, matches_any_route
@@ -144,6 +145,10 @@ def probe_body(
             # Without a content type FastAPI hands the raw bytes to validation (strict mode);
             # what that yields is the route's business, so only the envelope is checked.
             pass
+        elif route.reads_form:
+            # A form route refuses anything but a form; a form's fields are its business.
+            if media_type not in FORM_TYPES:
+                expect_error(exchange, envelope, ErrorType.UNSUPPORTED_MEDIA_TYPE)
         elif not _is_json_media_type(media_type):
             expect_error(exchange, envelope, ErrorType.UNSUPPORTED_MEDIA_TYPE)
         elif not _parses_as_json(body):
