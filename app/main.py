@@ -22,6 +22,7 @@ from app.core.middleware import (
 from app.core.routing import EnvelopeRoute
 from app.database.availability import DRIVER_ERRORS, is_backend_unavailable
 from app.database.backends import open_backends
+from app.graphql.router import graphql_router
 from app.settings import Environment, Settings, get_settings
 
 logger = logging.getLogger("app")
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health_router)
     app.include_router(keys_router)
+    app.include_router(graphql_router(settings), prefix="/graphql")
     return app
 
 

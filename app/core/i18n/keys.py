@@ -42,3 +42,8 @@ class MessageKey(StrEnum):
     CATEGORY_NOT_FOUND = "error.category_not_found"
     PRODUCT_EXISTS = "error.product_exists"
     PRODUCT_NOT_FOUND = "error.product_not_found"
+    GRAPHQL_SYNTAX_ERROR = "graphql.syntax_error"
+    GRAPHQL_INVALID_DOCUMENT = "graphql.invalid_document"
+    GRAPHQL_QUERY_MISSING = "graphql.query_missing"
+    GRAPHQL_BATCHING_DISABLED = "graphql.batching_disabled"
+    GRAPHQL_MUTATION_NEEDS_POST = "graphql.mutation_needs_post"

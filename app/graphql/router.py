@@ -1,0 +1,120 @@
+"""The `/graphql` endpoint: strawberry's FastAPI router speaking the app's error contract."""
+
+from typing import Any
+
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from fastapi import Request, Response
+from fastapi.responses import JSONResponse
+from strawberry.exceptions import MissingQueryError
+from strawberry.fastapi import GraphQLRouter
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET
+
+from app.core.envelope import request_language
+from app.core.errors import (
+    AppError,
+    ErrorType,
+    MalformedRequestError,
+    NotFoundError,
+    UnsupportedMediaTypeError,
+)
+from app.core.i18n import MessageKey
+from app.core.middleware import request_id_of
+from app.core.routing import is_json_type
+from app.graphql.context import GraphQLContext, graphql_context
+from app.graphql.errors import format_errors, transport_error_body
+from app.graphql.schema import build_schema
+from app.settings import Settings
+
+
+class _MethodNotAllowedError(AppError):
+    """A mutation sent with GET (GraphQL-over-HTTP: 405, POST is the way)."""
+
+    error_type = ErrorType.METHOD_NOT_ALLOWED
+
+    def __init__(self) -> None:
+        super().__init__(MessageKey.GRAPHQL_MUTATION_NEEDS_POST, headers={"Allow": "POST"})
+
+
+def _transport_error(exc: HTTPException) -> AppError:
+    # Strawberry raises its own HTTPException for request-level failures; the cause says which.
+    cause = exc.__cause__
+    if isinstance(cause, InvalidOperationTypeError):
+        return _MethodNotAllowedError()
+    if isinstance(cause, MissingQueryError):
+        return MalformedRequestError(MessageKey.GRAPHQL_QUERY_MISSING)
+    if exc.status_code == 404:
+        # GET of the GraphiQL page where GraphiQL is off: as if the route did not exist.
+        return NotFoundError(MessageKey.ROUTE_NOT_FOUND)
+    return MalformedRequestError() if exc.status_code < 500 else AppError()
+
+
+class EnvelopeGraphQLRouter(GraphQLRouter[GraphQLContext, None]):
+    """Strawberry's router, with every failure answered in the envelope's terms."""
+
+    async def run(  # type: ignore[override]
+        self,
+        request: Request,
+        context: GraphQLContext = UNSET,
+        root_value: None = UNSET,
+    ) -> Response:
+        """Serve one request; request-level failures get the GraphQL-over-HTTP error body."""
+        try:
+            return await super().run(request, context, root_value)
+        except HTTPException as exc:
+            error = _transport_error(exc)
+        except AppError as exc:
+            error = exc
+        return JSONResponse(
+            transport_error_body(error, request_language(request)),
+            error.error_type.status_code,
+            error.headers,
+        )
+
+    def decode_json(self, data: str | bytes) -> object:
+        """Parse the body; a JSON array (a batch) is refused before anything runs."""
+        try:
+            decoded = super().decode_json(data)
+        except ValueError as exc:  # JSONDecodeError and undecodable bytes alike
+            raise MalformedRequestError(MessageKey.MALFORMED_JSON) from exc
+        if isinstance(decoded, list):
+            raise MalformedRequestError(MessageKey.GRAPHQL_BATCHING_DISABLED)
+        return decoded
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        """Read the operation; a POST body must be JSON (`application/json` or `+json`)."""
+        if request.method != "GET":
+            media_type = (request.content_type or "").split(";")[0].strip().lower()
+            if not is_json_type(media_type):
+                raise UnsupportedMediaTypeError
+        return await super().parse_http_body(request)
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        """The response body: `data`, and `errors[]` each carrying the envelope in `extensions`."""
+        response: GraphQLHTTPResponse = {"data": result.data}
+        if result.errors:
+            response["errors"] = format_errors(
+                result.errors, request_language(request), request_id_of(request.scope)
+            )
+        if result.extensions:
+            response["extensions"] = result.extensions
+        return response
+
+
+def graphql_router(settings: Settings) -> EnvelopeGraphQLRouter:
+    """The router to mount at `/graphql`, configured by `settings`."""
+    introspection = settings.graphql.introspection_enabled(settings.environment)
+    return EnvelopeGraphQLRouter(
+        build_schema(settings.graphql, settings.environment),
+        context_getter=graphql_context,
+        graphql_ide="graphiql" if introspection else None,
+        # GET stays open for queries (cacheable); mutations over GET are refused with 405.
+        allow_queries_via_get=True,
+        # No subscriptions in the schema, so no WebSocket protocols to offer.
+        subscription_protocols=(),
+        multipart_uploads_enabled=False,
+    )
