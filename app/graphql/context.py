@@ -60,7 +60,7 @@ class GraphQLContext(BaseContext):
         await self.mysql.rollback()
 
 
-async def graphql_context(  # noqa: PLR0913 - one parameter per shared dependency
+async def graphql_context(
     request: Request,
     settings: AppSettingsDep,
     language: Lang,

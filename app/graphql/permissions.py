@@ -22,7 +22,9 @@ class _RealmPermission(BasePermission):
     # Empty: any role of the realm, like `CurrentUserPrincipal`/`CurrentAdminPrincipal`.
     roles: ClassVar[frozenset[str]] = frozenset()
 
-    async def has_permission(self, source: Any, info: Info[GraphQLContext, None], **kwargs: Any) -> bool:
+    async def has_permission(
+        self, source: Any, info: Info[GraphQLContext, None], **kwargs: Any
+    ) -> bool:
         """Authenticate as REST does, then apply `require_role`'s rule."""
         principal = await info.context.require_principal(self.realm)
         if self.roles and principal.role not in self.roles:

@@ -1,13 +1,12 @@
 """The `/graphql` endpoint: strawberry's FastAPI router speaking the app's error contract."""
 
-from typing import Any
-
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from fastapi import Request, Response
 from fastapi.responses import JSONResponse
 from strawberry.exceptions import MissingQueryError
 from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.base import BaseRequestProtocol
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
@@ -17,12 +16,10 @@ from app.core.errors import (
     AppError,
     ErrorType,
     MalformedRequestError,
-    NotFoundError,
     UnsupportedMediaTypeError,
 )
 from app.core.i18n import MessageKey
 from app.core.middleware import request_id_of
-from app.core.routing import is_json_type
 from app.graphql.context import GraphQLContext, graphql_context
 from app.graphql.errors import format_errors, transport_error_body
 from app.graphql.schema import build_schema
@@ -45,9 +42,6 @@ def _transport_error(exc: HTTPException) -> AppError:
         return _MethodNotAllowedError()
     if isinstance(cause, MissingQueryError):
         return MalformedRequestError(MessageKey.GRAPHQL_QUERY_MISSING)
-    if exc.status_code == 404:
-        # GET of the GraphiQL page where GraphiQL is off: as if the route did not exist.
-        return NotFoundError(MessageKey.ROUTE_NOT_FOUND)
     return MalformedRequestError() if exc.status_code < 500 else AppError()
 
 
@@ -83,23 +77,32 @@ class EnvelopeGraphQLRouter(GraphQLRouter[GraphQLContext, None]):
             raise MalformedRequestError(MessageKey.GRAPHQL_BATCHING_DISABLED)
         return decoded
 
+    def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
+        """Only where GraphiQL is on; elsewhere a GET without a query is a 400, not a 404."""
+        return self.graphql_ide is not None and super().should_render_graphql_ide(request)
+
     async def parse_http_body(
         self, request: AsyncHTTPRequestAdapter
     ) -> GraphQLRequestData | list[GraphQLRequestData]:
-        """Read the operation; a POST body must be JSON (`application/json` or `+json`)."""
+        """Read the operation; a POST body must be `application/json`, the one type read."""
         if request.method != "GET":
             media_type = (request.content_type or "").split(";")[0].strip().lower()
-            if not is_json_type(media_type):
+            if media_type != "application/json":
                 raise UnsupportedMediaTypeError
         return await super().parse_http_body(request)
 
-    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
         """The response body: `data`, and `errors[]` each carrying the envelope in `extensions`."""
         response: GraphQLHTTPResponse = {"data": result.data}
         if result.errors:
-            response["errors"] = format_errors(
-                result.errors, request_language(request), request_id_of(request.scope)
-            )
+            errors: list[object] = [
+                *format_errors(
+                    result.errors, request_language(request), request_id_of(request.scope)
+                )
+            ]
+            response["errors"] = errors
         if result.extensions:
             response["extensions"] = result.extensions
         return response

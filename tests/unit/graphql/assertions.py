@@ -19,3 +19,14 @@ def only_error(response: httpx.Response, error_type: ErrorType) -> dict[str, Any
     assert error["message"] == extensions["message"]
     assert "x-request-id" in response.headers
     return dict(error)
+
+
+def every_error(response: httpx.Response, error_type: ErrorType) -> list[dict[str, Any]]:
+    """All `errors[]` entries (at least one), each checked to carry the envelope of `error_type`."""
+    errors: list[dict[str, Any]] = response.json()["errors"]
+    assert errors
+    for error in errors:
+        check_envelope(error["extensions"], error_type.status_code)
+        assert error["extensions"]["error_type"] == error_type.value
+        assert error["message"] == error["extensions"]["message"]
+    return errors

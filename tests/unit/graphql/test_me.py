@@ -12,7 +12,9 @@ from tests.unit.graphql.conftest import Post
 ME = "{ me { id username email role createdAt } }"
 
 
-async def test_me_with_a_valid_token(post_graphql: Post, tokens: TokenService, user_id: int) -> None:
+async def test_me_with_a_valid_token(
+    post_graphql: Post, tokens: TokenService, user_id: int
+) -> None:
     pair = await tokens.issue(Realm.USER, user_id, "user")
     response = await post_graphql(ME, headers=bearer(pair.access_token))
     assert response.status_code == 200
@@ -57,9 +59,13 @@ async def test_garbage_token_is_unauthorized(post_graphql: Post) -> None:
     only_error(response, ErrorType.UNAUTHORIZED)
 
 
-async def test_token_of_a_deleted_user_is_not_found(post_graphql: Post, tokens: TokenService) -> None:
+async def test_token_of_a_deleted_user_is_not_found(
+    post_graphql: Post, tokens: TokenService
+) -> None:
     pair = await tokens.issue(Realm.USER, 999_999, "user")
-    error = only_error(await post_graphql(ME, headers=bearer(pair.access_token)), ErrorType.NOT_FOUND)
+    error = only_error(
+        await post_graphql(ME, headers=bearer(pair.access_token)), ErrorType.NOT_FOUND
+    )
     assert error["path"] == ["me"]
 
 
