@@ -1,4 +1,4 @@
-"""Developer and CI sessions: `nox -s dev`, `unit`, `integration`, `lint`, `typecheck`."""
+"""Developer and CI sessions: dev, unit, integration, contract, lint, typecheck, bench."""
 
 import shutil
 from pathlib import Path
@@ -77,6 +77,30 @@ def integration(session: nox.Session) -> None:
         "-p",
         "no:cacheprovider",
         "--durations=5",
+        *session.posargs,
+        env={"ENVIRONMENT": "test"},
+    )
+
+
+@nox.session
+def contract(session: nox.Session) -> None:
+    """Contract tier: schemathesis and hypothesis prove every route keeps the envelope.
+
+    Quick `dev` hypothesis profile by default; `-- --hypothesis-profile=ci` for CI's longer,
+    derandomized run; `-- --backend=real` for real servers. Other arguments go to pytest.
+    """
+    install(session, "contract")
+    profile = (
+        []
+        if any(a.startswith("--hypothesis-profile") for a in session.posargs)
+        else ["--hypothesis-profile=dev"]
+    )
+    session.run(
+        "pytest",
+        "tests/contract",
+        "-p",
+        "no:cacheprovider",
+        *profile,
         *session.posargs,
         env={"ENVIRONMENT": "test"},
     )

@@ -58,6 +58,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url="/openapi.json",
         responses=error_responses(),
+        # A redirect has no envelope; an API client gets a 404 envelope for `/path/` instead.
+        redirect_slashes=False,
     )
     app.router.route_class = EnvelopeRoute
     app.state.settings = settings

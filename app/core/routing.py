@@ -1,12 +1,14 @@
-"""The route class every router uses: it refuses bodies of a type the route cannot read."""
+"""The route class every router uses: it refuses bodies the route cannot read."""
 
+import json
 from collections.abc import Callable, Coroutine
 from typing import Any
 
 from fastapi import Request, Response, params
 from fastapi.routing import APIRoute
 
-from app.core.errors import UnsupportedMediaTypeError
+from app.core.errors import MalformedRequestError, UnsupportedMediaTypeError
+from app.core.i18n import MessageKey
 
 FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 
@@ -21,6 +23,23 @@ def is_json_type(media_type: str) -> bool:
 def _has_body(request: Request) -> bool:
     length = request.headers.get("content-length")
     return (length is not None and length != "0") or "transfer-encoding" in request.headers
+
+
+def has_lone_surrogate(body: bytes) -> bool:
+    r"""Whether a JSON body escapes half a UTF-16 surrogate pair (`"\ud800"`): not Unicode text."""
+    # json.loads accepts such escapes (RFC 8259 §8.2 leaves them undefined), yet the string
+    # cannot be encoded again: echoing it or storing it fails with a 500. Cheap test first.
+    if b"\\u" not in body:
+        return False
+    try:
+        parsed = json.loads(body)
+    except (ValueError, RecursionError):
+        return False  # FastAPI reports unparsable bodies itself
+    try:
+        json.dumps(parsed, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 class EnvelopeRoute(APIRoute):
@@ -40,6 +59,8 @@ class EnvelopeRoute(APIRoute):
                 accepted = media_type in FORM_TYPES if reads_form else is_json_type(media_type)
                 if not accepted:
                     raise UnsupportedMediaTypeError
+                if not reads_form and has_lone_surrogate(await request.body()):
+                    raise MalformedRequestError(MessageKey.MALFORMED_JSON)
             return await handler(request)
 
         return checked_handler

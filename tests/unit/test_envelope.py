@@ -54,6 +54,13 @@ async def test_unknown_path_is_404(client: httpx.AsyncClient) -> None:
     assert body["message"] == "No such endpoint."
 
 
+async def test_trailing_slash_is_404_not_a_bare_redirect(client: httpx.AsyncClient) -> None:
+    response = await client.get("/health/live/", follow_redirects=False)
+    body = assert_envelope(response, 404, ErrorType.NOT_FOUND)
+    assert body["message"] == "No such endpoint."
+    assert "location" not in response.headers
+
+
 async def test_wrong_method_is_405_with_allow(client: httpx.AsyncClient) -> None:
     response = await client.delete("/health/live")
     assert_envelope(response, 405, ErrorType.METHOD_NOT_ALLOWED)
@@ -66,6 +73,26 @@ async def test_malformed_json_is_400(client: httpx.AsyncClient) -> None:
     )
     body = assert_envelope(response, 400, ErrorType.MALFORMED_REQUEST)
     assert body["message"] == "The request body is not valid JSON."
+
+
+async def test_lone_surrogate_escape_is_400_not_a_crash(client: httpx.AsyncClient) -> None:
+    # The echo of an unpaired surrogate cannot be encoded: before the route check, a 500.
+    response = await client.post(
+        "/_probe/items",
+        content=b'{"name": "\\ud800", "password": "p"}',
+        headers={"content-type": "application/json"},
+    )
+    body = assert_envelope(response, 400, ErrorType.MALFORMED_REQUEST)
+    assert body["message"] == "The request body is not valid JSON."
+
+
+async def test_surrogate_pair_escape_is_text(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/_probe/items",
+        content=b'{"name": "\\ud83d\\ude00", "password": "p"}',
+        headers={"content-type": "application/json"},
+    )
+    assert assert_envelope(response, 201, ErrorType.RESOURCE_CREATED)["data"] == "\U0001f600"
 
 
 async def test_wrong_content_type_is_415(client: httpx.AsyncClient) -> None:

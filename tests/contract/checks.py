@@ -1,0 +1,106 @@
+"""The schemathesis side of the contract: the envelope check and how each case is sent."""
+
+from collections.abc import Mapping
+from typing import Any, TypeAlias
+
+import schemathesis
+from schemathesis import Case, CheckContext, CheckFunction, Response
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+    unsupported_method,
+)
+
+from tests.contract.auth import AuthHeaders, requires_auth
+from tests.contract.registry import AUTH_ANONYMOUS, AUTH_VALID, registry_for
+from tests.contract.routes import RouteKey
+from tests.envelope import Exchange, check_exchange
+
+# A case generated from an OpenAPI operation (schemathesis types it by operation kind).
+GeneratedCase: TypeAlias = Case[Any]
+
+
+def _text(value: str | bytes | None) -> str | None:
+    # Request headers may be bytes; HTTP carries them as latin-1.
+    return value.decode("latin-1") if isinstance(value, bytes) else value
+
+
+def exchange_of(response: Any) -> Exchange:
+    """The exchange behind a schemathesis (or requests) response."""
+    answer = Response.from_any(response)
+    request = answer.request
+    return Exchange(
+        method=str(request.method),
+        status=answer.status_code,
+        headers={name.lower(): ", ".join(values) for name, values in answer.headers.items()},
+        text=answer.text_lossy(),
+        accept_language=_text(request.headers.get("accept-language")),
+        sent_request_id=_text(request.headers.get("x-request-id")),
+    )
+
+
+def operation_key(case: GeneratedCase) -> RouteKey:
+    """The `(METHOD, path template)` pair of the case's operation."""
+    return (case.operation.method.upper(), case.operation.path)
+
+
+def sent_method(response: Any) -> str:
+    """The method the request really went out with (coverage probes change it)."""
+    return str(Response.from_any(response).request.method).upper()
+
+
+@schemathesis.check
+def envelope_is_kept(ctx: CheckContext, response: Response, case: GeneratedCase) -> bool | None:
+    """Every response keeps the envelope contract; the exercised operation is recorded."""
+    del ctx
+    check_exchange(exchange_of(response))
+    # Coverage-phase probes send methods the operation does not have: they reach no route.
+    key = operation_key(case) if sent_method(response) == case.operation.method.upper() else None
+    mode = case.meta.generation.mode.value if case.meta is not None else "explicit"
+    registry_for(case.operation.schema.app).record(key, f"openapi:{mode}")
+    return None
+
+
+# status_code_conformance: every status sent is documented, so error statuses are in OpenAPI.
+# Not negative_data_rejection: pydantic's lax parsing accepts what OpenAPI formats forbid
+# (a date "0" is 1970-01-01), which is API strictness, not the envelope contract.
+CONTRACT_CHECKS: list[CheckFunction] = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    unsupported_method,
+    envelope_is_kept,
+]
+
+
+def _is_secured(case: GeneratedCase) -> bool:
+    document: Mapping[str, Any] = case.operation.schema.raw_schema
+    return requires_auth(case.operation.definition.raw, document)
+
+
+def run_case(case: GeneratedCase, client: Any, auth_headers: AuthHeaders) -> None:
+    """Send one generated case and check the response with `CONTRACT_CHECKS`."""
+    # A secured operation goes out twice: without credentials (it must refuse with 401) and
+    # with the hook's valid token (the ordinary contract), so both sides of auth are covered.
+    if not _is_secured(case):
+        case.validate_response(case.call(session=client), checks=CONTRACT_CHECKS)
+        return
+    registry = registry_for(case.operation.schema.app)
+    if case.headers is not None:
+        case.headers.pop("Authorization", None)
+    anonymous = case.call(session=client)
+    case.validate_response(anonymous, checks=CONTRACT_CHECKS)
+    assert anonymous.status_code >= 400, f"{case.operation.label} answered without credentials"
+    positive = case.meta is not None and case.meta.generation.mode.value == "positive"
+    if positive and sent_method(anonymous) == case.operation.method.upper():
+        assert anonymous.status_code == 401, f"anonymous valid request got {anonymous.status_code}"
+    registry.record(operation_key(case), AUTH_ANONYMOUS)
+    headers = dict(auth_headers(case.operation.schema.app, case.operation))
+    authenticated = case.call(session=client, headers=headers)
+    case.validate_response(authenticated, checks=CONTRACT_CHECKS)
+    if positive and sent_method(authenticated) == case.operation.method.upper():
+        assert authenticated.status_code != 401, "the hook's token was refused"
+    registry.record(operation_key(case), AUTH_VALID)
