@@ -74,6 +74,7 @@ async def test_arabic_message_same_error_type(post_graphql: Post) -> None:
     arabic = only_error(
         await post_graphql(ME, headers={"Accept-Language": "ar-SA,en;q=0.5"}),
         ErrorType.UNAUTHORIZED,
+        "ar",
     )
     assert arabic["message"] != english["message"]
     assert any("\u0600" <= char <= "\u06ff" for char in arabic["message"])

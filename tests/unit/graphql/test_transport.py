@@ -7,10 +7,12 @@ import pytest
 
 from app.core.errors import ErrorType
 from app.core.i18n import MessageKey, translate
-from tests.envelope import check_envelope
+from tests.envelope import check_envelope, check_graphql_errors
 
 
-def transport_error(response: httpx.Response, error_type: ErrorType) -> dict[str, Any]:
+def transport_error(
+    response: httpx.Response, error_type: ErrorType, language: str = "en"
+) -> dict[str, Any]:
     """The one error of a refused request: `{"errors": [...]}` only, with the envelope."""
     assert response.status_code == error_type.status_code, response.text
     assert response.headers["content-type"].startswith("application/json")
@@ -18,7 +20,8 @@ def transport_error(response: httpx.Response, error_type: ErrorType) -> dict[str
     body = response.json()
     assert set(body) == {"errors"}
     [error] = body["errors"]
-    check_envelope(error["extensions"], error_type.status_code)
+    check_envelope(error["extensions"], error_type.status_code, language)
+    check_graphql_errors(body, language)
     assert error["extensions"]["error_type"] == error_type.value
     assert error["message"] == error["extensions"]["message"]
     return dict(error)
@@ -73,7 +76,7 @@ async def test_transport_errors_are_translated(running: httpx.AsyncClient) -> No
         content=b"{",
         headers={"Content-Type": "application/json", "Accept-Language": "hi"},
     )
-    error = transport_error(response, ErrorType.MALFORMED_REQUEST)
+    error = transport_error(response, ErrorType.MALFORMED_REQUEST, "hi")
     assert error["message"] == translate(MessageKey.MALFORMED_JSON, "hi")
 
 
