@@ -1,14 +1,14 @@
 """The per-request GraphQL context, built from the same dependencies as the REST routes."""
 
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Depends, Request
+from fastapi import Request
+from fastapi.security.utils import get_authorization_scheme_param
 from pymongo.asynchronous.database import AsyncDatabase
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.fastapi import BaseContext
 
-from app.api.auth.dependencies import user_bearer
 from app.api.auth.principal import Principal
 from app.api.auth.tokens import TokenService
 from app.core.errors import AuthError
@@ -60,12 +60,19 @@ class GraphQLContext(BaseContext):
         await self.mysql.rollback()
 
 
+def bearer_token_of(request: Request) -> str | None:
+    """The bearer token, parsed as REST's `OAuth2PasswordBearer` parses it (None if absent)."""
+    # Not `Depends(user_bearer)`: that would mark /graphql as secured in OpenAPI, yet its
+    # public fields need no token. Both realms send it; the field's realm decides the check.
+    scheme, token = get_authorization_scheme_param(request.headers.get("Authorization"))
+    return token if scheme.lower() == "bearer" and token else None
+
+
 async def graphql_context(
     request: Request,
     settings: AppSettingsDep,
     language: Lang,
     tokens: Tokens,
-    bearer_token: Annotated[str | None, Depends(user_bearer)],
     postgres: PostgresSession,
     mysql: MySQLSession,
     mongo: MongoDB,
@@ -77,8 +84,7 @@ async def graphql_context(
         language=language,
         request_id=request_id_of(request.scope),
         tokens=tokens,
-        # Both realms send `Authorization: Bearer`; which realm a field needs decides the check.
-        bearer_token=bearer_token or None,
+        bearer_token=bearer_token_of(request),
         postgres=postgres,
         mysql=mysql,
         mongo=mongo,

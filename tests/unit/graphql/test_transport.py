@@ -118,3 +118,21 @@ async def test_invalid_variable_value_is_not_echoed(running: httpx.AsyncClient) 
     assert secret not in response.text
     [error] = response.json()["errors"]
     check_envelope(error["extensions"], 422)
+
+
+async def test_openapi_does_not_mark_graphql_as_secured(running: httpx.AsyncClient) -> None:
+    # Public fields need no token, so the endpoint itself must not demand one.
+    paths = (await running.get("/openapi.json")).json()["paths"]
+    assert {method: "security" in operation for method, operation in paths["/graphql"].items()} == {
+        "get": False,
+        "post": False,
+    }
+
+
+async def test_other_authorization_scheme_is_no_token(running: httpx.AsyncClient) -> None:
+    response = await running.post(
+        "/graphql", json={"query": "{ me { id } }"}, headers={"Authorization": "Basic YTpi"}
+    )
+    [error] = response.json()["errors"]
+    assert error["extensions"]["error_type"] == ErrorType.UNAUTHORIZED.value
+    assert error["message"] == translate(MessageKey.AUTH_TOKEN_MISSING, "en")
