@@ -48,6 +48,7 @@ def _transport_error(exc: HTTPException) -> AppError:
 class EnvelopeGraphQLRouter(GraphQLRouter[GraphQLContext, None]):
     """Strawberry's router, with every failure answered in the envelope's terms."""
 
+    # The base `run` is overloaded for WebSockets too; this one only adds the HTTP error body.
     async def run(  # type: ignore[override]
         self,
         request: Request,

@@ -136,3 +136,11 @@ async def test_other_authorization_scheme_is_no_token(running: httpx.AsyncClient
     [error] = response.json()["errors"]
     assert error["extensions"]["error_type"] == ErrorType.UNAUTHORIZED.value
     assert error["message"] == translate(MessageKey.AUTH_TOKEN_MISSING, "en")
+
+
+async def test_oversized_body_keeps_the_plain_envelope(running: httpx.AsyncClient) -> None:
+    # Refused by the app's middleware before GraphQL reads anything (unit limit: 1024 bytes).
+    query = "{ " + "__typename " * 200 + "}"
+    response = await running.post("/graphql", json={"query": query})
+    assert response.status_code == 413
+    check_envelope(response.json(), 413, "en")
