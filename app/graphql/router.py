@@ -3,6 +3,9 @@
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from fastapi import Request, Response
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 from strawberry.exceptions import MissingQueryError
 from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
@@ -24,6 +27,8 @@ from app.graphql.context import GraphQLContext, graphql_context
 from app.graphql.errors import format_errors, transport_error_body
 from app.graphql.schema import build_schema
 from app.settings import Settings
+
+GRAPHQL_PATH = "/graphql"
 
 
 class _MethodNotAllowedError(AppError):
@@ -109,11 +114,22 @@ class EnvelopeGraphQLRouter(GraphQLRouter[GraphQLContext, None]):
         return response
 
 
+class _OtherMethods:
+    """Any method but GET and POST: the app's 405, naming both methods the endpoint takes."""
+
+    # A plain ASGI callable, not a function: Starlette routes a function for GET only, but an
+    # ASGI app for every method, extension methods included.
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Refuse the request; the app's handler turns this into the 405 envelope."""
+        raise StarletteHTTPException(405, headers={"Allow": "GET, POST"})
+
+
 def graphql_router(settings: Settings) -> EnvelopeGraphQLRouter:
-    """The router to mount at `/graphql`, configured by `settings`."""
+    """The router serving `GRAPHQL_PATH`, configured by `settings` (include it unprefixed)."""
     introspection = settings.graphql.introspection_enabled(settings.environment)
-    return EnvelopeGraphQLRouter(
+    router = EnvelopeGraphQLRouter(
         build_schema(settings.graphql, settings.environment),
+        path=GRAPHQL_PATH,
         context_getter=graphql_context,
         graphql_ide="graphiql" if introspection else None,
         # GET stays open for queries (cacheable); mutations over GET are refused with 405.
@@ -122,3 +138,7 @@ def graphql_router(settings: Settings) -> EnvelopeGraphQLRouter:
         subscription_protocols=(),
         multipart_uploads_enabled=False,
     )
+    # Strawberry's GET and POST are two routes, so Starlette's own 405 would name only the
+    # first one's method; this last, method-less route answers the others truthfully.
+    router.routes.append(Route(GRAPHQL_PATH, _OtherMethods(), include_in_schema=False))
+    return router

@@ -144,3 +144,16 @@ async def test_oversized_body_keeps_the_plain_envelope(running: httpx.AsyncClien
     response = await running.post("/graphql", json={"query": query})
     assert response.status_code == 413
     check_envelope(response.json(), 413, "en")
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH", "PURGE"])
+async def test_other_methods_name_get_and_post(running: httpx.AsyncClient, method: str) -> None:
+    response = await running.request(method, "/graphql")
+    assert response.status_code == 405
+    assert sorted(part.strip() for part in response.headers["allow"].split(",")) == ["GET", "POST"]
+    check_envelope(response.json(), 405, "en")
+
+
+async def test_openapi_lists_get_and_post(running: httpx.AsyncClient) -> None:
+    paths = (await running.get("/openapi.json")).json()["paths"]
+    assert sorted(paths["/graphql"]) == ["get", "post"]
