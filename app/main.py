@@ -29,6 +29,7 @@ from app.core.middleware import (
 from app.core.routing import EnvelopeRoute
 from app.database.availability import DRIVER_ERRORS, is_backend_unavailable
 from app.database.backends import open_backends
+from app.graphql.router import graphql_router
 from app.settings import Environment, Settings, get_settings
 
 logger = logging.getLogger("app")
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(admins_router)
     for router in (categories_router, products_router, audit_router):
         app.include_router(router, prefix=API_PREFIX)
+    app.include_router(graphql_router(settings))
     return app
 
 

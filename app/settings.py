@@ -106,6 +106,28 @@ class AuthSettings(_Section):
         return value
 
 
+class GraphQLSettings(_Section):
+    """Limits and developer tools of the GraphQL endpoint at `/graphql`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="GRAPHQL_", env_file=ENV_FILE, extra="ignore", frozen=True
+    )
+
+    # Generous for real clients, small enough that one request cannot fan out into thousands
+    # of resolver calls.
+    max_depth: int = Field(default=8, ge=1)
+    max_aliases: int = Field(default=30, ge=0)
+    max_tokens: int = Field(default=2000, ge=1)
+    # Schema introspection and GraphiQL; unset means "only in development".
+    introspection: bool | None = None
+
+    def introspection_enabled(self, environment: Environment) -> bool:
+        """Whether introspection and GraphiQL are served in `environment`."""
+        if self.introspection is None:
+            return environment is Environment.DEVELOPMENT
+        return self.introspection
+
+
 class DatabaseSettings(_Section):
     """Where each backend lives, chosen by URL; the defaults are embedded and need no server."""
 
@@ -146,6 +168,7 @@ class Settings(BaseModel):
     cors: CORSSettings = Field(default_factory=CORSSettings)
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
+    graphql: GraphQLSettings = Field(default_factory=GraphQLSettings)
 
     @property
     def environment(self) -> Environment:
@@ -192,6 +215,8 @@ def production_problems(settings: Settings) -> list[str]:
         problems.append("JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE must be set")
     if auth.bcrypt_rounds < 12:
         problems.append("BCRYPT_ROUNDS must be at least 12")
+    if settings.graphql.introspection:
+        problems.append("GRAPHQL_INTROSPECTION may not be on in production")
     return problems
 
 

@@ -58,3 +58,8 @@ class MessageKey(StrEnum):
     PRODUCT_FORBIDDEN = "error.product_forbidden"
     ADMIN_REQUIRED = "error.admin_required"
     USER_REQUIRED = "error.user_required"
+    GRAPHQL_SYNTAX_ERROR = "graphql.syntax_error"
+    GRAPHQL_INVALID_DOCUMENT = "graphql.invalid_document"
+    GRAPHQL_QUERY_MISSING = "graphql.query_missing"
+    GRAPHQL_BATCHING_DISABLED = "graphql.batching_disabled"
+    GRAPHQL_MUTATION_NEEDS_POST = "graphql.mutation_needs_post"

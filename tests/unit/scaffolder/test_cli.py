@@ -81,15 +81,17 @@ def test_create_prints_the_next_steps(
     assert [line.strip() for line in lines[-3:]] == [f"cd {target}", *NEXT_STEPS]
 
 
-def test_without_a_feature_not_in_the_template_is_a_noted_no_op(
+def test_without_graphql_leaves_graphql_out(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     target = tmp_path / "lean"
     argv = ["create", "lean", "--path", str(target), "--without", "graphql"]
     assert main(argv) == 0
-    notes = capsys.readouterr().err.splitlines()
-    assert notes == ["note: --without graphql: nothing to remove in this version"]
+    assert capsys.readouterr().err == ""
     assert (target / "app" / "main.py").is_file()
+    assert not (target / "app" / "graphql").exists()
+    assert "graphql" not in (target / "app" / "main.py").read_text()
+    assert "strawberry" not in (target / "pyproject.toml").read_text()
 
 
 @pytest.mark.parametrize("feature", ["mysql", "mongo"])

@@ -138,13 +138,14 @@ def test_a_failure_leaves_nothing_behind(
     assert list(tmp_path.iterdir()) == []
 
 
-def test_without_every_unlanded_feature_is_a_working_copy_today(
+def test_a_feature_named_twice_is_removed_once(
     manifest: Manifest, repo_root: Path, tmp_path: Path
 ) -> None:
     features = select_features(manifest, ["graphql", "graphql"], repo_root)
     assert [name for name, _ in features] == ["graphql"]
     create_project(parse_project_name("lean"), tmp_path / "lean", features, manifest, repo_root)
     assert (tmp_path / "lean" / "app" / "main.py").is_file()
+    assert not (tmp_path / "lean" / "tests" / "unit" / "graphql").exists()
 
 
 def test_unknown_features_are_a_usage_error(manifest: Manifest, repo_root: Path) -> None:

@@ -1,0 +1,159 @@
+"""Request-level failures: GraphQL-over-HTTP status and body, the envelope in `extensions`."""
+
+from typing import Any
+
+import httpx
+import pytest
+
+from app.core.errors import ErrorType
+from app.core.i18n import MessageKey, translate
+from tests.envelope import check_envelope, check_graphql_errors
+
+
+def transport_error(
+    response: httpx.Response, error_type: ErrorType, language: str = "en"
+) -> dict[str, Any]:
+    """The one error of a refused request: `{"errors": [...]}` only, with the envelope."""
+    assert response.status_code == error_type.status_code, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    assert "x-request-id" in response.headers
+    body = response.json()
+    assert set(body) == {"errors"}
+    [error] = body["errors"]
+    check_envelope(error["extensions"], error_type.status_code, language)
+    check_graphql_errors(body, language)
+    assert error["extensions"]["error_type"] == error_type.value
+    assert error["message"] == error["extensions"]["message"]
+    return dict(error)
+
+
+async def test_get_mutation_is_refused(running: httpx.AsyncClient) -> None:
+    response = await running.get("/graphql", params={"query": "mutation { __typename }"})
+    error = transport_error(response, ErrorType.METHOD_NOT_ALLOWED)
+    assert response.headers["allow"] == "POST"
+    assert error["message"] == translate(MessageKey.GRAPHQL_MUTATION_NEEDS_POST, "en")
+
+
+@pytest.mark.parametrize("body", [b"{not json", b'{"query": ', b"\xff\xfe"])
+async def test_malformed_json_is_refused(running: httpx.AsyncClient, body: bytes) -> None:
+    response = await running.post(
+        "/graphql", content=body, headers={"Content-Type": "application/json"}
+    )
+    error = transport_error(response, ErrorType.MALFORMED_REQUEST)
+    assert error["message"] == translate(MessageKey.MALFORMED_JSON, "en")
+
+
+async def test_no_query_is_refused(running: httpx.AsyncClient) -> None:
+    response = await running.post("/graphql", json={"variables": {}})
+    error = transport_error(response, ErrorType.MALFORMED_REQUEST)
+    assert error["message"] == translate(MessageKey.GRAPHQL_QUERY_MISSING, "en")
+
+
+async def test_get_without_query_is_refused(running: httpx.AsyncClient) -> None:
+    transport_error(await running.get("/graphql"), ErrorType.MALFORMED_REQUEST)
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data", "application/xml"],
+)
+async def test_other_content_types_are_refused(
+    running: httpx.AsyncClient, content_type: str
+) -> None:
+    response = await running.post(
+        "/graphql", content=b'{"query": "{ __typename }"}', headers={"Content-Type": content_type}
+    )
+    transport_error(response, ErrorType.UNSUPPORTED_MEDIA_TYPE)
+
+
+async def test_query_not_a_string_is_refused(running: httpx.AsyncClient) -> None:
+    transport_error(await running.post("/graphql", json={"query": 42}), ErrorType.MALFORMED_REQUEST)
+
+
+async def test_transport_errors_are_translated(running: httpx.AsyncClient) -> None:
+    response = await running.post(
+        "/graphql",
+        content=b"{",
+        headers={"Content-Type": "application/json", "Accept-Language": "hi"},
+    )
+    error = transport_error(response, ErrorType.MALFORMED_REQUEST, "hi")
+    assert error["message"] == translate(MessageKey.MALFORMED_JSON, "hi")
+
+
+async def test_json_with_charset_is_read(running: httpx.AsyncClient) -> None:
+    response = await running.post(
+        "/graphql",
+        content=b'{"query": "{ __typename }"}',
+        headers={"Content-Type": "application/json; charset=utf-8"},
+    )
+    assert response.json() == {"data": {"__typename": "Query"}}
+
+
+async def test_syntax_error_is_malformed(running: httpx.AsyncClient) -> None:
+    response = await running.post("/graphql", json={"query": "{ me { "})
+    assert response.status_code == 200
+    [error] = response.json()["errors"]
+    check_envelope(error["extensions"], 400)
+    assert error["extensions"]["error_type"] == ErrorType.MALFORMED_REQUEST.value
+
+
+async def test_unknown_field_is_a_validation_error(running: httpx.AsyncClient) -> None:
+    response = await running.post("/graphql", json={"query": "{ nope }"})
+    [error] = response.json()["errors"]
+    check_envelope(error["extensions"], 422)
+    [issue] = error["extensions"]["data"]
+    assert issue["loc"] == ["query", 1, 3]
+    assert "nope" in issue["msg"]
+
+
+async def test_invalid_variable_value_is_not_echoed(running: httpx.AsyncClient) -> None:
+    secret = "hunter2-do-not-echo"
+    response = await running.post(
+        "/graphql",
+        json={
+            "query": "query Q($n: String!) { __type(name: $n) { name } }",
+            "variables": {"n": {"value": secret}},
+        },
+    )
+    assert secret not in response.text
+    [error] = response.json()["errors"]
+    check_envelope(error["extensions"], 422)
+
+
+async def test_openapi_does_not_mark_graphql_as_secured(running: httpx.AsyncClient) -> None:
+    # Public fields need no token, so the endpoint itself must not demand one.
+    paths = (await running.get("/openapi.json")).json()["paths"]
+    assert {method: "security" in operation for method, operation in paths["/graphql"].items()} == {
+        "get": False,
+        "post": False,
+    }
+
+
+async def test_other_authorization_scheme_is_no_token(running: httpx.AsyncClient) -> None:
+    response = await running.post(
+        "/graphql", json={"query": "{ me { id } }"}, headers={"Authorization": "Basic YTpi"}
+    )
+    [error] = response.json()["errors"]
+    assert error["extensions"]["error_type"] == ErrorType.UNAUTHORIZED.value
+    assert error["message"] == translate(MessageKey.AUTH_TOKEN_MISSING, "en")
+
+
+async def test_oversized_body_keeps_the_plain_envelope(running: httpx.AsyncClient) -> None:
+    # Refused by the app's middleware before GraphQL reads anything (unit limit: 1024 bytes).
+    query = "{ " + "__typename " * 200 + "}"
+    response = await running.post("/graphql", json={"query": query})
+    assert response.status_code == 413
+    check_envelope(response.json(), 413, "en")
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH", "PURGE"])
+async def test_other_methods_name_get_and_post(running: httpx.AsyncClient, method: str) -> None:
+    response = await running.request(method, "/graphql")
+    assert response.status_code == 405
+    assert sorted(part.strip() for part in response.headers["allow"].split(",")) == ["GET", "POST"]
+    check_envelope(response.json(), 405, "en")
+
+
+async def test_openapi_lists_get_and_post(running: httpx.AsyncClient) -> None:
+    paths = (await running.get("/openapi.json")).json()["paths"]
+    assert sorted(paths["/graphql"]) == ["get", "post"]

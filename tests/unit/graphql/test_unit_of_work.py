@@ -1,0 +1,65 @@
+"""A GraphQL response carrying errors leaves no SQL writes behind, as a failed REST request."""
+
+import pytest
+from fastapi import FastAPI
+
+from app.api.auth.tokens import TokenService
+from app.api.users.repository import UserRepository
+from app.core.errors import NotFoundError
+from app.database.session import unit_of_work
+from app.database.sql import SQLDatabase
+from app.graphql.context import GraphQLContext
+from app.graphql.schema import build_schema
+
+
+async def _write_then_run(app: FastAPI, tokens: TokenService, query: str) -> bool:
+    """Write a user in the request's unit of work, run `query`; whether the result had errors."""
+    postgres: SQLDatabase = app.state.postgres
+    mysql: SQLDatabase = app.state.mysql
+    schema = build_schema(app.state.settings.graphql, app.state.settings.environment)
+    async with unit_of_work(postgres) as session, unit_of_work(mysql) as legacy:
+        await UserRepository(session).create(
+            username="grace", email="g@example.com", password_hash="x"
+        )
+        context = GraphQLContext(
+            settings=app.state.settings,
+            language="en",
+            request_id="uow-test",
+            tokens=tokens,
+            bearer_token=None,
+            postgres=session,
+            mysql=legacy,
+            mongo=app.state.mongo.db,
+            redis=app.state.redis,
+        )
+        result = await schema.execute(query, context_value=context)
+    return bool(result.errors)
+
+
+async def _stored(app: FastAPI) -> bool:
+    async with unit_of_work(app.state.postgres) as session:
+        try:
+            await UserRepository(session).get_by_username("grace")
+        except NotFoundError:
+            return False
+        return True
+
+
+async def test_errors_roll_the_writes_back(app: FastAPI, tokens: TokenService) -> None:
+    # `me` without a token fails after the write: the user must not be stored.
+    assert await _write_then_run(app, tokens, "{ me { id } }")
+    assert not await _stored(app)
+
+
+async def test_success_commits(app: FastAPI, tokens: TokenService) -> None:
+    assert not await _write_then_run(app, tokens, "{ __typename }")
+    assert await _stored(app)
+
+
+@pytest.mark.parametrize("query", ["{ nope }", "{ me { "])
+async def test_refused_documents_roll_back_too(
+    app: FastAPI, tokens: TokenService, query: str
+) -> None:
+    # The rule is "any error in the response", whichever phase reported it.
+    assert await _write_then_run(app, tokens, query)
+    assert not await _stored(app)
