@@ -19,6 +19,9 @@ def install(session: nox.Session, *groups: str) -> None:
         req for group in groups for req in nox.project.dependency_groups(PYPROJECT, group)
     ]
     session.install("-e", ".", *requirements)
+    # Some machines export PYTHONDONTWRITEBYTECODE=1; every pytest process would then
+    # recompile thousands of modules (seconds each run). An empty value turns it off.
+    session.env["PYTHONDONTWRITEBYTECODE"] = ""
 
 
 @nox.session
@@ -54,6 +57,9 @@ def unit(session: nox.Session) -> None:
         "--backend=fake",
         "-p",
         "no:cacheprovider",
+        # One worker per core: fakes are per test, so tests share nothing (`-- -n 0` for one).
+        "-n",
+        "auto",
         "--durations=5",
         *session.posargs,
         env={"ENVIRONMENT": "test"},
