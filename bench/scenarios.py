@@ -101,7 +101,7 @@ async def _health(client: httpx.AsyncClient, env: Mapping[str, str], cwd: Path) 
 
 async def _products(client: httpx.AsyncClient, env: Mapping[str, str], cwd: Path) -> Request:
     await seed_products(client, env, cwd)
-    return Request(f"/api/v1/products?size={PRODUCT_COUNT}")
+    return Request(f"/api/v1/products?limit={PRODUCT_COUNT}")
 
 
 async def _me(client: httpx.AsyncClient, env: Mapping[str, str], cwd: Path) -> Request:

@@ -28,4 +28,7 @@ async def auth_resources(app: FastAPI, settings: Settings) -> AsyncIterator[None
         ),
         auth,
     )
-    yield
+    try:
+        yield
+    finally:
+        app.state.password_hasher.close()

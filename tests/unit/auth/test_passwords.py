@@ -1,5 +1,6 @@
 """Password rules (422, never 500) and bcrypt hashing off the event loop."""
 
+import asyncio
 import threading
 from typing import Any
 
@@ -11,7 +12,12 @@ from pydantic import BaseModel
 from app.core.envelope import Envelope, error_responses, success
 from app.core.errors import ErrorType
 from app.core.routing import EnvelopeRoute
-from app.core.security.passwords import NewPassword, PasswordHasher, check_password_rules
+from app.core.security.passwords import (
+    NewPassword,
+    PasswordHasher,
+    check_password_rules,
+    hashing_workers,
+)
 from app.depends import Lang, Passwords
 from tests.envelope import assert_envelope
 
@@ -143,3 +149,25 @@ async def test_rounds_are_configurable_and_rehash_is_detected() -> None:
     stronger = await PasswordHasher.create(rounds=5)
     assert stronger.needs_rehash(digest)
     assert not cheap.needs_rehash(digest)
+
+
+async def test_hashing_runs_in_its_own_capped_pool() -> None:
+    # bcrypt on every core starved the event loop under a burst of logins: the hasher keeps
+    # its own pool, smaller than the machine, and the loop's thread never hashes.
+    hasher = PasswordHasher(4, workers=1)
+    seen: list[str] = []
+    original = hasher._context.hash
+
+    def recording_hash(secret: str) -> str:
+        seen.append(threading.current_thread().name)
+        return str(original(secret))
+
+    hasher._context.hash = recording_hash
+    try:
+        await asyncio.gather(*(hasher.hash("correct horse 1") for _ in range(3)))
+    finally:
+        hasher.close()
+    assert len(seen) == 3
+    assert {name.rsplit("_", 1)[0] for name in seen} == {"bcrypt"}
+    assert threading.current_thread().name not in seen
+    assert hashing_workers() >= 1
