@@ -137,6 +137,10 @@ def graphql_router(settings: Settings) -> EnvelopeGraphQLRouter:
         # No subscriptions in the schema, so no WebSocket protocols to offer.
         subscription_protocols=(),
         multipart_uploads_enabled=False,
+        # Not in the REST OpenAPI document: /graphql answers GraphQL-over-HTTP (200 with
+        # `errors[]` carrying the envelope in `extensions`), which OpenAPI cannot describe;
+        # the GraphQL schema itself is its contract.
+        include_in_schema=False,
     )
     # Strawberry's GET and POST are two routes, so Starlette's own 405 would name only the
     # first one's method; this last, method-less route answers the others truthfully.
