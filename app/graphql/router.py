@@ -74,13 +74,16 @@ class EnvelopeGraphQLRouter(GraphQLRouter[GraphQLContext, None]):
         )
 
     def decode_json(self, data: str | bytes) -> object:
-        """Parse the body; a JSON array (a batch) is refused before anything runs."""
+        """Parse the body; anything but one JSON object (a batch, `null`...) is refused here."""
         try:
             decoded = super().decode_json(data)
         except ValueError as exc:  # JSONDecodeError and undecodable bytes alike
             raise MalformedRequestError(MessageKey.MALFORMED_JSON) from exc
         if isinstance(decoded, list):
             raise MalformedRequestError(MessageKey.GRAPHQL_BATCHING_DISABLED)
+        if not isinstance(decoded, dict):
+            # `null`, a number or a string: strawberry reads fields off the body and would crash.
+            raise MalformedRequestError(MessageKey.MALFORMED_REQUEST)
         return decoded
 
     def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
