@@ -3,7 +3,7 @@
 from typing import Any
 
 from app.core.envelope import COMMON_ERRORS
-from tests.contract.routes import GRAPHQL_PATHS, HTTP_METHODS, STANDARD_FORMAT_PATHS, serves_graphql
+from tests.contract.routes import HTTP_METHODS, STANDARD_FORMAT_PATHS
 from tests.contract.target import ContractTarget
 
 
@@ -60,10 +60,3 @@ def test_every_operation_documents_the_common_errors(target: ContractTarget) -> 
         if not common <= set(operation["responses"])
     ]
     assert missing == []
-
-
-def test_graphql_is_left_out_of_the_rest_document(target: ContractTarget) -> None:
-    # GraphQL-over-HTTP answers 200 with `errors[]` (the envelope in `extensions`), which the
-    # REST checks above would call undocumented; its contract is test_graphql_contract.py.
-    assert serves_graphql(target.app)
-    assert not GRAPHQL_PATHS & set(target.schema.raw_schema["paths"])
