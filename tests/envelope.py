@@ -131,10 +131,8 @@ def check_envelope(body: Any, http_status: int, language: str | None = None) -> 
     check_no_internals(body)
 
 
-def check_exchange(
-    exchange: Exchange, *, allow_server_error: bool = False
-) -> dict[str, Any] | None:
-    """Assert one response keeps the whole contract; return its envelope (None for HEAD)."""
+def check_transport(exchange: Exchange, *, allow_server_error: bool = False) -> Any:
+    """Assert the transport promises (request id, no 5xx, required headers); return the JSON."""
     request_id = exchange.headers.get("x-request-id")
     assert request_id, "no X-Request-ID on the response"
     assert SAFE_REQUEST_ID.match(request_id), f"unsafe X-Request-ID echoed: {request_id!r}"
@@ -156,6 +154,16 @@ def check_exchange(
         body = json.loads(exchange.text)
     except ValueError as exc:
         raise AssertionError(f"body is not JSON: {exchange.text[:300]!r}") from exc
+    return body
+
+
+def check_exchange(
+    exchange: Exchange, *, allow_server_error: bool = False
+) -> dict[str, Any] | None:
+    """Assert one response keeps the whole contract; return its envelope (None for HEAD)."""
+    body = check_transport(exchange, allow_server_error=allow_server_error)
+    if body is None:
+        return None
     check_envelope(body, exchange.status, exchange.language)
     checked: dict[str, Any] = body
     return checked
@@ -187,3 +195,30 @@ def check_graphql_errors(payload: Any, language: str) -> None:
         # Inside a GraphQL answer the HTTP status is the transport's; the entry's own code rules.
         check_envelope(extensions, extensions.get("status_code", -1), language)
         assert extensions["status"] == -1, "a GraphQL error entry reports success"
+
+
+def check_graphql_exchange(exchange: Exchange) -> dict[str, Any]:
+    """Assert a `/graphql` answer keeps the contract; return its body.
+
+    GraphQL-over-HTTP: an executed request is a 200 with `data` and maybe `errors[]`; a
+    request-level failure is `{"errors": [...]}` under its own status; what the app refuses
+    before GraphQL sees the request (413, an unknown method's 405) is the plain envelope.
+    """
+    body = check_transport(exchange)
+    assert isinstance(body, dict), f"not a JSON object: {body!r}"
+    if set(body) == ENVELOPE_KEYS:
+        check_envelope(body, exchange.status, exchange.language)
+        return body
+    assert set(body) <= {"data", "errors", "extensions"}, f"GraphQL keys {sorted(body)}"
+    if exchange.status != 200 or "data" not in body:
+        assert "data" not in body, f"{exchange.status} with data: {exchange.text[:300]}"
+        check_graphql_errors(body, exchange.language)
+        codes = {error["extensions"]["status_code"] for error in body["errors"]}
+        assert codes == {exchange.status}, f"HTTP {exchange.status}, entries say {codes}"
+    elif body.get("errors") is not None:
+        check_graphql_errors(body, exchange.language)
+    for error in body.get("errors") or ():
+        code = error["extensions"]["status_code"]
+        # 503 is an honest "backend down"; any other 5xx is the server failing client input.
+        assert code < 500 or code == 503, f"GraphQL entry with {code} for client input: {error}"
+    return body

@@ -74,13 +74,16 @@ class EnvelopeGraphQLRouter(GraphQLRouter[GraphQLContext, None]):
         )
 
     def decode_json(self, data: str | bytes) -> object:
-        """Parse the body; a JSON array (a batch) is refused before anything runs."""
+        """Parse the body; anything but one JSON object (a batch, `null`...) is refused here."""
         try:
             decoded = super().decode_json(data)
         except ValueError as exc:  # JSONDecodeError and undecodable bytes alike
             raise MalformedRequestError(MessageKey.MALFORMED_JSON) from exc
         if isinstance(decoded, list):
             raise MalformedRequestError(MessageKey.GRAPHQL_BATCHING_DISABLED)
+        if not isinstance(decoded, dict):
+            # `null`, a number or a string: strawberry reads fields off the body and would crash.
+            raise MalformedRequestError(MessageKey.MALFORMED_REQUEST)
         return decoded
 
     def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
@@ -137,6 +140,10 @@ def graphql_router(settings: Settings) -> EnvelopeGraphQLRouter:
         # No subscriptions in the schema, so no WebSocket protocols to offer.
         subscription_protocols=(),
         multipart_uploads_enabled=False,
+        # Not in the REST OpenAPI document: /graphql answers GraphQL-over-HTTP (200 with
+        # `errors[]` carrying the envelope in `extensions`), which OpenAPI cannot describe;
+        # the GraphQL schema itself is its contract.
+        include_in_schema=False,
     )
     # Strawberry's GET and POST are two routes, so Starlette's own 405 would name only the
     # first one's method; this last, method-less route answers the others truthfully.

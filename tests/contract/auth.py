@@ -91,14 +91,18 @@ async def _mint(app: FastAPI, realm: Realm) -> str:
     return pair.access_token
 
 
-def valid_auth_headers(app: FastAPI, operation: Any) -> Mapping[str, str]:
-    """Headers with a valid token for `operation`: a fresh account and session per call."""
+def realm_auth_headers(app: FastAPI, realm: Realm) -> Mapping[str, str]:
+    """Headers with a valid token of `realm`: a fresh account and session per call."""
     # Fresh each time: a generated logout, password change or ban must not end the session
     # the next case relies on.
     loop: asyncio.AbstractEventLoop = app.state.contract_loop
-    realm = _realm_of(app, operation)
     token = asyncio.run_coroutine_threadsafe(_mint(app, realm), loop).result(MINT_TIMEOUT)
     return {"Authorization": f"Bearer {token}"}
+
+
+def valid_auth_headers(app: FastAPI, operation: Any) -> Mapping[str, str]:
+    """Headers with a valid token for the OpenAPI `operation` (its declared realm)."""
+    return realm_auth_headers(app, _realm_of(app, operation))
 
 
 def rejected_tokens(app: FastAPI) -> list[str]:

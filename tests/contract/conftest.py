@@ -6,7 +6,7 @@ from pytest_socket import disable_socket
 
 from tests.contract import target as target_module
 from tests.contract.auth import AuthHeaders, valid_auth_headers
-from tests.contract.registry import registry_for
+from tests.contract.registry import GRAPHQL, registry_for
 from tests.contract.routes import required_keys
 from tests.contract.target import ContractTarget, contract_target
 
@@ -85,10 +85,20 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     required = required_keys(served.app)
     exercised = sum(1 for key in required if key in registry.exercised)
     modes = ", ".join(f"{count} {mode}" for mode, count in sorted(openapi.items()))
+    graphql = {
+        source.split(":", 1)[1]: count
+        for source, count in by_source.items()
+        if source.startswith(f"{GRAPHQL}:")
+    }
+    kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(graphql.items()))
+    fields = registry.graphql_fields
+    fields_exercised = sum(1 for key in fields if GRAPHQL in registry.exercised.get(key, ()))
     terminalreporter.write_line(
         f"contract: {operations} operations, {sum(by_source.values())} examples checked "
-        f"(schemathesis {sum(openapi.values())}: {modes}; hand-written strategies {strategies}); "
-        f"routes exercised {exercised}/{len(required)}; lifespan started "
+        f"(schemathesis {sum(openapi.values())}: {modes}; hand-written strategies {strategies}; "
+        f"graphql {sum(graphql.values())}: {kinds}); "
+        f"routes exercised {exercised}/{len(required)}; "
+        f"graphql root fields exercised {fields_exercised}/{len(fields)}; lifespan started "
         f"{served.lifespans.startups}x, stopped {served.lifespans.shutdowns}x; "
         f"backend={served.backend}; hypothesis profile={settings.get_current_profile_name()}"
     )

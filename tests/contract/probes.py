@@ -130,12 +130,17 @@ def probe_body(
     content_type: str,
     body: bytes,
     headers: Mapping[str, str],
+    secured: bool = False,
 ) -> None:
     """Any body under any content type: refused in the envelope when the route reads JSON."""
     sent = {**headers, **({"Content-Type": content_type} if content_type else {})}
     exchange, _ = send(target, method, concrete_path(route), sent, body)
     envelope = check_exchange(exchange)
-    if route.reads_body and not route.path_params:
+    if secured and exchange.status == 401:
+        # These headers carry no valid token: a body the parser accepts (an empty one, say)
+        # reaches the auth dependency before validation, and 401 is as right as 422 there.
+        expect_error(exchange, envelope, ErrorType.UNAUTHORIZED, *UNAUTHORIZED_MESSAGES)
+    elif route.reads_body and not route.path_params:
         media_type = _media_type(content_type)
         if len(body) > target.app.state.settings.app.max_body_bytes:
             expect_error(exchange, envelope, ErrorType.PAYLOAD_TOO_LARGE)

@@ -10,6 +10,9 @@ from tests.contract.routes import RouteKey
 OPENAPI = "openapi"
 AUTH_ANONYMOUS = "auth:anonymous"
 AUTH_VALID = "auth:valid"
+# GraphQL root fields are keyed `("GRAPHQL", "Query.me")`; they need GRAPHQL and both AUTH_*.
+GRAPHQL = "graphql"
+GRAPHQL_KEY = "GRAPHQL"
 
 
 @dataclass
@@ -18,6 +21,8 @@ class Registry:
 
     exercised: dict[RouteKey, set[str]] = field(default_factory=dict)
     responses: Counter[str] = field(default_factory=Counter)
+    # The root fields of the live GraphQL schema, set when the GraphQL contract loads it.
+    graphql_fields: set[RouteKey] = field(default_factory=set)
 
     def record(self, key: RouteKey | None, source: str) -> None:
         """Count one checked response; `key` is the route it reached, if it reached one."""
@@ -26,12 +31,19 @@ class Registry:
             self.exercised.setdefault(key, set()).add(source.split(":")[0])
             self.exercised[key].add(source)
 
+    def mark(self, key: RouteKey, source: str) -> None:
+        """Note that `key` was also reached as `source` (a response already counted)."""
+        self.exercised.setdefault(key, set()).add(source)
+
     def missing(self, required: set[RouteKey], secured: set[RouteKey]) -> list[str]:
         """A line per required route (or secured operation) the suite did not exercise."""
         problems = []
         for key in sorted(required):
             sources = self.exercised.get(key, set())
-            if OPENAPI not in sources:
+            if key[0] == GRAPHQL_KEY:
+                if GRAPHQL not in sources:
+                    problems.append(f"GraphQL {key[1]}: not exercised by the GraphQL contract")
+            elif OPENAPI not in sources:
                 problems.append(f"{key[0]} {key[1]}: not exercised by the OpenAPI contract")
         for key in sorted(secured):
             sources = self.exercised.get(key, set())

@@ -17,17 +17,10 @@ FRAMEWORK_DOCS_PATHS = frozenset({"/openapi.json", "/docs", "/docs/oauth2-redire
 # its own test of that format: these paths leave every contract check and the meta-test.
 STANDARD_FORMAT_PATHS: frozenset[str] = frozenset()
 
-# Where the GraphQL transport is mounted. Its responses carry the envelope in
-# `errors[].extensions`, so the REST checks do not apply; see `GRAPHQL_NOTE`.
+# Where the GraphQL transport is mounted. Its answers follow GraphQL-over-HTTP (200 with
+# `errors[]` carrying the envelope in `extensions`), not the REST envelope, and it is left out
+# of OpenAPI; `test_graphql_contract.py` covers it per root field instead of per route.
 GRAPHQL_PATHS = frozenset({"/graphql"})
-
-GRAPHQL_NOTE = (
-    "GraphQL contract not implemented yet: load the schema with "
-    "schemathesis.graphql.from_asgi('/graphql', app), check each response with "
-    "tests.envelope.check_graphql_errors, record every root field as ('GRAPHQL', "
-    "'Query.<field>'/'Mutation.<field>') in the registry, and list the root fields from "
-    "introspection in tests.contract.routes.graphql_root_fields"
-)
 
 # Every method a client can put on the request line (CONNECT is a proxy's business).
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE")
@@ -66,7 +59,7 @@ def _route_contexts(app: FastAPI) -> Iterator[Any]:
 
 
 def http_routes(app: FastAPI) -> list[HttpRoute]:
-    """Every HTTP route of `app` except the framework's documentation pages."""
+    """Every REST route of `app` (not the framework's documentation pages, not GraphQL)."""
     routes = []
     for context in _route_contexts(app):
         methods = getattr(context, "methods", None)
@@ -74,7 +67,7 @@ def http_routes(app: FastAPI) -> list[HttpRoute]:
         if not methods:
             continue
         path = context.path_format
-        if path in FRAMEWORK_DOCS_PATHS or path in STANDARD_FORMAT_PATHS:
+        if path in FRAMEWORK_DOCS_PATHS or path in STANDARD_FORMAT_PATHS or path in GRAPHQL_PATHS:
             continue
         routes.append(
             HttpRoute(
@@ -112,9 +105,7 @@ def matches_any_route(app: FastAPI, path: str) -> bool:
     return any(route.matches(scope)[0] is not Match.NONE for route in routes)
 
 
-def graphql_root_fields(app: FastAPI) -> set[RouteKey]:
-    """GraphQL root fields the suite must exercise; none until the GraphQL transport lands."""
-    # Precise note for the GraphQL work: see GRAPHQL_NOTE. Until then a mounted /graphql
-    # route is itself a required key that nothing records, so the meta-test fails loudly.
-    del app
-    return set()
+def serves_graphql(app: FastAPI) -> bool:
+    """Whether a GraphQL transport is mounted on `app`."""
+    paths = {getattr(context, "path_format", None) for context in _route_contexts(app)}
+    return bool(paths & GRAPHQL_PATHS)

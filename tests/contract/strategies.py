@@ -106,7 +106,8 @@ def content_types() -> st.SearchStrategy[str]:
     return st.one_of(st.sampled_from(["", *JSON_TYPES, *OTHER_TYPES]), garbage)
 
 
-def _json_values() -> st.SearchStrategy[object]:
+def json_values() -> st.SearchStrategy[object]:
+    """Any JSON value, nested a little."""
     scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=20))
     return st.recursive(
         scalars,
@@ -119,7 +120,7 @@ def _json_values() -> st.SearchStrategy[object]:
 
 def bodies() -> st.SearchStrategy[bytes]:
     """Valid JSON of the wrong shape, broken JSON, deep nesting, bad encodings and binary."""
-    valid = _json_values().map(lambda value: json.dumps(value).encode())
+    valid = json_values().map(lambda value: json.dumps(value).encode())
     truncated = valid.flatmap(
         lambda raw: st.integers(0, max(len(raw) - 1, 0)).map(lambda n: raw[:n])
     )

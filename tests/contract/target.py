@@ -1,19 +1,23 @@
 """The app under contract: built once per session and served in process through one client."""
 
 import asyncio
+import shutil
+import tempfile
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any, cast
 
+import pytest
 import schemathesis
 from fastapi import FastAPI
 from schemathesis.python import asgi
 from schemathesis.specs.openapi.schemas import OpenApiSchema
 
 from app.main import create_app
-from app.settings import AppSettings, AuthSettings, Environment, Settings
+from app.settings import AppSettings, AuthSettings, DatabaseSettings, Environment, Settings
 from tests.contract import reference
 
 # Small, so oversized-body strategies stay cheap; the 413 logic does not depend on the size.
@@ -52,17 +56,36 @@ class ContractTarget:
     backend: str
 
 
+REAL_BACKEND_UNSUPPORTED = (
+    "--backend=real is not supported by the contract tier yet: it runs on the embedded "
+    "backends only. Use `nox -s integration` for real servers."
+)
+
+
 def contract_settings(backend: str) -> Settings:
-    """Settings of the app under contract for `--backend` (`fake` or `real`)."""
-    # `real` has nothing to switch yet: Settings holds no backend URLs. Once the data layer
-    # lands, `real` takes TEST_POSTGRES_URL & co. from tests/harness, as integration does.
-    if backend not in ("fake", "real"):
-        raise ValueError(f"unknown backend {backend!r}")
+    """Settings of the app under contract: embedded backends in this session's directory."""
+    if backend != "fake":
+        raise ValueError(f"unsupported backend {backend!r}")
+    # Per session, outside the working tree: a run leaves no database files behind and never
+    # reads the ones a previous run (or `nox -s dev`) wrote under var/.
+    directory = _session_directory()
     return Settings(
         app=AppSettings(environment=Environment.TEST, max_body_bytes=MAX_BODY_BYTES),
         # bcrypt's floor: generated logins and registrations hash on every case.
         auth=AuthSettings(bcrypt_rounds=4),
+        database=DatabaseSettings(
+            postgres_url=f"sqlite+aiosqlite:///{directory / 'postgres.sqlite3'}",
+            mysql_url=f"sqlite+aiosqlite:///{directory / 'mysql.sqlite3'}",
+            mongo_url="memory://",
+            redis_url="memory://",
+        ),
     )
+
+
+@cache
+def _session_directory() -> Path:
+    # Removed by `stop_all`, after every lifespan has closed its files.
+    return Path(tempfile.mkdtemp(prefix="fusion-contract-"))
 
 
 def count_lifespans(app: FastAPI) -> LifespanCount:
@@ -110,8 +133,10 @@ def keep_lifespans_for_session() -> None:
 
 
 def stop_all() -> None:
-    """Run the shutdown half of every lifespan started in this process."""
+    """Run the shutdown half of every lifespan started in this process; delete its files."""
     _shutdown_lifespans()
+    if _session_directory.cache_info().currsize:
+        shutil.rmtree(_session_directory(), ignore_errors=True)
 
 
 _backend = "fake"
@@ -119,6 +144,9 @@ _backend = "fake"
 
 def select_backend(backend: str) -> None:
     """Choose the backend before the first `contract_target()` call (from `pytest_configure`)."""
+    # Loudly, not silently on fakes: a run asked for real servers must not pass without them.
+    if backend == "real":
+        raise pytest.UsageError(REAL_BACKEND_UNSUPPORTED)
     # Set once per process, before collection builds the app.
     global _backend
     contract_settings(backend)

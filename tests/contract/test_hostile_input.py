@@ -81,7 +81,8 @@ def test_malformed_bodies_under_any_content_type(
     headers: dict[str, str],
 ) -> None:
     route, method = route_and_method
-    probe_body(target, route, method, content_type, body, headers)
+    secured = (method, route.path) in SECURED
+    probe_body(target, route, method, content_type, body, headers, secured)
 
 
 @given(

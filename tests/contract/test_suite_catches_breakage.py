@@ -9,13 +9,15 @@ import pytest
 from hypothesis import given, settings
 from schemathesis.core.failures import ServerError
 
+from app.core.errors import ErrorType
+from app.core.i18n import translate
 from tests.contract.auth import valid_auth_headers
 from tests.contract.checks import GeneratedCase, run_case
 from tests.contract.probes import probe_headers
 from tests.contract.registry import Registry
 from tests.contract.routes import http_routes
 from tests.contract.specimens import broken_target
-from tests.envelope import Exchange, check_exchange, check_graphql_errors
+from tests.envelope import Exchange, check_exchange, check_graphql_errors, check_graphql_exchange
 
 BROKEN = broken_target()
 
@@ -142,3 +144,43 @@ def test_the_coverage_check_reports_an_unexercised_route() -> None:
     assert registry.missing({("GET", "/a"), ("GET", "/b")}, set()) == [
         "GET /b: not exercised by the OpenAPI contract"
     ]
+
+
+def _graphql(status: int, body: dict[str, Any]) -> Exchange:
+    return replace(GOOD, status=status, text=json.dumps(body))
+
+
+def _entry(**changes: Any) -> dict[str, Any]:
+    envelope = {**GOOD_BODY, **changes}
+    return {"message": envelope["message"], "extensions": envelope}
+
+
+INTERNAL = {
+    "error_type": ErrorType.INTERNAL_ERROR.value,
+    "message": translate(ErrorType.INTERNAL_ERROR.message_key, "en"),
+    "status_code": 500,
+}
+
+
+def test_the_graphql_helper_accepts_good_answers() -> None:
+    check_graphql_exchange(_graphql(200, {"data": {"me": None}, "errors": [_entry()]}))
+    check_graphql_exchange(_graphql(200, {"data": {"me": None}}))
+    check_graphql_exchange(_graphql(404, {"errors": [_entry()]}))
+    check_graphql_exchange(_graphql(404, GOOD_BODY))
+
+
+@pytest.mark.parametrize(
+    ("exchange", "complaint"),
+    [
+        (_graphql(200, {"data": None, "errors": [_entry(**INTERNAL)]}), "500 for client input"),
+        (_graphql(500, {"errors": [_entry(**INTERNAL)]}), "500 for client input"),
+        (_graphql(200, {"data": None, "errors": [{"message": "x"}]}), "without extensions"),
+        (_graphql(404, {"data": None, "errors": [_entry()]}), "with data"),
+        (_graphql(400, {"errors": [_entry()]}), "entries say"),
+        (_graphql(200, {"data": None, "oops": 1}), "GraphQL keys"),
+        (_graphql(200, {"data": None, "errors": [_entry(message="boom")]}), "catalog text"),
+    ],
+)
+def test_the_graphql_helper_rejects_each_broken_promise(exchange: Exchange, complaint: str) -> None:
+    with pytest.raises(AssertionError, match=complaint):
+        check_graphql_exchange(exchange)
