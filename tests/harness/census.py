@@ -65,25 +65,28 @@ class Census:
             self.passed.add(report.nodeid)
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        """On real servers: print the count; fail if API tests of the unit tier did not run."""
-        if self.config.getoption("--backend") != "real" or self.config.option.collectonly:
-            return
-        if not self.api and not self.store:
+        """On real servers: fail the run if API tests of the unit tier did not run."""
+        if self.judged() and self.short():
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        """On real servers: how many behaviour tests ran, next to the unit tier's API tests."""
+        if not self.judged():
             return
         if self.narrowed:
             verdict = "selection narrowed, not compared"
         else:
             verdict = "all ran" if not self.short() else "SHORT: some did not run"
-        line = (
+        terminalreporter.write_sep(
+            "-",
             f"real backends: {self.ran} behaviour tests ran, {self.api_ran} of them through "
-            f"the app's API (the unit tier runs {len(self.api)} API tests): {verdict}"
+            f"the app's API (the unit tier runs {len(self.api)} API tests): {verdict}",
         )
-        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
-        if reporter is not None:
-            reporter.ensure_newline()
-            reporter.write_sep("-", line)
-        if self.short():
-            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+    def judged(self) -> bool:
+        """Whether this run is one the census speaks about: real servers, tests executed."""
+        real = self.config.getoption("--backend") == "real"
+        return real and not self.config.option.collectonly and bool(self.api or self.store)
 
 
 def pytest_configure(config: pytest.Config) -> None:
