@@ -52,7 +52,7 @@ class Census:
         """Sort the collected behaviour tests into API (through the app) and store-level."""
         for item in items:
             if item.nodeid.startswith(BEHAVIOUR) and on_real_side(item):
-                kind = self.api if APP in item.fixturenames else self.store
+                kind = self.api if APP in getattr(item, "fixturenames", ()) else self.store
                 kind.add(item.nodeid)
 
     def pytest_deselected(self, items: list[pytest.Item]) -> None:

@@ -2,7 +2,7 @@
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 
 import httpx
 import pytest
@@ -25,13 +25,12 @@ async def served(app: FastAPI, client: httpx.AsyncClient) -> AsyncIterator[httpx
     await clean_app_stores(app)
 
 
-async def race(*calls: "asyncio.Future[httpx.Response] | object") -> list[httpx.Response]:
+async def race(*calls: Awaitable[httpx.Response]) -> list[httpx.Response]:
     """Run the requests at once (bounded in time) and return their responses."""
-    responses = await asyncio.wait_for(asyncio.gather(*calls), RACE_SECONDS)  # type: ignore[arg-type]
-    return list(responses)
+    return await asyncio.wait_for(asyncio.gather(*calls), RACE_SECONDS)
 
 
-def register(client: httpx.AsyncClient, username: str, index: int) -> object:
+def register(client: httpx.AsyncClient, username: str, index: int) -> Awaitable[httpx.Response]:
     body = {"username": username, "email": f"racer{index}@example.com", "password": PASSWORD}
     return client.post("/api/v1/auth/register", json=body)
 
@@ -70,9 +69,7 @@ async def test_one_refresh_token_spent_at_once_succeeds_at_most_once(
     accounts = Accounts(served, app)
     session = await accounts.user()
     body = {"refresh_token": session.refresh}
-    responses = await race(
-        *(served.post("/api/v1/auth/refresh", json=body) for _ in range(RACERS))
-    )
+    responses = await race(*(served.post("/api/v1/auth/refresh", json=body) for _ in range(RACERS)))
     counted = statuses(responses)
     assert counted[200] <= 1, counted
     # Losers are refused: 401 (spent token, session revoked) or, while a hundred transactions

@@ -6,7 +6,7 @@ on this run's throwaway database only.
 """
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import urlsplit
@@ -72,10 +72,9 @@ def _host_port(url: str) -> tuple[str, int]:
     return parts.hostname or "127.0.0.1", parts.port or default
 
 
-async def answer(call: "asyncio.Future[httpx.Response] | Any") -> httpx.Response:
+async def answer(call: Awaitable[httpx.Response]) -> httpx.Response:
     """The response, or a failure if it takes longer than any fault should."""
-    response: httpx.Response = await asyncio.wait_for(call, ANSWER_SECONDS)
-    return response
+    return await asyncio.wait_for(call, ANSWER_SECONDS)
 
 
 async def test_redis_cut_then_back_without_restart(
@@ -199,9 +198,7 @@ async def test_postgres_connection_killed_during_a_request(
     assert_envelope(await answer(client.get("/api/v1/categories")), 200)
 
 
-async def test_mongo_cut_products_503_auth_fine(
-    settings: Settings, mongo_backend: Backend
-) -> None:
+async def test_mongo_cut_products_503_auth_fine(settings: Settings, mongo_backend: Backend) -> None:
     url = mongo_backend.require()
     async with proxy_to(url) as proxy:
         direct = proxy.url_for(url)
@@ -218,4 +215,3 @@ async def test_mongo_cut_products_503_auth_fine(
             await Accounts(client, app).user()
             proxy.restore()
             assert_envelope(await answer(client.get("/api/v1/products")), 200)
-

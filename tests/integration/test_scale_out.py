@@ -147,7 +147,8 @@ async def _clean(postgres: Backend, mysql: Backend, redis: Backend, run_name: st
             await empty_tables(database)
         finally:
             await database.engine.dispose()
-    store = create_redis(DatabaseSettings(redis_url=redis.require(), redis_key_prefix=f"{run_name}:"))
+    settings = DatabaseSettings(redis_url=redis.require(), redis_key_prefix=f"{run_name}:")
+    store = create_redis(settings)
     try:
         await throwaway.delete_redis_keys(store.client, store.prefix)
     finally:

@@ -20,9 +20,7 @@ def upgrade() -> None:
     """Apply this revision."""
     # Concurrent registrations of "Ann" and "ann" both pass the service's check; only the
     # database can refuse the second. Existing case-twins must be merged before upgrading.
-    op.create_index(
-        "uq_users_username_lower", "users", [sa.text("lower(username)")], unique=True
-    )
+    op.create_index("uq_users_username_lower", "users", [sa.text("lower(username)")], unique=True)
 
 
 def downgrade() -> None:
