@@ -30,7 +30,9 @@ def may_be_running(name: str, now: float | None = None) -> bool:
     """Whether `name` (or a key under it) is another run's that may still be going."""
     match = _STAMPED.match(name)
     if match is None:
-        return False  # unstamped: made before names carried a time, so long finished
+        # Unstamped: a run of an older checkout, maybe going on right now on these shared
+        # servers. It cannot be judged here; every run's session-end check proves its own gone.
+        return True
     age = (time.time() if now is None else now) - int(match["stamp"], 16)
     return -60 < age < MAX_RUN_SECONDS
 
