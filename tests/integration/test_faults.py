@@ -66,6 +66,15 @@ async def proxy_to(url: str) -> AsyncIterator[TcpProxy]:
         await proxy.close()
 
 
+@asynccontextmanager
+async def restored_at_exit(proxy: TcpProxy) -> AsyncIterator[None]:
+    """Restore the proxy when the block ends, so the app's cleanup still reaches the server."""
+    try:
+        yield
+    finally:
+        proxy.restore()
+
+
 def _host_port(url: str) -> tuple[str, int]:
     parts = urlsplit(url)
     default = {"redis": 6379, "mongodb": 27017}[parts.scheme]
@@ -82,7 +91,7 @@ async def test_redis_cut_then_back_without_restart(
 ) -> None:
     async with proxy_to(redis_backend.require()) as proxy:
         changed = with_database(settings, redis_url=proxy.url_for(redis_backend.require()))
-        async with running(changed) as (app, client):
+        async with running(changed) as (app, client), restored_at_exit(proxy):
             ann = await Accounts(client, app).user()
             assert_envelope(await answer(client.get("/api/v1/users/me", headers=ann.headers)), 200)
 
@@ -204,7 +213,7 @@ async def test_mongo_cut_products_503_auth_fine(settings: Settings, mongo_backen
         direct = proxy.url_for(url)
         direct += ("&" if "?" in direct else "?") + "directConnection=true"
         changed = with_database(settings, mongo_url=direct)
-        async with running(changed) as (app, client):
+        async with running(changed) as (app, client), restored_at_exit(proxy):
             ann = await Accounts(client, app).user()
             assert_envelope(await answer(client.get("/api/v1/products")), 200)
             proxy.cut()
