@@ -2,7 +2,7 @@
 
 import pytest
 
-pytest_plugins = ["tests.harness.fixtures"]
+pytest_plugins = ["tests.harness.fixtures", "tests.harness.census"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -58,11 +58,14 @@ async def test_email_is_unique_whatever_its_case(postgres_session: AsyncSession)
         await users.create(username="bob", email="ANN@EXAMPLE.com", password_hash="h")
 
 
-async def test_usernames_differing_in_case_are_distinct(postgres_session: AsyncSession) -> None:
+async def test_usernames_differing_only_in_case_are_one(postgres_session: AsyncSession) -> None:
+    # The database itself refuses the twin (a unique index on lower(username)), so two
+    # registrations racing past the service's check cannot both succeed.
     users = UserRepository(postgres_session)
     await make_user(users, "ann")
-    await make_user(users, "Ann", "ann2@example.com")
-    assert (await users.get_by_username("Ann")).email == "ann2@example.com"
+    with pytest.raises(ConflictError) as caught:
+        await make_user(users, "Ann", "ann2@example.com")
+    assert caught.value.message is MessageKey.USER_EXISTS
 
 
 @pytest.mark.parametrize("lookup", ["id", "username", "email"])

@@ -36,6 +36,7 @@ from tests.harness import throwaway
 from tests.harness.divergences import DIVERGENCES
 from tests.harness.servers import Server, Servers, allowed_missing
 
+STORE_SIDE = "store_side"
 METADATA: dict[str, MetaData] = {"postgres": PostgresBase.metadata, "mysql": MySQLBase.metadata}
 CREATED = pytest.StashKey[list[tuple[str, str, str]]]()
 
@@ -72,13 +73,75 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         disable_socket(allow_unix_socket=True)
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """On real servers, a store-level behaviour test also runs on the fakes, in this session.
+
+    That is the conformance suite: one body, `[fake]` and `[real]`, so a fake that drifts
+    from its server fails the build. Tests through the app (`app`) run on real servers only.
+    """
+    if (
+        is_real(metafunc.config)
+        and STORE_SIDE in metafunc.fixturenames
+        and "app" not in metafunc.fixturenames
+        and metafunc.definition.nodeid.startswith("tests/behaviour/")
+    ):
+        metafunc.parametrize(STORE_SIDE, ["fake", "real"], indirect=True)
+
+
+def on_fake(config: pytest.Config, item: pytest.Item) -> bool:
+    """Whether the item runs on fakes: the unit tier, or the fake side of a conformance pair."""
+    callspec = getattr(item, "callspec", None)
+    side = callspec.params.get(STORE_SIDE) if callspec is not None else None
+    return not is_real(config) or side == "fake"
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """On fakes, a test marked with a registered divergence is a strict xfail."""
     for item in items:
         for marker in item.iter_markers("divergence"):
             reason = DIVERGENCES[marker.args[0]]
-            if not is_real(config):
+            if on_fake(config, item):
                 item.add_marker(pytest.mark.xfail(strict=True, reason=f"fake diverges: {reason}"))
+
+
+@pytest.fixture
+def store_side(request: pytest.FixtureRequest, pytestconfig: pytest.Config) -> str:
+    """`fake` or `real`: which side of the conformance pair the store fixtures build."""
+    default = "real" if is_real(pytestconfig) else "fake"
+    return str(getattr(request, "param", default))
+
+
+def _side_backend(request: pytest.FixtureRequest, name: str, side: str) -> Backend:
+    # The fake side of a real run has its own session-wide fakes; otherwise the run's backend.
+    real_run = is_real(request.config)
+    fixture = f"fake_{name}_backend" if real_run and side == "fake" else f"{name}_backend"
+    backend: Backend = request.getfixturevalue(fixture)
+    return backend
+
+
+# Sync on purpose: building a backend may run `asyncio.run`, which an async fixture cannot.
+@pytest.fixture
+def postgres_side(request: pytest.FixtureRequest, store_side: str) -> Backend:
+    """The PostgreSQL role's backend on this test's side."""
+    return _side_backend(request, "postgres", store_side)
+
+
+@pytest.fixture
+def mysql_side(request: pytest.FixtureRequest, store_side: str) -> Backend:
+    """The MySQL role's backend on this test's side."""
+    return _side_backend(request, "mysql", store_side)
+
+
+@pytest.fixture
+def mongo_side(request: pytest.FixtureRequest, store_side: str) -> Backend:
+    """The Mongo backend on this test's side."""
+    return _side_backend(request, "mongo", store_side)
+
+
+@pytest.fixture
+def redis_side(request: pytest.FixtureRequest, store_side: str) -> Backend:
+    """The Redis backend on this test's side."""
+    return _side_backend(request, "redis", store_side)
 
 
 @pytest.fixture(scope="session")
@@ -136,6 +199,37 @@ async def _migrated(name: str, url: str) -> None:
         await migrate(database)
     finally:
         await database.engine.dispose()
+
+
+def _fake_sql_backend(name: str, tmp_path_factory: pytest.TempPathFactory) -> Backend:
+    path = Path(tmp_path_factory.mktemp(f"fake_{name}")) / f"{name}.sqlite3"
+    url = f"sqlite+aiosqlite:///{path}"
+    asyncio.run(_migrated(name, url))
+    return Backend(name, url, real=False)
+
+
+@pytest.fixture(scope="session")
+def fake_postgres_backend(tmp_path_factory: pytest.TempPathFactory) -> Backend:
+    """The unit tier's stand-in for PostgreSQL (SQLite, migrated), for conformance pairs."""
+    return _fake_sql_backend("postgres", tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def fake_mysql_backend(tmp_path_factory: pytest.TempPathFactory) -> Backend:
+    """The unit tier's stand-in for MySQL (SQLite, migrated), for conformance pairs."""
+    return _fake_sql_backend("mysql", tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def fake_mongo_backend() -> Backend:
+    """The unit tier's stand-in for MongoDB (the in-process shim), for conformance pairs."""
+    return Backend("mongo", "memory://", real=False)
+
+
+@pytest.fixture(scope="session")
+def fake_redis_backend() -> Backend:
+    """The unit tier's stand-in for Redis (fakeredis), for conformance pairs."""
+    return Backend("redis", "memory://", real=False)
 
 
 @pytest.fixture(scope="session")
@@ -261,16 +355,16 @@ async def _sql_database(backend: Backend) -> AsyncIterator[SQLDatabase]:
 
 
 @pytest.fixture
-async def postgres_db(postgres_backend: Backend) -> AsyncIterator[SQLDatabase]:
+async def postgres_db(postgres_side: Backend) -> AsyncIterator[SQLDatabase]:
     """The users/categories database, emptied after the test."""
-    async with _sql_database(postgres_backend) as database:
+    async with _sql_database(postgres_side) as database:
         yield database
 
 
 @pytest.fixture
-async def mysql_db(mysql_backend: Backend) -> AsyncIterator[SQLDatabase]:
+async def mysql_db(mysql_side: Backend) -> AsyncIterator[SQLDatabase]:
     """The admin database, emptied after the test."""
-    async with _sql_database(mysql_backend) as database:
+    async with _sql_database(mysql_side) as database:
         yield database
 
 
@@ -289,9 +383,9 @@ async def mysql_session(mysql_db: SQLDatabase) -> AsyncIterator[AsyncSession]:
 
 
 @pytest.fixture
-async def mongo_store(mongo_backend: Backend, run_name: str) -> AsyncIterator[MongoStore]:
+async def mongo_store(mongo_side: Backend, run_name: str) -> AsyncIterator[MongoStore]:
     """The Mongo client and this run's database with its indexes, emptied after the test."""
-    settings = DatabaseSettings(mongo_url=mongo_backend.require(), mongo_database=run_name)
+    settings = DatabaseSettings(mongo_url=mongo_side.require(), mongo_database=run_name)
     store = create_mongo(settings)
     await ensure_indexes(store.db)
     try:
@@ -309,9 +403,9 @@ def mongo_db(mongo_store: MongoStore) -> AsyncDatabase[dict[str, Any]]:
 
 
 @pytest.fixture
-async def redis_store(redis_backend: Backend, run_name: str) -> AsyncIterator[RedisStore]:
+async def redis_store(redis_side: Backend, run_name: str) -> AsyncIterator[RedisStore]:
     """A Redis client whose prefix is this run's; its keys are deleted after the test."""
-    settings = DatabaseSettings(redis_url=redis_backend.require(), redis_key_prefix=f"{run_name}:")
+    settings = DatabaseSettings(redis_url=redis_side.require(), redis_key_prefix=f"{run_name}:")
     store = create_redis(settings)
     try:
         yield store
@@ -425,6 +519,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if reporter is not None:
         names = ", ".join(sorted({f"{backend} {name}" for backend, _, name in created}))
         verdict = "nothing left" if not left else "LEFT BEHIND: " + "; ".join(left)
+        reporter.ensure_newline()
         reporter.write_line(f"throwaway check ({names}): {verdict}")
     if left:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -1,6 +1,8 @@
 """Throwaway databases and key prefixes: created per run under a random name, then dropped."""
 
+import re
 import secrets
+import time
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -13,9 +15,26 @@ from sqlalchemy.ext.asyncio import create_async_engine
 PREFIX = "fusion_test_"
 
 
+# Runs on shared servers overlap; a run's names carry its start time, so a name younger than
+# the longest run (CI's 30-minute job limit) may be another run still going, not a leak.
+MAX_RUN_SECONDS = 30 * 60
+_STAMPED = re.compile(rf"{PREFIX}(?P<stamp>[0-9a-f]{{8}})_[0-9a-f]{{8}}")
+
+
 def new_name() -> str:
-    """A fresh random name for this run's databases and keys."""
-    return PREFIX + secrets.token_hex(6)
+    """A fresh name for this run's databases and keys: its start time, then random hex."""
+    return f"{PREFIX}{int(time.time()):08x}_{secrets.token_hex(4)}"
+
+
+def may_be_running(name: str, now: float | None = None) -> bool:
+    """Whether `name` (or a key under it) is another run's that may still be going."""
+    match = _STAMPED.match(name)
+    if match is None:
+        # Unstamped: a run of an older checkout, maybe going on right now on these shared
+        # servers. It cannot be judged here; every run's session-end check proves its own gone.
+        return True
+    age = (time.time() if now is None else now) - int(match["stamp"], 16)
+    return -60 < age < MAX_RUN_SECONDS
 
 
 def check_name(name: str) -> str:

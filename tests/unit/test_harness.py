@@ -1,5 +1,7 @@
 """The harness's own rules: throwaway names only, and Mongo URLs that cannot reach real data."""
 
+import time
+
 import pytest
 
 from tests.harness import throwaway
@@ -28,6 +30,16 @@ def test_new_names_are_throwaway_and_distinct() -> None:
     names = {throwaway.new_name() for _ in range(20)}
     assert len(names) == 20
     assert all(throwaway.check_name(name) == name for name in names)
+
+
+def test_a_young_name_may_be_a_run_in_progress_an_old_one_is_a_leak() -> None:
+    name = throwaway.new_name()
+    assert throwaway.may_be_running(name)
+    assert throwaway.may_be_running(f"{name}_blank:auth:session:x")
+    later = time.time() + throwaway.MAX_RUN_SECONDS + 1
+    assert not throwaway.may_be_running(name, now=later)
+    # Names from before runs were stamped carry no time: they cannot be told from a live run.
+    assert throwaway.may_be_running("fusion_test_06d713725a3c")
 
 
 def test_allow_missing_is_a_comma_list(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,6 +1,6 @@
 """User accounts."""
 
-from sqlalchemy import Boolean, CheckConstraint, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, Index, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.postgres.base import PostgresBase
@@ -22,3 +22,8 @@ class User(Timestamps, PostgresBase):
     role: Mapped[str] = mapped_column(String(32), default=DEFAULT_USER_ROLE)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     is_banned: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+# "Ann" and "ann" are one username: the service checks first, and this index settles the
+# race of two registrations that both passed that check (the plain unique one compares bytes).
+Index("uq_users_username_lower", func.lower(User.username), unique=True)
