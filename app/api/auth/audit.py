@@ -49,9 +49,9 @@ STORE_ERRORS: tuple[type[Exception], ...] = (AppError, PyMongoError, OSError)
 class AuditTrail:
     """Records auth events; a store outage is logged, never raised.
 
-    Auth must keep working while the audit store is down (only product routes depend on
-    MongoDB), so an event that cannot be stored costs a warning in the log, not the user's
-    request. A project built without MongoDB has no store (`None`): events go to the log.
+    Auth must keep working while the audit store is down, so an event that cannot be stored
+    costs a warning in the log, not the user's request. Without a store (`None`) every
+    event goes to the log.
     """
 
     def __init__(self, store: AuditStore | None) -> None:
