@@ -30,13 +30,18 @@ def remove_span(lines: list[str], start: int, stop: int) -> list[str]:
     """`lines` without `lines[start:stop]`, without leaving two blank runs back to back."""
     before, after = lines[:start], lines[stop:]
     if before and after and not before[-1].strip() and not after[0].strip():
-        # The span sat between two blank runs; the one before it already separates.
-        while after and not after[0].strip():
-            after = after[1:]
+        # The span sat between two blank runs: keep the wider one, so a definition that
+        # follows still has its two blank lines whichever side the span took them from.
+        ahead = _leading_blanks(after)
+        after = after[min(ahead, _leading_blanks(before[::-1])) :]
     if not after:
         while before and not before[-1].strip():
             before = before[:-1]
     return before + after
+
+
+def _leading_blanks(lines: list[str]) -> int:
+    return next((i for i, text in enumerate(lines) if text.strip()), len(lines))
 
 
 def drop_line(lines: list[str], line: str) -> list[str]:

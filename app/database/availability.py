@@ -1,5 +1,7 @@
 """Which driver errors mean "a backend is unreachable", across all four backends."""
 
+from collections.abc import Callable
+
 from pymongo.errors import PyMongoError
 from redis.exceptions import RedisError
 from sqlalchemy.exc import DBAPIError
@@ -17,10 +19,14 @@ DRIVER_ERRORS: tuple[type[Exception], ...] = (
 )
 
 
+# Each backend module's own test for "the server is gone" (one line per backend).
+UNAVAILABLE_CHECKS: tuple[Callable[[BaseException], bool], ...] = (
+    sql_errors.is_unavailable,
+    mongo.is_unavailable,
+    redis.is_unavailable,
+)
+
+
 def is_backend_unavailable(error: BaseException) -> bool:
-    """A connection-level failure of PostgreSQL, MySQL, SQLite, MongoDB or Redis."""
-    return (
-        sql_errors.is_unavailable(error)
-        or mongo.is_unavailable(error)
-        or redis.is_unavailable(error)
-    )
+    """A connection-level failure of any backend (SQL servers, SQLite, MongoDB, Redis)."""
+    return any(check(error) for check in UNAVAILABLE_CHECKS)

@@ -6,14 +6,10 @@ import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 from fastapi import APIRouter
-from pymongo.errors import ServerSelectionTimeoutError
 
-from app.api.products.repository import ProductRepository
 from app.api.users.repository import UserRepository
 from app.core.envelope import Envelope, success
-from app.core.errors import ErrorType, ServiceUnavailableError
-from app.database.availability import is_backend_unavailable
-from app.database.mongo import create_mongo
+from app.core.errors import ErrorType
 from app.depends import Lang, PostgresSession, Redis
 from app.main import create_app
 from app.settings import AppSettings, DatabaseSettings, Environment, Settings
@@ -79,22 +75,3 @@ async def test_request_needing_a_dead_backend_is_503(
     dead_client: httpx.AsyncClient, path: str
 ) -> None:
     assert_envelope(await dead_client.get(path), 503, ErrorType.SERVICE_UNAVAILABLE)
-
-
-async def test_unreachable_mongo_is_unavailable_not_a_crash() -> None:
-    # No Mongo server is needed: PyMongo's real client against a refused loopback port.
-    store = create_mongo(
-        DatabaseSettings(
-            mongo_url="mongodb://127.0.0.1:1/?directConnection=true",
-            mongo_database="x",
-            connect_timeout_seconds=0.5,
-        )
-    )
-    try:
-        with pytest.raises(ServerSelectionTimeoutError) as caught:
-            await store.ping()
-        assert is_backend_unavailable(caught.value)
-        with pytest.raises(ServiceUnavailableError):
-            await ProductRepository(store.db).get("0" * 24)
-    finally:
-        await store.close()

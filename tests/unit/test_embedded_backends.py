@@ -1,19 +1,16 @@
-"""The embedded defaults: SQLite files set up like a server, and the in-memory Mongo shim."""
+"""The embedded defaults: SQLite files set up like a server, Redis in memory."""
 
-from decimal import Decimal
 from pathlib import Path
 
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
-from bson import Decimal128
 from fakeredis import FakeAsyncRedis, FakeServer
 from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from app.core.errors import ErrorType
-from app.database.mongo_memory import MemoryMongoClient
 from app.database.redis import RedisStore
 from app.database.sql import SQLDatabase
 from app.main import create_app
@@ -60,23 +57,3 @@ async def test_ready_is_503_when_redis_is_down(app: FastAPI, client: httpx.Async
     body = assert_envelope(await client.get("/health/ready"), 503, ErrorType.SERVICE_UNAVAILABLE)
     assert body["data"]["backends"]["redis"] == "down"
     assert body["data"]["backends"]["postgres"] == "up"
-
-
-async def test_memory_mongo_speaks_pymongo_async() -> None:
-    client = MemoryMongoClient("shop")
-    collection = client.get_default_database()["things"]
-    for index in range(5):
-        await collection.insert_one({"n": index, "price": Decimal128(f"{index}.50")})
-    assert len(await collection.find({}).to_list(2)) == 2
-    assert len(await collection.find({}).to_list(None)) == 5
-    cursor = await collection.aggregate([{"$match": {"n": {"$gte": 1}}}, {"$sort": {"n": -1}}])
-    assert [document["n"] for document in await cursor.to_list(3)] == [4, 3, 2]
-    cheap = collection.find({"price": {"$lt": Decimal128("2")}}).sort("price", -1)
-    assert [document["price"].to_decimal() for document in await cheap.to_list()] == [
-        Decimal("1.50"),
-        Decimal("0.50"),
-    ]
-    assert (await client.admin.command("ping"))["ok"] == 1
-    await client.drop_database("shop")
-    assert await collection.count_documents({}) == 0
-    await client.close()

@@ -8,17 +8,12 @@ import pymysql
 import pytest
 import redis.exceptions
 from fastapi import FastAPI
-from pymongo.errors import (
-    DuplicateKeyError,
-    OperationFailure,
-    ServerSelectionTimeoutError,
-    WriteError,
-)
+from pymongo.errors import OperationFailure, ServerSelectionTimeoutError
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app.core.errors import ConflictError, ErrorType, ServiceUnavailableError
 from app.core.i18n import MessageKey
-from app.database import mongo, sql_errors
+from app.database import sql_errors
 from app.database.availability import is_backend_unavailable
 from app.database.redis import redis_errors
 from tests.envelope import assert_envelope
@@ -95,16 +90,6 @@ def test_other_errors_are_not_unavailable(error: Exception) -> None:
 def test_sql_unavailable_becomes_503() -> None:
     with pytest.raises(ServiceUnavailableError), sql_errors.sql_errors():
         raise ConnectionRefusedError(111, "refused")
-
-
-def test_mongo_duplicate_key_by_code() -> None:
-    assert mongo.is_duplicate(DuplicateKeyError("E11000 dup", code=11000))
-    assert mongo.is_duplicate(WriteError("anything", code=11000))
-    assert not mongo.is_duplicate(WriteError("E11000 duplicate key error", code=121))
-    with pytest.raises(ConflictError), mongo.mongo_errors(MessageKey.PRODUCT_EXISTS):
-        raise WriteError("x", code=11000)
-    with pytest.raises(ServiceUnavailableError), mongo.mongo_errors():
-        raise ServerSelectionTimeoutError("no servers")
 
 
 def test_redis_connection_error_becomes_503() -> None:

@@ -1,12 +1,12 @@
-"""Audit events of the auth paths: written to MongoDB, never allowed to fail a request."""
+"""Audit events of the auth paths: written to the audit store, never allowed to fail a request."""
 
 import logging
 from enum import StrEnum
+from typing import Protocol
 
 from pydantic import JsonValue
 from pymongo.errors import PyMongoError
 
-from app.api.audit.repository import AuditRepository
 from app.core.errors import AppError
 from app.core.security.tokens import Realm
 
@@ -27,15 +27,35 @@ class AuditEventType(StrEnum):
     USER_UNBANNED = "admin.user_unbanned"
 
 
-class AuditTrail:
-    """Records auth events; a MongoDB outage is logged, never raised.
+class AuditStore(Protocol):
+    """Where audit events are kept (`app.api.audit.repository.AuditRepository` in MongoDB)."""
 
-    Auth must keep working while MongoDB is down (only product routes depend on it), so an
-    event that cannot be stored costs a warning in the log, not the user's request.
+    async def record(
+        self,
+        *,
+        type: str,
+        realm: str,
+        actor: str | None = None,
+        ip: str | None = None,
+        details: dict[str, JsonValue] | None = None,
+    ) -> object:
+        """Store one event."""
+
+
+# Errors of a store that is down or refusing; the trail logs them instead of failing auth.
+STORE_ERRORS: tuple[type[Exception], ...] = (AppError, PyMongoError, OSError)
+
+
+class AuditTrail:
+    """Records auth events; a store outage is logged, never raised.
+
+    Auth must keep working while the audit store is down, so an event that cannot be stored
+    costs a warning in the log, not the user's request. Without a store (`None`) every
+    event goes to the log.
     """
 
-    def __init__(self, repository: AuditRepository) -> None:
-        self._repository = repository
+    def __init__(self, store: AuditStore | None) -> None:
+        self._store = store
 
     async def record(
         self,
@@ -47,15 +67,18 @@ class AuditTrail:
         details: dict[str, JsonValue] | None = None,
     ) -> None:
         """Store one event (ids and reasons only: never passwords, hashes or tokens)."""
+        if self._store is None:
+            logger.info("audit event type=%s realm=%s actor=%s", event.value, realm.value, actor)
+            return
         try:
-            await self._repository.record(
+            await self._store.record(
                 type=event.value,
                 realm=realm.value,
                 actor=None if actor is None else str(actor),
                 ip=ip or None,
                 details=details,
             )
-        except (AppError, PyMongoError, OSError) as exc:
+        except STORE_ERRORS as exc:
             logger.warning(
                 "audit event not stored type=%s realm=%s actor=%s error=%s",
                 event.value,

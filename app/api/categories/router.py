@@ -71,7 +71,11 @@ async def update_category(
 
 @router.delete("/{slug}", responses=error_responses(*ADMIN_WRITE_ERRORS))
 async def delete_category(
-    slug: SlugPath, admin: CurrentAdminPrincipal, session: PostgresSession, db: MongoDB, lang: Lang
+    slug: SlugPath,
+    admin: CurrentAdminPrincipal,
+    session: PostgresSession,
+    db: MongoDB,
+    lang: Lang,
 ) -> Envelope[None]:
     """Delete a category (administrators); 409 while active products use it."""
     await service.delete_category(session, db, admin, slug)

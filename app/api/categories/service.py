@@ -50,22 +50,23 @@ async def update_category(
     slug: str,
     data: CategoryUpdate,
 ) -> CategoryOut:
-    """Rename or re-slug a category (administrators only).
-
-    Products name their category by slug, so a category with active products keeps its
-    slug (`ConflictError`) rather than leave them pointing at nothing.
-    """
+    """Rename or re-slug a category (administrators only); `ConflictError` to re-slug one in use."""
     require_admin(principal)
     categories = CategoryRepository(session)
     if data.slug is not None and data.slug != slug:
         await categories.get_by_slug(slug, lock=RowLock.UPDATE)
+        # Products name their category by slug: one with active products keeps its slug
+        # rather than leave them pointing at nothing.
         await _refuse_if_in_use(db, slug)
     category = await categories.update(slug, name=data.name, new_slug=data.slug)
     return CategoryOut.model_validate(category)
 
 
 async def delete_category(
-    session: AsyncSession, db: MongoDatabase, principal: Principal | None, slug: str
+    session: AsyncSession,
+    db: MongoDatabase,
+    principal: Principal | None,
+    slug: str,
 ) -> None:
     """Remove a category (administrators only); `ConflictError` while active products use it."""
     require_admin(principal)

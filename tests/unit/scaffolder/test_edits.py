@@ -46,6 +46,13 @@ def test_drop_definition_takes_decorators_and_comments() -> None:
     )
 
 
+def test_drop_definition_keeps_the_wider_blank_run() -> None:
+    # An assignment one blank line below the imports and two above a def: the def keeps two.
+    source = "import os\n\nX = 1\n\n\ndef f() -> None:\n    pass\n"
+    result = drop_definition(lines(source), "X")
+    assert "".join(result) == "import os\n\n\ndef f() -> None:\n    pass\n"
+
+
 def test_drop_definition_at_end_of_file_leaves_one_newline() -> None:
     source = lines("A = 1\n\n\nclass Gone:\n    pass\n")
     assert "".join(drop_definition(source, "Gone")) == "A = 1\n"

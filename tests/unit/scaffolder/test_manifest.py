@@ -33,8 +33,8 @@ def test_the_promised_features_are_declared(manifest: Manifest) -> None:
     assert all(removal.summary for removal in manifest.features.values())
 
 
-# The data layer landed MySQL and MongoDB before their removals were written; until they
-# are, `fastapi-fusion create --without mysql|mongo` refuses (exit 1) instead of lying.
+# The data layer landed MySQL before its removal was written; until it is,
+# `fastapi-fusion create --without mysql` refuses (exit 1) instead of lying.
 NOT_YET_REMOVABLE = pytest.mark.xfail(
     strict=True, reason="removal entry not written yet: --without refuses this feature"
 )
@@ -44,7 +44,7 @@ NOT_YET_REMOVABLE = pytest.mark.xfail(
     "feature",
     [
         pytest.param("mysql", marks=NOT_YET_REMOVABLE),
-        pytest.param("mongo", marks=NOT_YET_REMOVABLE),
+        "mongo",
         "graphql",
     ],
 )
