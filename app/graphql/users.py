@@ -15,7 +15,8 @@ async def resolve_me(info: Info[GraphQLContext, None]) -> UserType:
     principal = await info.context.require_principal(Realm.USER)
     # Reads the repository until app/api/users/service.py lands; then this calls the service
     # REST's GET /api/v1/users/me uses (which also refuses banned accounts), unchanged.
-    user = await UserRepository(info.context.postgres).get_by_id(principal.account_id)
+    async with info.context.postgres_lock:
+        user = await UserRepository(info.context.postgres).get_by_id(principal.account_id)
     return UserType.from_model(user)
 
 
