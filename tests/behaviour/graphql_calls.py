@@ -1,0 +1,82 @@
+"""GraphQL calls for the behaviour tests: post an operation, read its data or its one error."""
+
+from datetime import datetime
+from typing import Any
+
+import httpx
+
+from app.core.errors import ErrorType
+from tests.envelope import check_graphql_errors
+
+PRODUCT_FIELDS = (
+    "id name description price categorySlug ownerId tags createdAt updatedAt category { slug name }"
+)
+CATEGORY_FIELDS = "slug name createdAt updatedAt"
+
+
+async def graphql(
+    client: httpx.AsyncClient,
+    query: str,
+    variables: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """POST one operation to `/graphql`; the JSON body (executed operations answer 200)."""
+    response = await client.post(
+        "/graphql", json={"query": query, "variables": variables or {}}, headers=headers or {}
+    )
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def data_of(body: dict[str, Any], field: str) -> Any:
+    """The root field's value of an answer that carries no error."""
+    assert "errors" not in body, body["errors"]
+    return body["data"][field]
+
+
+def error_of(body: dict[str, Any], error_type: ErrorType) -> dict[str, Any]:
+    """The envelope in the single error's `extensions`, checked to be of `error_type`."""
+    check_graphql_errors(body, "en")
+    [error] = body["errors"]
+    extensions: dict[str, Any] = error["extensions"]
+    assert extensions["error_type"] == error_type.value, extensions
+    assert extensions["status_code"] == error_type.status_code
+    return extensions
+
+
+def same_instants(data: dict[str, Any]) -> dict[str, Any]:
+    """`data` with its timestamps parsed: REST writes UTC as `Z`, GraphQL's scalar `+00:00`."""
+    return {
+        key: datetime.fromisoformat(value) if key in {"created_at", "updated_at"} else value
+        for key, value in data.items()
+    }
+
+
+def as_rest_product(product: dict[str, Any]) -> dict[str, Any]:
+    """A GraphQL product in REST's `ProductOut` shape, to compare the two transports."""
+    return same_instants(
+        {
+            "id": product["id"],
+            "name": product["name"],
+            "description": product["description"],
+            "price": product["price"],
+            "category": product["categorySlug"],
+            "owner_id": product["ownerId"],
+            "tags": product["tags"],
+            "created_at": product["createdAt"],
+            "updated_at": product["updatedAt"],
+        }
+    )
+
+
+def as_rest_category(category: dict[str, Any]) -> dict[str, Any]:
+    """A GraphQL category in REST's `CategoryOut` shape."""
+    return same_instants(
+        {
+            "slug": category["slug"],
+            "name": category["name"],
+            "created_at": category["createdAt"],
+            "updated_at": category["updatedAt"],
+        }
+    )
