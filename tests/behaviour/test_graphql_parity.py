@@ -157,7 +157,12 @@ async def test_product_reads_match(api: httpx.AsyncClient, accounts: Accounts) -
     await create_product(api, ann, "hammer", "tools", "12.30", ["steel"])
     await create_product(api, ann, "saw", "tools", "0.30")
     await create_product(api, bob, "atlas", "books", "7.00")
-    params = {"category": "tools", "min_price": "0.10", "sort": "price", "limit": 5}
+    params: dict[str, str | int] = {
+        "category": "tools",
+        "min_price": "0.10",
+        "sort": "price",
+        "limit": 5,
+    }
     rest = assert_envelope(await api.get(PRODUCTS, params=params), 200)["data"]
     variables = {
         "filter": {"category": "tools", "minPrice": "0.10", "sort": "PRICE"},
