@@ -1,4 +1,4 @@
-"""GraphQL calls for the behaviour tests: post an operation, read its data or its one error."""
+"""GraphQL in the behaviour tests: the operations, posting them, and comparing with REST."""
 
 from datetime import datetime
 from typing import Any
@@ -6,12 +6,40 @@ from typing import Any
 import httpx
 
 from app.core.errors import ErrorType
-from tests.envelope import check_graphql_errors
+from tests.behaviour.domain import API, Accounts, Caller, create_category
+from tests.envelope import assert_envelope, check_graphql_errors
 
 PRODUCT_FIELDS = (
     "id name description price categorySlug ownerId tags createdAt updatedAt category { slug name }"
 )
 CATEGORY_FIELDS = "slug name createdAt updatedAt"
+
+PRODUCTS = f"{API}/products"
+CATEGORIES = f"{API}/categories"
+
+LIST_CATEGORIES = (
+    "query($page: PageInput) { categories(page: $page)"
+    f" {{ items {{ {CATEGORY_FIELDS} }} total offset limit }} }}"
+)
+GET_CATEGORY = f"query($slug: String!) {{ category(slug: $slug) {{ {CATEGORY_FIELDS} }} }}"
+CREATE_CATEGORY = (
+    "mutation($input: CategoryCreateInput!) { createCategory(input: $input)"
+    f" {{ {CATEGORY_FIELDS} }} }}"
+)
+LIST_PRODUCTS = (
+    "query($filter: ProductFilter, $page: PageInput) { products(filter: $filter, page: $page)"
+    f" {{ items {{ {PRODUCT_FIELDS} }} total offset limit }} }}"
+)
+GET_PRODUCT = f"query($id: ID!) {{ product(id: $id) {{ {PRODUCT_FIELDS} }} }}"
+CREATE_PRODUCT = (
+    "mutation($input: ProductCreateInput!) { createProduct(input: $input)"
+    f" {{ {PRODUCT_FIELDS} }} }}"
+)
+UPDATE_PRODUCT = (
+    "mutation($id: ID!, $input: ProductUpdateInput!) { updateProduct(id: $id, input: $input)"
+    f" {{ {PRODUCT_FIELDS} }} }}"
+)
+DELETE_PRODUCT = "mutation($id: ID!) { deleteProduct(id: $id) }"
 
 
 async def graphql(
@@ -80,3 +108,26 @@ def as_rest_category(category: dict[str, Any]) -> dict[str, Any]:
             "updated_at": category["updatedAt"],
         }
     )
+
+
+def rest_error(response: httpx.Response, error_type: ErrorType) -> dict[str, Any]:
+    """The REST envelope of a refusal, checked to be of `error_type`."""
+    return assert_envelope(response, error_type.status_code, error_type)
+
+
+def same_failure(
+    response: httpx.Response, body: dict[str, Any], error_type: ErrorType
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Both transports refused with `error_type`; their envelopes, REST's first."""
+    rest, gql = rest_error(response, error_type), error_of(body, error_type)
+    assert gql["message"] == rest["message"]
+    return rest, gql
+
+
+async def shop(api: httpx.AsyncClient, accounts: Accounts) -> tuple[Caller, Caller, Caller]:
+    """An administrator, two users, and the categories `tools`, `books` and `games`."""
+    admin = await accounts.admin("root")
+    ann, bob = await accounts.user("ann"), await accounts.user("bob")
+    for slug in ("tools", "books", "games"):
+        await create_category(api, admin, slug)
+    return admin, ann, bob

@@ -1,4 +1,4 @@
-"""REST and GraphQL side by side: the same caller and input give the same data or error_type."""
+"""Products on REST and GraphQL: the same caller and input give the same data or error_type."""
 
 from typing import Any
 
@@ -6,150 +6,24 @@ import httpx
 from bson import ObjectId
 
 from app.core.errors import ErrorType
-from tests.behaviour.domain import API, Accounts, Caller, create_category, create_product
+from tests.behaviour.domain import Accounts, Caller, create_product
 from tests.behaviour.graphql_calls import (
-    CATEGORY_FIELDS,
-    PRODUCT_FIELDS,
-    as_rest_category,
+    CREATE_CATEGORY,
+    CREATE_PRODUCT,
+    DELETE_PRODUCT,
+    GET_PRODUCT,
+    LIST_PRODUCTS,
+    PRODUCTS,
+    UPDATE_PRODUCT,
     as_rest_product,
     data_of,
     error_of,
     graphql,
+    same_failure,
     same_instants,
+    shop,
 )
 from tests.envelope import assert_envelope
-
-PRODUCTS = f"{API}/products"
-CATEGORIES = f"{API}/categories"
-
-LIST_CATEGORIES = (
-    "query($page: PageInput) { categories(page: $page)"
-    f" {{ items {{ {CATEGORY_FIELDS} }} total offset limit }} }}"
-)
-GET_CATEGORY = f"query($slug: String!) {{ category(slug: $slug) {{ {CATEGORY_FIELDS} }} }}"
-CREATE_CATEGORY = (
-    "mutation($input: CategoryCreateInput!) { createCategory(input: $input)"
-    f" {{ {CATEGORY_FIELDS} }} }}"
-)
-LIST_PRODUCTS = (
-    "query($filter: ProductFilter, $page: PageInput) { products(filter: $filter, page: $page)"
-    f" {{ items {{ {PRODUCT_FIELDS} }} total offset limit }} }}"
-)
-GET_PRODUCT = f"query($id: ID!) {{ product(id: $id) {{ {PRODUCT_FIELDS} }} }}"
-CREATE_PRODUCT = (
-    "mutation($input: ProductCreateInput!) { createProduct(input: $input)"
-    f" {{ {PRODUCT_FIELDS} }} }}"
-)
-UPDATE_PRODUCT = (
-    "mutation($id: ID!, $input: ProductUpdateInput!) { updateProduct(id: $id, input: $input)"
-    f" {{ {PRODUCT_FIELDS} }} }}"
-)
-DELETE_PRODUCT = "mutation($id: ID!) { deleteProduct(id: $id) }"
-
-
-def rest_error(response: httpx.Response, error_type: ErrorType) -> dict[str, Any]:
-    """The REST envelope of a refusal, checked to be of `error_type`."""
-    return assert_envelope(response, error_type.status_code, error_type)
-
-
-def same_failure(
-    response: httpx.Response, body: dict[str, Any], error_type: ErrorType
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Both transports refused with `error_type`; their envelopes, REST's first."""
-    rest, gql = rest_error(response, error_type), error_of(body, error_type)
-    assert gql["message"] == rest["message"]
-    return rest, gql
-
-
-async def shop(api: httpx.AsyncClient, accounts: Accounts) -> tuple[Caller, Caller, Caller]:
-    """An administrator, two users, and the categories `tools`, `books` and `games`."""
-    admin = await accounts.admin("root")
-    ann, bob = await accounts.user("ann"), await accounts.user("bob")
-    for slug in ("tools", "books", "games"):
-        await create_category(api, admin, slug)
-    return admin, ann, bob
-
-
-async def test_category_reads_match(api: httpx.AsyncClient, accounts: Accounts) -> None:
-    await shop(api, accounts)
-    page = {"offset": 1, "limit": 2}
-    rest = assert_envelope(await api.get(CATEGORIES, params=page), 200)["data"]
-    gql = data_of(await graphql(api, LIST_CATEGORIES, {"page": page}), "categories")
-    assert [as_rest_category(item) for item in gql["items"]] == [
-        same_instants(item) for item in rest["items"]
-    ]
-    assert (
-        (gql["total"], gql["offset"], gql["limit"])
-        == (3, 1, 2)
-        == (
-            rest["total"],
-            rest["offset"],
-            rest["limit"],
-        )
-    )
-    # No page given: both use the same defaults.
-    default = data_of(await graphql(api, LIST_CATEGORIES), "categories")
-    assert default["limit"] == assert_envelope(await api.get(CATEGORIES), 200)["data"]["limit"]
-    one = assert_envelope(await api.get(f"{CATEGORIES}/books"), 200)["data"]
-    gql_one = data_of(await graphql(api, GET_CATEGORY, {"slug": "books"}), "category")
-    assert as_rest_category(gql_one) == same_instants(one)
-
-
-async def test_category_read_failures_match(api: httpx.AsyncClient) -> None:
-    missing = await graphql(api, GET_CATEGORY, {"slug": "no-such"})
-    same_failure(await api.get(f"{CATEGORIES}/no-such"), missing, ErrorType.NOT_FOUND)
-    bad_slug = await graphql(api, GET_CATEGORY, {"slug": "Not A Slug"})
-    rest, gql = same_failure(
-        await api.get(f"{CATEGORIES}/Not A Slug"), bad_slug, ErrorType.VALIDATION_ERROR
-    )
-    assert gql["data"] == rest["data"]
-    too_many = await graphql(api, LIST_CATEGORIES, {"page": {"offset": 0, "limit": 101}})
-    rest, gql = same_failure(
-        await api.get(CATEGORIES, params={"limit": 101}), too_many, ErrorType.VALIDATION_ERROR
-    )
-    assert gql["data"] == rest["data"]
-
-
-async def test_create_category_matches(api: httpx.AsyncClient, accounts: Accounts) -> None:
-    admin, ann, _ = await shop(api, accounts)
-    made = data_of(
-        await graphql(
-            api, CREATE_CATEGORY, {"input": {"slug": "garden", "name": " Garden "}}, admin.headers
-        ),
-        "createCategory",
-    )
-    stored = assert_envelope(await api.get(f"{CATEGORIES}/garden"), 200)["data"]
-    assert as_rest_category(made) == same_instants(stored)
-    assert stored["name"] == "Garden"  # stripped by the same model REST uses
-
-    duplicate = {"slug": "garden", "name": "Again"}
-    same_failure(
-        await api.post(CATEGORIES, json=duplicate, headers=admin.headers),
-        await graphql(api, CREATE_CATEGORY, {"input": duplicate}, admin.headers),
-        ErrorType.CONFLICT,
-    )
-    fresh = {"slug": "kitchen", "name": "Kitchen"}
-    # A user's token is not an admin's: 401 on both, as realms never mix.
-    same_failure(
-        await api.post(CATEGORIES, json=fresh, headers=ann.headers),
-        await graphql(api, CREATE_CATEGORY, {"input": fresh}, ann.headers),
-        ErrorType.UNAUTHORIZED,
-    )
-    same_failure(
-        await api.post(CATEGORIES, json=fresh),
-        await graphql(api, CREATE_CATEGORY, {"input": fresh}),
-        ErrorType.UNAUTHORIZED,
-    )
-    bad = {"slug": "Bad Slug", "name": ""}
-    rest, gql = same_failure(
-        await api.post(CATEGORIES, json=bad, headers=admin.headers),
-        await graphql(api, CREATE_CATEGORY, {"input": bad}, admin.headers),
-        ErrorType.VALIDATION_ERROR,
-    )
-    assert gql["data"] == rest["data"]
-    assert {tuple(issue["loc"]) for issue in gql["data"]} == {("body", "slug"), ("body", "name")}
-    listing = assert_envelope(await api.get(CATEGORIES), 200)["data"]
-    assert [item["slug"] for item in listing["items"]] == ["books", "games", "garden", "tools"]
 
 
 async def test_product_reads_match(api: httpx.AsyncClient, accounts: Accounts) -> None:
