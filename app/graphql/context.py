@@ -1,14 +1,18 @@
 """The per-request GraphQL context, built from the same dependencies as the REST routes."""
 
+import asyncio
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import Request
 from fastapi.security.utils import get_authorization_scheme_param
 from pymongo.asynchronous.database import AsyncDatabase
 from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
+from app.api.auth.dependencies import claimed_realm
 from app.api.auth.principal import Principal
 from app.api.auth.tokens import TokenService
 from app.core.errors import AuthError
@@ -18,6 +22,9 @@ from app.core.security.tokens import Realm
 from app.database.redis import RedisStore
 from app.depends import AppSettingsDep, Lang, MongoDB, MySQLSession, PostgresSession, Redis, Tokens
 from app.settings import Settings
+
+KeyT = TypeVar("KeyT", bound=Hashable)
+ValueT = TypeVar("ValueT")
 
 
 @dataclass
@@ -35,6 +42,11 @@ class GraphQLContext(BaseContext):
     redis: RedisStore
     # One verification per realm per request, however many fields ask for the caller.
     _principals: dict[Realm, Principal] = field(default_factory=dict)
+    # Query fields resolve concurrently, but one AsyncSession runs one statement at a time:
+    # a resolver reading PostgreSQL holds this while it does.
+    postgres_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # One DataLoader per factory per request: batches and caches never outlive the request.
+    _loaders: dict[object, DataLoader[Any, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         BaseContext.__init__(self)
@@ -53,6 +65,20 @@ class GraphQLContext(BaseContext):
         if principal is None:
             raise AuthError(MessageKey.AUTH_TOKEN_MISSING)
         return principal
+
+    async def require_actor(self) -> Principal:
+        """The caller with a token of either realm, as REST's `current_actor`; else a 401."""
+        if self.bearer_token is None:
+            raise AuthError(MessageKey.AUTH_TOKEN_MISSING)
+        return await self.require_principal(claimed_realm(self.bearer_token))
+
+    def loader(
+        self, factory: "Callable[[GraphQLContext], DataLoader[KeyT, ValueT]]"
+    ) -> DataLoader[KeyT, ValueT]:
+        """The request's loader made by `factory` (made on first use)."""
+        if factory not in self._loaders:
+            self._loaders[factory] = factory(self)
+        return self._loaders[factory]
 
     async def rollback(self) -> None:
         """Undo the request's SQL writes: a response carrying errors changes nothing there."""

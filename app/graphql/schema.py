@@ -16,15 +16,30 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from app.graphql.categories import CategoryMutation, CategoryQuery
 from app.graphql.context import GraphQLContext
+from app.graphql.products import ProductMutation, ProductQuery
 from app.graphql.users import UserQuery
 from app.settings import Environment, GraphQLSettings
 
 
-# One base class per domain module: adding a domain is one import and one base here.
+# One base class per domain module, one per line: adding (or removing) a domain is one
+# import and one base line here.
 @strawberry.type
-class Query(UserQuery):
+class Query(
+    UserQuery,
+    CategoryQuery,
+    ProductQuery,
+):
     """Every query the API answers."""
+
+
+@strawberry.type
+class Mutation(
+    CategoryMutation,
+    ProductMutation,
+):
+    """Every mutation the API performs."""
 
 
 class RollbackOnErrors(SchemaExtension):
@@ -66,6 +81,7 @@ def build_schema(settings: GraphQLSettings, environment: Environment) -> strawbe
         extensions.append(DisableIntrospection)
     return AppSchema(
         query=Query,
+        mutation=Mutation,
         extensions=extensions,
         # batching_config None: a JSON array of operations is refused (one request, one op).
         # Without introspection, "did you mean" hints would leak the schema piece by piece.

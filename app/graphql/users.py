@@ -4,6 +4,7 @@ import strawberry
 from strawberry import Info
 
 from app.api.users.repository import UserRepository
+from app.api.users.service import load_active_user
 from app.core.security.tokens import Realm
 from app.graphql.context import GraphQLContext
 from app.graphql.permissions import IsUser
@@ -13,9 +14,10 @@ from app.graphql.types import UserType
 async def resolve_me(info: Info[GraphQLContext, None]) -> UserType:
     """The signed-in user's profile."""
     principal = await info.context.require_principal(Realm.USER)
-    # Reads the repository until app/api/users/service.py lands; then this calls the service
-    # REST's GET /api/v1/users/me uses (which also refuses banned accounts), unchanged.
-    user = await UserRepository(info.context.postgres).get_by_id(principal.account_id)
+    # The check REST's `CurrentUser` makes: a banned, inactive or deleted account is refused
+    # even while its session is still alive in Redis.
+    async with info.context.postgres_lock:
+        user = await load_active_user(UserRepository(info.context.postgres), principal)
     return UserType.from_model(user)
 
 

@@ -65,3 +65,13 @@ async def test_missing_category_is_not_found(
     with pytest.raises(NotFoundError) as caught:
         await operations[operation]()
     assert caught.value.message is MessageKey.CATEGORY_NOT_FOUND
+
+
+async def test_get_many_by_slugs_is_one_lookup_for_several(postgres_session: AsyncSession) -> None:
+    categories = CategoryRepository(postgres_session)
+    for slug in ("tools", "books", "games"):
+        await categories.create(slug=slug, name=slug.title())
+    found = await categories.get_many_by_slugs(["games", "tools", "no-such", "tools"])
+    # Each existing slug once, whatever was repeated or absent; order is the caller's job.
+    assert sorted(category.slug for category in found) == ["games", "tools"]
+    assert await categories.get_many_by_slugs([]) == []

@@ -8,6 +8,7 @@ accounts on top of the token and session checks here.
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
+import jwt
 from fastapi import Depends, FastAPI, Request
 from fastapi.security import OAuth2PasswordBearer
 
@@ -93,6 +94,19 @@ async def client_info(request: Request) -> ClientInfo:
     """The caller's user agent and address, as recorded on a new session."""
     address = request.client.host if request.client else ""
     return ClientInfo(user_agent=request.headers.get("user-agent", ""), ip=address)
+
+
+def claimed_realm(token: str) -> Realm:
+    """The realm a token says it belongs to (unverified), for routes open to both realms."""
+    # Unverified on purpose and only to choose which realm to verify against:
+    # `authenticate` then checks the signature, every claim and the session, and refuses
+    # a token whose realm is not the one chosen. Lying here gains a forger nothing, and an
+    # admin token costs one signature check instead of a failed user check plus one.
+    try:
+        claims = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        return Realm.USER  # unreadable: let the real check report it
+    return Realm.ADMIN if claims.get("realm") == Realm.ADMIN.value else Realm.USER
 
 
 async def _principal(token: str | None, realm: Realm, service: TokenService) -> Principal:

@@ -1,5 +1,6 @@
 """Categories in the PostgreSQL role; failures come out as domain errors only."""
 
+from collections.abc import Collection
 from enum import Enum
 
 from sqlalchemy import func, select
@@ -48,6 +49,14 @@ class CategoryRepository:
         if category is None:
             raise NotFoundError(MessageKey.CATEGORY_NOT_FOUND)
         return category
+
+    async def get_many_by_slugs(self, slugs: Collection[str]) -> list[Category]:
+        """The categories with these slugs, in one query (absent slugs are simply missing)."""
+        if not slugs:
+            return []
+        statement = select(Category).where(Category.slug.in_(set(slugs)))
+        with sql_errors():
+            return [*await self.session.scalars(statement)]
 
     async def update(
         self, slug: str, *, name: str | None = None, new_slug: str | None = None

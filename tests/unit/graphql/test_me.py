@@ -1,10 +1,13 @@
 """`me` and the principal: the same tokens REST accepts, the same refusals."""
 
 import httpx
+from fastapi import FastAPI
 
 from app.api.auth.tokens import TokenService
+from app.api.users.repository import UserRepository
 from app.core.errors import ErrorType
 from app.core.security.tokens import Realm
+from app.database.session import unit_of_work
 from tests.unit.auth.conftest import bearer
 from tests.unit.graphql.assertions import only_error
 from tests.unit.graphql.conftest import Post
@@ -59,14 +62,26 @@ async def test_garbage_token_is_unauthorized(post_graphql: Post) -> None:
     only_error(response, ErrorType.UNAUTHORIZED)
 
 
-async def test_token_of_a_deleted_user_is_not_found(
+async def test_token_of_a_deleted_user_is_unauthorized(
     post_graphql: Post, tokens: TokenService
 ) -> None:
+    # As REST's `/users/me`: the account behind the session is gone, so the session is over.
     pair = await tokens.issue(Realm.USER, 999_999, "user")
     error = only_error(
-        await post_graphql(ME, headers=bearer(pair.access_token)), ErrorType.NOT_FOUND
+        await post_graphql(ME, headers=bearer(pair.access_token)), ErrorType.UNAUTHORIZED
     )
     assert error["path"] == ["me"]
+
+
+async def test_banned_user_is_forbidden_despite_a_live_session(
+    app: FastAPI, post_graphql: Post, tokens: TokenService, user_id: int
+) -> None:
+    pair = await tokens.issue(Realm.USER, user_id, "user")
+    async with unit_of_work(app.state.postgres) as session:
+        await UserRepository(session).set_banned(user_id, True)
+    response = await post_graphql(ME, headers=bearer(pair.access_token))
+    only_error(response, ErrorType.FORBIDDEN)
+    assert response.json()["data"] is None
 
 
 async def test_arabic_message_same_error_type(post_graphql: Post) -> None:

@@ -1,0 +1,113 @@
+"""Category fields: `categories`, `category` and the administrators' `createCategory`."""
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+from pydantic import TypeAdapter
+from strawberry import Info
+
+from app.api.categories import service
+from app.api.categories.schema import CategoryCreate, CategoryOut, Slug
+from app.core.security.tokens import Realm
+from app.graphql.context import GraphQLContext
+from app.graphql.inputs import PageInput, page_query, validated, validated_value
+from app.graphql.permissions import IsAdmin
+
+
+@strawberry.type(name="Category")
+class CategoryType:
+    """A category, the fields of REST's `CategoryOut`."""
+
+    slug: str
+    name: str
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, category: CategoryOut) -> "CategoryType":
+        """The GraphQL view of the category the service returned."""
+        return cls(
+            slug=category.slug,
+            name=category.name,
+            created_at=category.created_at,
+            updated_at=category.updated_at,
+        )
+
+
+@strawberry.type(name="CategoryPage")
+class CategoryPage:
+    """One page of categories in slug order, out of `total`."""
+
+    items: list[CategoryType]
+    total: int
+    offset: int
+    limit: int
+
+
+@strawberry.input(description="A new category, as REST's `POST /categories` body.")
+class CategoryCreateInput:
+    """The fields of REST's `CategoryCreate`."""
+
+    slug: str
+    name: str
+
+
+# A path parameter on REST: an impossible slug is a 422 there, so it is one here too.
+SLUG = TypeAdapter[str](Slug)
+
+
+async def resolve_categories(
+    info: Info[GraphQLContext, None], page: PageInput | None = None
+) -> CategoryPage:
+    """Categories in slug order, a page at a time."""
+    query = page_query(page)
+    async with info.context.postgres_lock:
+        listing = await service.list_categories(info.context.postgres, query)
+    return CategoryPage(
+        items=[CategoryType.of(item) for item in listing.items],
+        total=listing.total,
+        offset=listing.offset,
+        limit=listing.limit,
+    )
+
+
+async def resolve_category(info: Info[GraphQLContext, None], slug: str) -> CategoryType:
+    """The category with this slug; NOT_FOUND if there is none."""
+    valid = validated_value(SLUG, slug, "path", "slug")
+    async with info.context.postgres_lock:
+        return CategoryType.of(await service.get_category(info.context.postgres, valid))
+
+
+async def resolve_create_category(
+    info: Info[GraphQLContext, None],
+    data: Annotated[CategoryCreateInput, strawberry.argument(name="input")],
+) -> CategoryType:
+    """Add a category (administrators); CONFLICT if the slug is taken."""
+    admin = await info.context.require_principal(Realm.ADMIN)
+    model = validated(CategoryCreate, vars(data), "body")
+    async with info.context.postgres_lock:
+        return CategoryType.of(await service.create_category(info.context.postgres, admin, model))
+
+
+@strawberry.type
+class CategoryQuery:
+    """Public reads of the catalogue's categories."""
+
+    categories: CategoryPage = strawberry.field(
+        resolver=resolve_categories, description="Categories in slug order, a page at a time."
+    )
+    category: CategoryType = strawberry.field(
+        resolver=resolve_category, description="One category by slug."
+    )
+
+
+@strawberry.type
+class CategoryMutation:
+    """Changes to categories (administrators only)."""
+
+    create_category: CategoryType = strawberry.field(
+        resolver=resolve_create_category,
+        permission_classes=[IsAdmin],
+        description="Add a category (an admin-realm token); CONFLICT if the slug is taken.",
+    )

@@ -1,0 +1,230 @@
+"""Product fields: the public listing and lookup, and the owners' (or admins') changes.
+
+A product's `category` comes from PostgreSQL while the product comes from MongoDB: the
+categories of every product in a response are read by one DataLoader, in one query.
+"""
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+from pydantic import TypeAdapter
+from strawberry import Info
+from strawberry.dataloader import DataLoader
+
+from app.api.categories.repository import CategoryRepository
+from app.api.categories.schema import CategoryOut
+from app.api.products import service
+from app.api.products.prices import format_price
+from app.api.products.schema import (
+    ProductCreate,
+    ProductId,
+    ProductListQuery,
+    ProductOut,
+    ProductSortKey,
+    ProductUpdate,
+)
+from app.core.security.tokens import Realm
+from app.graphql.categories import CategoryType
+from app.graphql.context import GraphQLContext
+from app.graphql.inputs import PageInput, page_values, validated, validated_value
+from app.graphql.permissions import IsUser
+
+# The REST sort keys, named for GraphQL: `PRICE_DESC` is REST's `-price`.
+ProductSort = strawberry.enum(ProductSortKey, name="ProductSort")
+# A path parameter on REST: a malformed id is refused there before any lookup; here too.
+PRODUCT_ID = TypeAdapter[str](ProductId)
+
+
+def category_loader(context: GraphQLContext) -> DataLoader[str, CategoryOut | None]:
+    """Categories by slug for one request: every `load` of a tick becomes one query."""
+
+    async def load(slugs: list[str]) -> list[CategoryOut | None]:
+        async with context.postgres_lock:
+            found = await CategoryRepository(context.postgres).get_many_by_slugs(slugs)
+        by_slug = {category.slug: CategoryOut.model_validate(category) for category in found}
+        return [by_slug.get(slug) for slug in slugs]
+
+    return DataLoader(load_fn=load)
+
+
+async def resolve_product_category(
+    root: "ProductType", info: Info[GraphQLContext, None]
+) -> CategoryType | None:
+    """The product's category, batched with every other product's in the response."""
+    category = await info.context.loader(category_loader).load(root.category_slug)
+    return None if category is None else CategoryType.of(category)
+
+
+@strawberry.type(name="Product")
+class ProductType:
+    """A product, the fields of REST's `ProductOut` plus its category resolved."""
+
+    id: strawberry.ID
+    name: str
+    description: str
+    price: str = strawberry.field(
+        description='An exact decimal as text with two places, such as "0.30" (never a float).'
+    )
+    category_slug: str = strawberry.field(description="The slug REST sends as `category`.")
+    owner_id: int
+    tags: list[str]
+    created_at: datetime
+    updated_at: datetime
+    # Nullable: the category lives in another database, with no foreign key to promise it.
+    category: CategoryType | None = strawberry.field(resolver=resolve_product_category)
+
+    @classmethod
+    def of(cls, product: ProductOut) -> "ProductType":
+        """The GraphQL view of the product the service returned."""
+        return cls(
+            id=strawberry.ID(product.id),
+            name=product.name,
+            description=product.description,
+            price=format_price(product.price),
+            category_slug=product.category,
+            owner_id=product.owner_id,
+            tags=product.tags,
+            created_at=product.created_at,
+            updated_at=product.updated_at,
+        )
+
+
+@strawberry.type(name="ProductPage")
+class ProductPage:
+    """One page of matching products, out of `total`."""
+
+    items: list[ProductType]
+    total: int
+    offset: int
+    limit: int
+
+
+@strawberry.input(description="Listing filters, as REST's `GET /products` query parameters.")
+class ProductFilter:
+    """Every filter given must match; prices are decimal strings."""
+
+    category: str | None = strawberry.UNSET
+    search: str | None = strawberry.UNSET
+    tag: str | None = strawberry.UNSET
+    owner_id: int | None = strawberry.UNSET
+    min_price: str | None = strawberry.UNSET
+    max_price: str | None = strawberry.UNSET
+    sort: ProductSortKey = ProductSortKey.NEWEST
+
+
+@strawberry.input(description="A new product, as REST's `POST /products` body.")
+class ProductCreateInput:
+    """The fields of REST's `ProductCreate`; `price` is a decimal string such as "12.30"."""
+
+    name: str
+    description: str | None = strawberry.UNSET
+    price: str
+    category: str
+    tags: list[str] | None = strawberry.UNSET
+
+
+@strawberry.input(description="Fields to change, as REST's `PATCH /products/{id}` body.")
+class ProductUpdateInput:
+    """The fields of REST's `ProductUpdate`; an omitted (or null) field keeps its value."""
+
+    name: str | None = strawberry.UNSET
+    description: str | None = strawberry.UNSET
+    price: str | None = strawberry.UNSET
+    category: str | None = strawberry.UNSET
+    tags: list[str] | None = strawberry.UNSET
+
+
+async def resolve_products(
+    info: Info[GraphQLContext, None],
+    where: Annotated[ProductFilter | None, strawberry.argument(name="filter")] = None,
+    page: PageInput | None = None,
+) -> ProductPage:
+    """Active products matching every filter, one page of them."""
+    filters = {} if where is None else vars(where)
+    query = validated(ProductListQuery, {**filters, **page_values(page)}, "query")
+    listing = await service.list_products(info.context.mongo, query)
+    return ProductPage(
+        items=[ProductType.of(item) for item in listing.items],
+        total=listing.total,
+        offset=listing.offset,
+        limit=listing.limit,
+    )
+
+
+async def resolve_product(info: Info[GraphQLContext, None], id: strawberry.ID) -> ProductType:
+    """The active product with this id; NOT_FOUND if it does not exist or was deleted."""
+    product_id = validated_value(PRODUCT_ID, id, "path", "product_id")
+    return ProductType.of(await service.get_product(info.context.mongo, product_id))
+
+
+async def resolve_create_product(
+    info: Info[GraphQLContext, None],
+    data: Annotated[ProductCreateInput, strawberry.argument(name="input")],
+) -> ProductType:
+    """Offer a product as the signed-in user; VALIDATION_ERROR if its category is unknown."""
+    owner = await info.context.require_principal(Realm.USER)
+    model = validated(ProductCreate, vars(data), "body")
+    context = info.context
+    async with context.postgres_lock:
+        created = await service.create_product(context.postgres, context.mongo, owner, model)
+    return ProductType.of(created)
+
+
+async def resolve_update_product(
+    info: Info[GraphQLContext, None],
+    id: strawberry.ID,
+    data: Annotated[ProductUpdateInput, strawberry.argument(name="input")],
+) -> ProductType:
+    """Change a product (its owner or any administrator; FORBIDDEN for anyone else)."""
+    context = info.context
+    actor = await context.require_actor()
+    product_id = validated_value(PRODUCT_ID, id, "path", "product_id")
+    model = validated(ProductUpdate, vars(data), "body")
+    async with context.postgres_lock:
+        updated = await service.update_product(
+            context.postgres, context.mongo, actor, product_id, model
+        )
+    return ProductType.of(updated)
+
+
+async def resolve_delete_product(
+    info: Info[GraphQLContext, None],
+    id: strawberry.ID,
+) -> bool:
+    """Soft-delete a product (its owner or any administrator); true once done."""
+    actor = await info.context.require_actor()
+    product_id = validated_value(PRODUCT_ID, id, "path", "product_id")
+    await service.delete_product(info.context.mongo, actor, product_id)
+    return True
+
+
+@strawberry.type
+class ProductQuery:
+    """Public reads of the catalogue's products."""
+
+    products: ProductPage = strawberry.field(
+        resolver=resolve_products, description="Active products: filter, sort, page, total."
+    )
+    product: ProductType = strawberry.field(
+        resolver=resolve_product, description="One active product by id."
+    )
+
+
+@strawberry.type
+class ProductMutation:
+    """Changes to products: users offer them; owners and administrators change them."""
+
+    create_product: ProductType = strawberry.field(
+        resolver=resolve_create_product,
+        permission_classes=[IsUser],
+        description="Offer a product (a user-realm token).",
+    )
+    update_product: ProductType = strawberry.field(
+        resolver=resolve_update_product,
+        description="Change a product (its owner's token, or any admin's).",
+    )
+    delete_product: bool = strawberry.field(
+        resolver=resolve_delete_product,
+        description="Soft-delete a product (its owner's token, or any admin's).",
+    )
