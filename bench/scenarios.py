@@ -90,7 +90,7 @@ async def seed_products(client: httpx.AsyncClient, env: Mapping[str, str], cwd: 
         )
 
 
-GRAPHQL_PRODUCTS = "query { products(page: {size: 20}) { items { id name price } total } }"
+GRAPHQL_PRODUCTS = "query { products(page: {limit: 20}) { items { id name price } total } }"
 
 Setup = Callable[[httpx.AsyncClient, Mapping[str, str], Path], Awaitable[Request]]
 
