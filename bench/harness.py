@@ -2,7 +2,6 @@
 
 import re
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -21,26 +20,27 @@ class Timing:
     pytest_seconds: float
 
 
-def _nox_unit(cwd: Path) -> Timing:
+def _nox_unit(cwd: Path, python: str) -> Timing:
     started = time.perf_counter()
-    result = subprocess.run(
-        [sys.executable, "-m", "nox", "-s", "unit", "--", "-q"],
+    result = subprocess.run(  # noqa: S603 - the interpreter nox runs on, fixed arguments
+        [python, "-m", "nox", "-s", "unit", "--", "-q"],
         cwd=cwd, capture_output=True, text=True, check=False,
     )  # fmt: skip
     wall = time.perf_counter() - started
     if result.returncode != 0:
-        raise RuntimeError(f"nox -s unit failed in {cwd}:\n{result.stdout[-2000:]}")
+        output = (result.stdout + result.stderr)[-2000:]
+        raise RuntimeError(f"nox -s unit failed in {cwd}:\n{output}")
     passed = _PASSED.findall(result.stdout)
     seconds = _PYTEST_SECONDS.findall(result.stdout)
     return Timing(wall, int(passed[-1]) if passed else 0, float(seconds[-1]) if seconds else 0.0)
 
 
-def warm_unit(root: Path) -> Timing:
-    """`nox -s unit` in this checkout, reusing its virtualenv."""
-    return _nox_unit(root)
+def warm_unit(root: Path, python: str) -> Timing:
+    """`nox -s unit` in this checkout, reusing its virtualenv (`python` has nox installed)."""
+    return _nox_unit(root, python)
 
 
-def fresh_clone_unit(root: Path) -> Timing:
+def fresh_clone_unit(root: Path, python: str) -> Timing:
     """`git clone` of HEAD, then its first `nox -s unit`, venv creation included."""
     with tempfile.TemporaryDirectory(prefix="bench-clone-") as directory:
         clone = Path(directory) / "clone"
@@ -48,4 +48,4 @@ def fresh_clone_unit(root: Path) -> Timing:
             ["git", "clone", "--quiet", str(root), str(clone)],  # noqa: S607 - git from PATH
             check=True,
         )
-        return _nox_unit(clone)
+        return _nox_unit(clone, python)
