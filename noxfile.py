@@ -71,9 +71,9 @@ def unit(session: nox.Session) -> None:
 def integration(session: nox.Session) -> None:
     """Integration tier: the behaviour tests and more on real servers.
 
-    Servers come from TEST_POSTGRES_URL, TEST_MYSQL_URL, TEST_MONGO_URL, TEST_REDIS_URL
-    (admin URLs: each run creates and drops its own databases), else from testcontainers
-    when Docker answers. TEST_ALLOW_MISSING=mongo,... turns a missing one into skips.
+    Each server comes from its TEST_<BACKEND>_URL (an admin URL: each run creates and drops
+    its own databases), else from testcontainers when Docker answers. TEST_ALLOW_MISSING
+    names backends whose absence is a skip rather than a failure.
     """
     install(session, "integration")
     session.run(

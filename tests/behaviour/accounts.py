@@ -101,7 +101,7 @@ class Accounts:
         """An administrator written to MySQL (as `admin create` does) and signed in."""
         username = username or unique("admin")
         hasher: PasswordHasher = self.app.state.password_hasher
-        database: SQLDatabase = self.app.state.mysql
+        database: SQLDatabase = self.app.state.admins
         async with unit_of_work(database) as session:
             admin = Admin(
                 username=username,
