@@ -154,9 +154,7 @@ def scaffold(session: nox.Session) -> None:
     cli = str(venv / "bin" / "fastapi-fusion")
     projects = {
         "demo-full": (),
-        # mysql's removal is not written yet and the CLI refuses it; it joins this list
-        # when features.toml describes it.
-        "demo-lean": ("--without", "mongo,graphql"),
+        "demo-lean": ("--without", "mysql,mongo,graphql"),
     }
 
     session.log(f"work directory {work} (kept if a step fails)")

@@ -62,7 +62,7 @@ async def clean_app_stores(app: FastAPI) -> None:
 
 
 class Accounts:
-    """Creates users (PostgreSQL) and administrators (MySQL) with a live session each."""
+    """Creates users and administrators (in their own stores) with a live session each."""
 
     def __init__(self, app: FastAPI) -> None:
         self.app = app
