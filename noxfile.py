@@ -71,9 +71,9 @@ def unit(session: nox.Session) -> None:
 def integration(session: nox.Session) -> None:
     """Integration tier: the behaviour tests and more on real servers.
 
-    Servers come from TEST_POSTGRES_URL, TEST_MYSQL_URL, TEST_MONGO_URL, TEST_REDIS_URL
-    (admin URLs: each run creates and drops its own databases), else from testcontainers
-    when Docker answers. TEST_ALLOW_MISSING=mongo,... turns a missing one into skips.
+    Each server comes from its TEST_<BACKEND>_URL (an admin URL: each run creates and drops
+    its own databases), else from testcontainers when Docker answers. TEST_ALLOW_MISSING
+    names backends whose absence is a skip rather than a failure.
     """
     install(session, "integration")
     session.run(
@@ -154,9 +154,7 @@ def scaffold(session: nox.Session) -> None:
     cli = str(venv / "bin" / "fastapi-fusion")
     projects = {
         "demo-full": (),
-        # mysql's removal is not written yet and the CLI refuses it; it joins this list
-        # when features.toml describes it.
-        "demo-lean": ("--without", "mongo,graphql"),
+        "demo-lean": ("--without", "mysql,mongo,graphql"),
     }
 
     session.log(f"work directory {work} (kept if a step fails)")

@@ -63,9 +63,9 @@ async def postgres_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-async def mysql_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """The request's unit of work on the MySQL role."""
-    database: SQLDatabase = request.app.state.mysql
+async def admin_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """The request's unit of work on the admin accounts' database."""
+    database: SQLDatabase = request.app.state.admins
     async with unit_of_work(database) as session:
         yield session
 
@@ -104,7 +104,7 @@ AdminRolePrincipal = Annotated[Principal, Depends(require_role(Realm.ADMIN, DEFA
 # Backends. scope="function": commit (or roll back) before the response is sent, so a client never
 # sees success for a write that then fails to commit.
 PostgresSession = Annotated[AsyncSession, Depends(postgres_session, scope="function")]
-MySQLSession = Annotated[AsyncSession, Depends(mysql_session, scope="function")]
+AdminSession = Annotated[AsyncSession, Depends(admin_session, scope="function")]
 MongoDB = Annotated[AsyncDatabase[dict[str, Any]], Depends(mongo_database)]
 Redis = Annotated[RedisStore, Depends(redis_store)]
 
@@ -114,7 +114,7 @@ async def current_user(principal: CurrentUserPrincipal, session: PostgresSession
     return await load_active_user(UserRepository(session), principal)
 
 
-async def current_admin(principal: AdminRolePrincipal, session: MySQLSession) -> Admin:
+async def current_admin(principal: AdminRolePrincipal, session: AdminSession) -> Admin:
     """The caller's admin row (admin role required), refused when gone or inactive."""
     return await load_active_admin(AdminRepository(session), principal)
 

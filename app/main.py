@@ -48,7 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         logger.info("starting %s in %s", settings.app.project_name, settings.environment)
         async with open_backends(settings.database) as backends:
             app.state.postgres = backends.postgres
-            app.state.mysql = backends.mysql
+            app.state.admins = backends.admins
             app.state.mongo = backends.mongo
             app.state.redis = backends.redis
             app.state.probes = backends.probes()

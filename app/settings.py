@@ -149,7 +149,7 @@ EMBEDDED_SCHEMES = ("sqlite", "memory")
 def database_problems(database: DatabaseSettings) -> list[str]:
     """Embedded backends or placeholder passwords in the database URLs."""
     problems: list[str] = []
-    for name in ("postgres_url", "mysql_url", "mongo_url", "redis_url"):
+    for name in (field for field in DatabaseSettings.model_fields if field.endswith("_url")):
         url = urlsplit(getattr(database, name).get_secret_value())
         variable = name.upper()
         if url.scheme.split("+")[0] in EMBEDDED_SCHEMES:

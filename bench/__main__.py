@@ -19,7 +19,12 @@ logger = logging.getLogger("bench")
 ROOT = Path(__file__).resolve().parent.parent
 LOGIN_WORKERS = 16
 # BENCH_POSTGRES_URL=... runs the app on that server instead of the embedded default.
-BACKEND_VARIABLES = ("POSTGRES_URL", "MYSQL_URL", "MONGO_URL", "REDIS_URL")
+BACKEND_VARIABLES = (
+    "POSTGRES_URL",
+    "MYSQL_URL",
+    "MONGO_URL",
+    "REDIS_URL",
+)
 
 
 def app_environment() -> dict[str, str]:

@@ -55,14 +55,17 @@ def drop_line(lines: list[str], line: str) -> list[str]:
 
 
 def replace_line(lines: list[str], line: str, new: str) -> list[str]:
-    """Replace every line whose stripped text equals `line` by `new`, keeping its indent."""
+    """Replace every line whose stripped text equals `line` by `new` (one or more lines).
+
+    Each line of `new` takes the replaced line's indent.
+    """
     hits = [index for index, text in enumerate(lines) if text.strip() == line]
     if not hits:
         raise EditError(f"no line {line!r}")
     result = list(lines)
-    for index in hits:
+    for index in reversed(hits):
         indent = result[index][: len(result[index]) - len(result[index].lstrip())]
-        result[index] = f"{indent}{new}\n"
+        result[index : index + 1] = [f"{indent}{part}\n" for part in new.split("\n")]
     return result
 
 

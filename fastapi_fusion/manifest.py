@@ -42,6 +42,14 @@ class Edit:
 
 
 @dataclass(frozen=True)
+class Move:
+    """A file that another part of the project takes over when its feature goes."""
+
+    source: str
+    target: str
+
+
+@dataclass(frozen=True)
 class Removal:
     """What removing one feature (or the scaffolder's own files) takes out of a project."""
 
@@ -49,11 +57,12 @@ class Removal:
     paths: tuple[str, ...] = ()
     dependencies: tuple[str, ...] = ()
     edits: tuple[Edit, ...] = ()
+    moves: tuple[Move, ...] = ()
 
     @property
     def empty(self) -> bool:
         """Whether this removal changes nothing."""
-        return not (self.paths or self.dependencies or self.edits)
+        return not (self.paths or self.dependencies or self.edits or self.moves)
 
 
 @dataclass(frozen=True)
@@ -97,7 +106,7 @@ def parse_manifest(data: Mapping[str, Any]) -> Manifest:
 
 def _removal(where: str, value: object) -> Removal:
     table = _table(where, value)
-    _only_keys(where, table, {"summary", "paths", "dependencies", "edits"})
+    _only_keys(where, table, {"summary", "paths", "dependencies", "edits", "moves"})
     return Removal(
         summary=_string(f"{where}.summary", table.get("summary")),
         paths=tuple(_path(f"{where}.paths", item) for item in _list(where, table.get("paths", []))),
@@ -106,7 +115,17 @@ def _removal(where: str, value: object) -> Removal:
             for item in _list(where, table.get("dependencies", []))
         ),
         edits=tuple(_edit(f"{where}.edits", item) for item in _list(where, table.get("edits", []))),
+        moves=tuple(_move(f"{where}.moves", item) for item in _list(where, table.get("moves", []))),
     )
+
+
+def _move(where: str, value: object) -> Move:
+    table = _table(where, value)
+    _only_keys(where, table, {"from", "to"})
+    source, target = _path(where, table.get("from")), _path(where, table.get("to"))
+    if source == target:
+        raise ManifestError(f"{where}: {source!r} moves onto itself")
+    return Move(source=source, target=target)
 
 
 def _edit(where: str, value: object) -> Edit:

@@ -6,7 +6,7 @@ from functools import partial
 from pathlib import Path
 
 from fastapi_fusion import edits
-from fastapi_fusion.manifest import Edit, Removal
+from fastapi_fusion.manifest import Edit, Move, Removal
 
 PYPROJECT = "pyproject.toml"
 
@@ -14,7 +14,7 @@ _LineEdit = Callable[[list[str]], list[str]]
 
 
 def apply_removals(root: Path, removals: Sequence[tuple[str, Removal]]) -> None:
-    """Apply each labelled removal under `root`: file edits, then requirements, then paths."""
+    """Apply each labelled removal under `root`: edits, requirements, moves, then paths."""
     # Edits run before any path goes, so one feature may edit a file another feature deletes.
     for label, removal in removals:
         for edit in removal.edits:
@@ -23,6 +23,9 @@ def apply_removals(root: Path, removals: Sequence[tuple[str, Removal]]) -> None:
         if removal.dependencies:
             names = set(removal.dependencies)
             _edit_file(root, label, PYPROJECT, partial(edits.drop_requirements, names=names))
+    for label, removal in removals:
+        for move in removal.moves:
+            _move_file(root, label, move)
     doomed = [(label, relative) for label, removal in removals for relative in removal.paths]
     # Check every path first: two features may name the same file, or a file inside another's.
     for label, relative in doomed:
@@ -58,6 +61,17 @@ def _edit_file(root: Path, label: str, relative: str, change: _LineEdit) -> None
     except edits.EditError as error:
         raise edits.EditError(f"{label}: {relative}: {error}") from error
     path.write_text("".join(changed), encoding="utf-8")
+
+
+def _move_file(root: Path, label: str, move: Move) -> None:
+    # Moves run after the edits, so an edit names a moved file by where it was.
+    source, target = root / move.source, root / move.target
+    if not source.is_file():
+        raise edits.EditError(f"{label}: {move.source}: no such file to move")
+    if _exists(target):
+        raise edits.EditError(f"{label}: {move.target}: already exists, not moving onto it")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    source.rename(target)
 
 
 def _exists(path: Path) -> bool:

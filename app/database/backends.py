@@ -37,6 +37,11 @@ class Backends:
             "redis": self.redis.ping,
         }
 
+    @property
+    def admins(self) -> SQLDatabase:
+        """The database holding the admin realm's accounts: MySQL, the legacy store."""
+        return self.mysql
+
 
 @asynccontextmanager
 async def open_backends(settings: DatabaseSettings) -> AsyncIterator[Backends]:
@@ -57,4 +62,9 @@ async def open_backends(settings: DatabaseSettings) -> AsyncIterator[Backends]:
                 logger.info("migrating embedded %s database", database.name)
                 await migrate(database)
         await ensure_indexes(mongo.db)
-        yield Backends(postgres=postgres, mysql=mysql, mongo=mongo, redis=redis)
+        yield Backends(
+            postgres=postgres,
+            mysql=mysql,
+            mongo=mongo,
+            redis=redis,
+        )

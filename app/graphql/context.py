@@ -20,7 +20,15 @@ from app.core.i18n import MessageKey
 from app.core.middleware import request_id_of
 from app.core.security.tokens import Realm
 from app.database.redis import RedisStore
-from app.depends import AppSettingsDep, Lang, MongoDB, MySQLSession, PostgresSession, Redis, Tokens
+from app.depends import (
+    AdminSession,
+    AppSettingsDep,
+    Lang,
+    MongoDB,
+    PostgresSession,
+    Redis,
+    Tokens,
+)
 from app.settings import Settings
 
 KeyT = TypeVar("KeyT", bound=Hashable)
@@ -37,7 +45,7 @@ class GraphQLContext(BaseContext):
     tokens: TokenService
     bearer_token: str | None
     postgres: AsyncSession
-    mysql: AsyncSession
+    admins: AsyncSession
     mongo: AsyncDatabase[dict[str, Any]]
     redis: RedisStore
     # One verification per realm per request, however many fields ask for the caller.
@@ -83,7 +91,7 @@ class GraphQLContext(BaseContext):
     async def rollback(self) -> None:
         """Undo the request's SQL writes: a response carrying errors changes nothing there."""
         await self.postgres.rollback()
-        await self.mysql.rollback()
+        await self.admins.rollback()
 
 
 def bearer_token_of(request: Request) -> str | None:
@@ -100,7 +108,7 @@ async def graphql_context(
     language: Lang,
     tokens: Tokens,
     postgres: PostgresSession,
-    mysql: MySQLSession,
+    admins: AdminSession,
     mongo: MongoDB,
     redis: Redis,
 ) -> GraphQLContext:
@@ -112,7 +120,7 @@ async def graphql_context(
         tokens=tokens,
         bearer_token=bearer_token_of(request),
         postgres=postgres,
-        mysql=mysql,
+        admins=admins,
         mongo=mongo,
         redis=redis,
     )

@@ -1,4 +1,4 @@
-"""Helpers for the auth route tests: accounts made through the real routes (and MySQL)."""
+"""Helpers for the auth route tests: accounts made through the real routes (and the admin store)."""
 
 import secrets
 from dataclasses import dataclass
@@ -98,10 +98,10 @@ class Accounts:
     async def admin(
         self, username: str | None = None, *, account_id: int | None = None, role: str = "admin"
     ) -> Session:
-        """An administrator written to MySQL (as `admin create` does) and signed in."""
+        """An administrator written to the admin store (as `admin create` does) and signed in."""
         username = username or unique("admin")
         hasher: PasswordHasher = self.app.state.password_hasher
-        database: SQLDatabase = self.app.state.mysql
+        database: SQLDatabase = self.app.state.admins
         async with unit_of_work(database) as session:
             admin = Admin(
                 username=username,

@@ -62,7 +62,7 @@ async def clean_app_stores(app: FastAPI) -> None:
 
 
 class Accounts:
-    """Creates users (PostgreSQL) and administrators (MySQL) with a live session each."""
+    """Creates users and administrators (in their own stores) with a live session each."""
 
     def __init__(self, app: FastAPI) -> None:
         self.app = app
@@ -80,7 +80,7 @@ class Accounts:
 
     async def admin(self, username: str) -> Caller:
         """A new administrator account, signed in."""
-        async with unit_of_work(self.app.state.mysql) as session:
+        async with unit_of_work(self.app.state.admins) as session:
             admin = await AdminRepository(session).create(
                 username=username, email=f"{username}@example.com", password_hash="unused"
             )

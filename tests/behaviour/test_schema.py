@@ -15,6 +15,11 @@ from app.database.sql import SQLDatabase, create_sql_database
 from app.settings import DatabaseSettings, get_settings
 from tests.harness.fixtures import METADATA, BlankDatabase
 
+ROLES = [
+    "postgres",
+    "mysql",
+]
+
 
 def _diff(connection: Connection, metadata: MetaData) -> list[Any]:
     context = MigrationContext.configure(connection, opts={"compare_type": True})
@@ -31,17 +36,21 @@ async def drift(database: SQLDatabase, metadata: MetaData) -> list[Any]:
         return await connection.run_sync(_diff, metadata)
 
 
-@pytest.mark.parametrize("role", ["postgres", "mysql"])
+@pytest.mark.parametrize("role", ROLES)
 async def test_models_match_the_migrations(
-    role: str, postgres_db: SQLDatabase, mysql_db: SQLDatabase
+    role: str,
+    postgres_db: SQLDatabase,
+    mysql_db: SQLDatabase,
 ) -> None:
     database = postgres_db if role == "postgres" else mysql_db
     assert await drift(database, METADATA[role]) == []
 
 
-@pytest.mark.parametrize("role", ["postgres", "mysql"])
+@pytest.mark.parametrize("role", ROLES)
 async def test_drift_is_detected(
-    role: str, postgres_db: SQLDatabase, mysql_db: SQLDatabase
+    role: str,
+    postgres_db: SQLDatabase,
+    mysql_db: SQLDatabase,
 ) -> None:
     database = postgres_db if role == "postgres" else mysql_db
     changed = MetaData(naming_convention=METADATA[role].naming_convention)
@@ -65,7 +74,11 @@ def tables(url: str) -> set[str]:
 
 
 @pytest.mark.parametrize(
-    ("role", "expected"), [("postgres", {"users", "categories"}), ("mysql", {"admins"})]
+    ("role", "expected"),
+    [
+        ("postgres", {"users", "categories"}),
+        ("mysql", {"admins"}),
+    ],
 )
 def test_cli_upgrade_downgrade_upgrade(
     role: str,

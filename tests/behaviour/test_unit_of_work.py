@@ -15,7 +15,7 @@ from app.api.users.repository import UserRepository
 from app.core.envelope import Envelope, success
 from app.core.errors import ConflictError, ErrorType
 from app.database.sql import SQLDatabase
-from app.depends import Lang, MySQLSession, PostgresSession
+from app.depends import AdminSession, Lang, PostgresSession
 from app.models.mysql.admins import Admin
 from app.models.postgres.users import User
 from tests.envelope import assert_envelope
@@ -46,7 +46,7 @@ async def write_user_at_commit(name: str, session: PostgresSession, lang: Lang) 
 
 @router.post("/admins/{name}")
 async def write_admin(
-    name: str, session: MySQLSession, lang: Lang, fail: str = ""
+    name: str, session: AdminSession, lang: Lang, fail: str = ""
 ) -> Envelope[dict[str, int]]:
     admin = await AdminRepository(session).create(
         username=name, email=f"{name}@example.com", password_hash="h"
@@ -82,11 +82,11 @@ async def test_handler_that_writes_then_raises_leaves_nothing(
     assert await count(uow_app.state.postgres, User) == 0
 
 
-async def test_mysql_unit_of_work(uow_app: FastAPI, client: httpx.AsyncClient) -> None:
+async def test_admin_store_unit_of_work(uow_app: FastAPI, client: httpx.AsyncClient) -> None:
     assert_envelope(await client.post("/uow/admins/root"), 200)
     assert_envelope(await client.post("/uow/admins/other", params={"fail": "app-error"}), 409)
     assert_envelope(await client.post("/uow/admins/root"), 409, ErrorType.CONFLICT)
-    assert await count(uow_app.state.mysql, Admin) == 1
+    assert await count(uow_app.state.admins, Admin) == 1
 
 
 async def test_duplicate_found_at_commit_is_a_conflict_envelope(

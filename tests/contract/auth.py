@@ -77,7 +77,7 @@ async def _fresh_account(app: FastAPI, realm: Realm) -> tuple[int, str]:
         "password_hash": app.state.contract_password_hash,
     }
     if realm is Realm.ADMIN:
-        async with unit_of_work(app.state.mysql) as session:
+        async with unit_of_work(app.state.admins) as session:
             admin = await AdminRepository(session).create(**fields)
             return admin.id, admin.role
     async with unit_of_work(app.state.postgres) as session:

@@ -321,7 +321,12 @@ def database_settings(
         "mongo": "memory://",
         "redis": "memory://",
     }
-    backends = (postgres_backend, mysql_backend, mongo_backend, redis_backend)
+    backends = (
+        postgres_backend,
+        mysql_backend,
+        mongo_backend,
+        redis_backend,
+    )
     urls = {backend.name: backend.url or embedded[backend.name] for backend in backends}
     return DatabaseSettings(
         postgres_url=urls["postgres"],
@@ -380,6 +385,18 @@ async def mysql_session(mysql_db: SQLDatabase) -> AsyncIterator[AsyncSession]:
     """A session on the admin database, rolled back at the end."""
     async with mysql_db.sessions() as session:
         yield session
+
+
+@pytest.fixture
+def admins_db(mysql_db: SQLDatabase) -> SQLDatabase:
+    """The database that holds the admin accounts (the app's `state.admins`)."""
+    return mysql_db
+
+
+@pytest.fixture
+def admins_session(mysql_session: AsyncSession) -> AsyncSession:
+    """A session on the admin accounts' database, rolled back at the end."""
+    return mysql_session
 
 
 @pytest.fixture
@@ -468,7 +485,9 @@ def auth_settings(signing_pem: str) -> AuthSettings:
 
 @pytest.fixture
 async def app(
-    settings: Settings, postgres_backend: Backend, mysql_backend: Backend
+    settings: Settings,
+    postgres_backend: Backend,
+    mysql_backend: Backend,
 ) -> AsyncIterator[FastAPI]:
     """A fresh app per test; the run's SQL tables it may have written to are emptied after."""
     yield create_app(settings)

@@ -6,7 +6,12 @@ from dataclasses import dataclass, field
 
 from tests.harness import containers
 
-BACKENDS = ("postgres", "mysql", "mongo", "redis")
+BACKENDS = (
+    "postgres",
+    "mysql",
+    "mongo",
+    "redis",
+)
 ALLOW_MISSING_VARIABLE = "TEST_ALLOW_MISSING"
 
 

@@ -38,7 +38,12 @@ async def test_bare_machine_defaults_migrate_at_startup(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    for name in ("POSTGRES_URL", "MYSQL_URL", "MONGO_URL", "REDIS_URL"):
+    for name in (
+        "POSTGRES_URL",
+        "MYSQL_URL",
+        "MONGO_URL",
+        "REDIS_URL",
+    ):
         monkeypatch.delenv(name, raising=False)
     app = create_app(Settings(app=AppSettings(environment=Environment.TEST)))
     async with LifespanManager(app) as manager:

@@ -61,6 +61,7 @@ def test_messages_that_look_like_duplicates_are_not(error: IntegrityError) -> No
     "error",
     [
         ConnectionRefusedError(111, "refused"),
+        OperationalError("SELECT 1", {}, ConnectionResetError(104, "reset by peer")),
         OperationalError("SELECT 1", {}, pymysql.err.OperationalError(2003, "no")),
         OperationalError("SELECT 1", {}, pymysql.err.OperationalError(2013, "lost")),
         asyncpg.CannotConnectNowError("starting up"),
@@ -79,6 +80,7 @@ def test_unavailable(error: Exception) -> None:
     [
         OperationalError("SELECT 1", {}, pymysql.err.OperationalError(1054, "server has gone")),
         wrapped(asyncpg.UniqueViolationError("connection refused")),
+        OperationalError("SELECT 1", {}, sqlite3.OperationalError("no such table: gone")),
         OperationFailure("connection closed", code=2),
         redis.exceptions.ResponseError("WRONGTYPE connection"),
     ],

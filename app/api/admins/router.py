@@ -19,12 +19,12 @@ from app.core.security.tokens import Realm
 from app.database.page import MAX_LIMIT
 from app.depends import (
     AdminRolePrincipal,
+    AdminSession,
     AuthKit,
     Client,
     CurrentAdmin,
     CurrentAdminPrincipal,
     Lang,
-    MySQLSession,
     PasswordForm,
     PostgresSession,
 )
@@ -47,7 +47,7 @@ ADMIN_ERRORS = (ErrorType.UNAUTHORIZED, ErrorType.FORBIDDEN, ErrorType.SERVICE_U
 
 
 async def _login(
-    username: str, password: str, session: MySQLSession, services: AuthKit, client: Client
+    username: str, password: str, session: AdminSession, services: AuthKit, client: Client
 ) -> TokenPairOut:
     pair = await auth_service.login(
         Realm.ADMIN,
@@ -62,7 +62,7 @@ async def _login(
 
 @router.post("/auth/login", responses=error_responses(*LOGIN_ERRORS))
 async def login(
-    body: LoginRequest, session: MySQLSession, services: AuthKit, client: Client, lang: Lang
+    body: LoginRequest, session: AdminSession, services: AuthKit, client: Client, lang: Lang
 ) -> Envelope[TokenPairOut]:
     """Sign an administrator in with a JSON body; the tokens are in `data`."""
     pair = await _login(body.username, body.password, session, services, client)
@@ -71,7 +71,7 @@ async def login(
 
 @router.post("/auth/login/form", responses=error_responses(*LOGIN_ERRORS))
 async def login_form(
-    form: PasswordForm, session: MySQLSession, services: AuthKit, client: Client, lang: Lang
+    form: PasswordForm, session: AdminSession, services: AuthKit, client: Client, lang: Lang
 ) -> Envelope[TokenPairOut]:
     """Sign an administrator in with the OAuth2 password form; the tokens are in `data`."""
     pair = await _login(form.username, form.password, session, services, client)

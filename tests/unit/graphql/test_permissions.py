@@ -37,7 +37,7 @@ Run = Callable[[str, str | None], Awaitable[str]]
 
 @pytest.fixture
 def run(
-    app: FastAPI, tokens: TokenService, postgres_session: AsyncSession, mysql_session: AsyncSession
+    app: FastAPI, tokens: TokenService, postgres_session: AsyncSession, admins_session: AsyncSession
 ) -> Run:
     """Resolve one field with a token; the error_type it answers (SUCCESS when it resolves)."""
 
@@ -49,7 +49,7 @@ def run(
             tokens=tokens,
             bearer_token=token,
             postgres=postgres_session,
-            mysql=mysql_session,
+            admins=admins_session,
             mongo=app.state.mongo.db,
             redis=app.state.redis,
         )

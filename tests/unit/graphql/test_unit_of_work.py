@@ -15,9 +15,9 @@ from app.graphql.schema import build_schema
 async def _write_then_run(app: FastAPI, tokens: TokenService, query: str) -> bool:
     """Write a user in the request's unit of work, run `query`; whether the result had errors."""
     postgres: SQLDatabase = app.state.postgres
-    mysql: SQLDatabase = app.state.mysql
+    admins: SQLDatabase = app.state.admins
     schema = build_schema(app.state.settings.graphql, app.state.settings.environment)
-    async with unit_of_work(postgres) as session, unit_of_work(mysql) as legacy:
+    async with unit_of_work(postgres) as session, unit_of_work(admins) as admin_session:
         await UserRepository(session).create(
             username="grace", email="g@example.com", password_hash="x"
         )
@@ -28,7 +28,7 @@ async def _write_then_run(app: FastAPI, tokens: TokenService, query: str) -> boo
             tokens=tokens,
             bearer_token=None,
             postgres=session,
-            mysql=legacy,
+            admins=admin_session,
             mongo=app.state.mongo.db,
             redis=app.state.redis,
         )

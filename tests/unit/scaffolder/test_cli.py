@@ -114,16 +114,32 @@ def test_without_mongo_leaves_mongo_out(capsys: pytest.CaptureFixture[str], tmp_
     assert leftovers == []
 
 
-def test_without_mysql_refuses_until_its_removal_is_written(
+def test_without_mysql_the_admins_move_to_postgres(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    # MySQL holds the admin realm that the domain's admin-only routes rely on; until the
-    # manifest can take it out coherently, refusing beats a half-pruned project.
     target = tmp_path / "lean"
-    assert main(["create", "lean", "--path", str(target), "--without", "mysql"]) == 1
-    error = capsys.readouterr().err
-    assert "--without mysql is not supported by this version" in error
-    assert not target.exists()
+    assert main(["create", "lean", "--path", str(target), "--without", "mysql"]) == 0
+    assert capsys.readouterr().err == ""
+    for gone in ("app/database/mysql.py", "app/models/mysql", "migrations/mysql"):
+        assert not (target / gone).exists(), gone
+    # The admin realm stays, in PostgreSQL: its model and migration moved, chained after
+    # PostgreSQL's last revision.
+    assert "class Admin(Timestamps, PostgresBase):" in (
+        target / "app/models/postgres/admins.py"
+    ).read_text(encoding="utf-8")
+    migration = (target / "migrations/postgres/versions/0003_admins.py").read_text()
+    assert 'down_revision: str | None = "0002"' in migration
+    assert "mysql_" not in migration
+    pyproject = (target / "pyproject.toml").read_text()
+    assert "aiomysql" not in pyproject
+    assert "MYSQL_URL" not in (target / ".env.example").read_text()
+    imports = ("import pymysql", "import aiomysql", "app.database.mysql", "app.models.mysql")
+    leftovers = [
+        str(path.relative_to(target))
+        for path in target.rglob("*.py")
+        if any(name in path.read_text(encoding="utf-8") for name in imports)
+    ]
+    assert leftovers == []
 
 
 def test_next_steps_are_the_readme_quickstart(repo_root: Path) -> None:

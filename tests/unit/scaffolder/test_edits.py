@@ -35,6 +35,12 @@ def test_replace_line_keeps_indentation() -> None:
     assert "".join(result) == '[tool.mypy]\n  files = ["app"]\n'
 
 
+def test_replace_line_may_write_several_lines_each_indented() -> None:
+    source = lines("def f() -> None:\n    old()\n    kept()\n")
+    result = replace_line(source, "old()", "first()\nsecond()")
+    assert "".join(result) == "def f() -> None:\n    first()\n    second()\n    kept()\n"
+
+
 def test_drop_definition_takes_decorators_and_comments() -> None:
     source = lines(
         "import nox\n\n\n@nox.session\ndef keep() -> None:\n    pass\n\n\n"

@@ -1,5 +1,6 @@
 """The shipped manifest is well-formed, names only what exists, and the parser is strict."""
 
+import itertools
 import re
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from fastapi_fusion.manifest import (
     Edit,
     Manifest,
     ManifestError,
+    Move,
     Removal,
     landed_paths,
     parse_manifest,
@@ -23,9 +25,11 @@ FEATURES = ("mysql", "mongo", "graphql")
 
 def _named_paths(manifest: Manifest) -> list[str]:
     removals = [manifest.scaffolder, *manifest.features.values()]
-    return [path for removal in removals for path in removal.paths] + [
-        edit.file for removal in removals for edit in removal.edits
-    ]
+    return (
+        [path for removal in removals for path in removal.paths]
+        + [edit.file for removal in removals for edit in removal.edits]
+        + [move.source for removal in removals for move in removal.moves]
+    )
 
 
 def test_the_promised_features_are_declared(manifest: Manifest) -> None:
@@ -33,21 +37,7 @@ def test_the_promised_features_are_declared(manifest: Manifest) -> None:
     assert all(removal.summary for removal in manifest.features.values())
 
 
-# The data layer landed MySQL before its removal was written; until it is,
-# `fastapi-fusion create --without mysql` refuses (exit 1) instead of lying.
-NOT_YET_REMOVABLE = pytest.mark.xfail(
-    strict=True, reason="removal entry not written yet: --without refuses this feature"
-)
-
-
-@pytest.mark.parametrize(
-    "feature",
-    [
-        pytest.param("mysql", marks=NOT_YET_REMOVABLE),
-        "mongo",
-        "graphql",
-    ],
-)
+@pytest.mark.parametrize("feature", FEATURES)
 def test_a_landed_feature_has_an_entry(manifest: Manifest, repo_root: Path, feature: str) -> None:
     # Once files named for a feature exist, `--without` must take them out: an empty entry
     # would then quietly leave the feature in every "lean" project.
@@ -68,30 +58,33 @@ def test_every_named_path_exists_in_the_repository(manifest: Manifest, repo_root
 def test_every_named_path_is_inside_the_template(manifest: Manifest) -> None:
     # A path outside the template would exist in the repository but never in a project.
     items = (*REQUIRED_ITEMS, *OPTIONAL_ITEMS)
-    named = _named_paths(manifest)
+    targets = [move.target for removal in manifest.features.values() for move in removal.moves]
+    named = _named_paths(manifest) + targets
     outside = [p for p in named if not any(p == i or p.startswith(f"{i}/") for i in items)]
     assert outside == []
 
 
-@pytest.mark.parametrize("feature", [None, *FEATURES])
-def test_each_removal_applies_to_the_template(
-    manifest: Manifest, repo_root: Path, tmp_path: Path, feature: str | None
+# Every combination `--without` accepts: two entries must never edit one line both ways.
+SELECTIONS = [
+    combination
+    for size in range(len(FEATURES) + 1)
+    for combination in itertools.combinations(FEATURES, size)
+]
+
+
+@pytest.mark.parametrize("features", SELECTIONS, ids=lambda names: ",".join(names) or "none")
+def test_each_selection_applies_to_the_template(
+    manifest: Manifest, repo_root: Path, tmp_path: Path, features: tuple[str, ...]
 ) -> None:
-    # Applying an entry is the real consistency check: every line, definition, heading,
-    # table and requirement it names must be found, or the edit raises.
+    # Applying entries is the real consistency check: every line, definition, heading,
+    # table, requirement and move they name must be found, or the edit raises.
     copy_template(repo_root, tmp_path)
     removals = [("scaffolder", manifest.scaffolder)]
-    if feature is not None:
-        removals.append((feature, manifest.features[feature]))
+    removals += [(feature, manifest.features[feature]) for feature in features]
     apply_removals(tmp_path, removals)
+    assert (tmp_path / "app" / "main.py").is_file()
     for path in tmp_path.rglob("*.py"):
         compile(path.read_text(encoding="utf-8"), str(path), "exec")
-
-
-def test_all_features_apply_together(manifest: Manifest, repo_root: Path, tmp_path: Path) -> None:
-    copy_template(repo_root, tmp_path)
-    apply_removals(tmp_path, [("scaffolder", manifest.scaffolder), *manifest.features.items()])
-    assert (tmp_path / "app" / "main.py").is_file()
 
 
 def test_renames_name_existing_files(manifest: Manifest, repo_root: Path) -> None:
@@ -138,6 +131,12 @@ def _manifest(data: dict[str, Any]) -> Manifest:
         ({"rename": [{"files": "a", "to": "slug", "text": "t"}]}, "rename.to must be one of"),
         ({"rename": [{"files": "a", "to": "title", "setting": "field"}]}, "Class.field"),
         ({"extra": {}}, "unknown key"),
+        ({"features": {"x": {"summary": "x", "moves": [{"from": "a"}]}}}, "non-empty string"),
+        ({"features": {"x": {"summary": "x", "moves": [{"from": "a", "to": "a"}]}}}, "onto itself"),
+        (
+            {"features": {"x": {"summary": "x", "moves": [{"from": "a", "to": "../b"}]}}},
+            "inside the project",
+        ),
     ],
 )
 def test_the_parser_refuses_malformed_entries(data: dict[str, Any], message: str) -> None:
@@ -237,6 +236,30 @@ def test_overlapping_paths_of_two_features_are_fine(tmp_path: Path) -> None:
     second = Removal(summary="b", paths=("app/api/extra/router.py",))
     apply_removals(tmp_path, [("a", first), ("b", second)])
     assert not (tmp_path / "app/api/extra").exists()
+
+
+def test_a_moved_file_is_edited_where_it_was_then_moved(tmp_path: Path) -> None:
+    _write(tmp_path, FIXTURE_PROJECT)
+    removal = Removal(
+        summary="extra goes; its router stays under health",
+        paths=("app/api/extra",),
+        edits=(Edit("app/api/extra/router.py", "replace_line", "router = object()", "moved = 1"),),
+        moves=(Move("app/api/extra/router.py", "app/api/health/extra.py"),),
+    )
+    assert not removal.empty
+    apply_removals(tmp_path, [("extra", removal)])
+    assert (tmp_path / "app/api/health/extra.py").read_text() == "moved = 1\n"
+    assert not (tmp_path / "app/api/extra").exists()
+
+
+def test_a_move_never_overwrites(tmp_path: Path) -> None:
+    _write(tmp_path, FIXTURE_PROJECT)
+    removal = Removal(
+        summary="s", moves=(Move("app/api/extra/router.py", "app/api/health/router.py"),)
+    )
+    with pytest.raises(EditError, match=r"app/api/health/router\.py: already exists"):
+        apply_removals(tmp_path, [("extra", removal)])
+    assert (tmp_path / "app/api/health/router.py").read_text() == "router = object()\n"
 
 
 def test_an_empty_feature_changes_nothing(tmp_path: Path) -> None:
