@@ -16,9 +16,13 @@ _LineEdit = Callable[[list[str]], list[str]]
 def apply_removals(root: Path, removals: Sequence[tuple[str, Removal]]) -> None:
     """Apply each labelled removal under `root`: edits, requirements, moves, then paths."""
     # Edits run before any path goes, so one feature may edit a file another feature deletes.
+    # Two features may name the same edit (both need a shared line gone): it applies once.
+    done: set[Edit] = set()
     for label, removal in removals:
         for edit in removal.edits:
-            _edit_file(root, label, edit.file, _line_edit(edit))
+            if edit not in done:
+                done.add(edit)
+                _edit_file(root, label, edit.file, _line_edit(edit))
     for label, removal in removals:
         if removal.dependencies:
             names = set(removal.dependencies)

@@ -262,6 +262,15 @@ def test_a_move_never_overwrites(tmp_path: Path) -> None:
     assert (tmp_path / "app/api/health/router.py").read_text() == "router = object()\n"
 
 
+def test_an_edit_two_features_share_applies_once(tmp_path: Path) -> None:
+    _write(tmp_path, FIXTURE_PROJECT)
+    shared = Edit("app/main.py", "drop_line", "extra_router,")
+    first = Removal(summary="a", edits=(shared,))
+    second = Removal(summary="b", edits=(shared,))
+    apply_removals(tmp_path, [("a", first), ("b", second)])
+    assert "extra_router," not in (tmp_path / "app/main.py").read_text().split()
+
+
 def test_an_empty_feature_changes_nothing(tmp_path: Path) -> None:
     _write(tmp_path, FIXTURE_PROJECT)
     empty = Removal(summary="not landed yet")
