@@ -1,4 +1,4 @@
-"""The route class every router uses: it refuses bodies the route cannot read."""
+"""The route class every router uses: it refuses requests the route cannot read."""
 
 import json
 from collections.abc import Callable, Coroutine
@@ -9,6 +9,12 @@ from fastapi.routing import APIRoute
 
 from app.core.errors import MalformedRequestError, UnsupportedMediaTypeError
 from app.core.i18n import MessageKey
+from app.core.nul_text import (
+    form_nul_locations,
+    json_nul_locations,
+    nul_error,
+    url_nul_locations,
+)
 
 FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 
@@ -42,27 +48,45 @@ def has_lone_surrogate(body: bytes) -> bool:
     return False
 
 
+async def _refuse_unreadable_body(request: Request, reads_form: bool) -> None:
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    # No content type: FastAPI reads it as JSON, and so do curl-like clients.
+    if not media_type:
+        return
+    # Read first: an oversized body is a 413 whatever its type.
+    body = await request.body()
+    if not (media_type in FORM_TYPES if reads_form else is_json_type(media_type)):
+        raise UnsupportedMediaTypeError
+    if reads_form:
+        locations = await form_nul_locations(request)
+    else:
+        if has_lone_surrogate(body):
+            raise MalformedRequestError(MessageKey.MALFORMED_JSON)
+        locations = json_nul_locations(body)
+    if locations:
+        raise nul_error(locations)
+
+
 class EnvelopeRoute(APIRoute):
-    """An `APIRoute` that answers 415 instead of treating a non-JSON body as a bad value."""
+    """An `APIRoute` that refuses what its handler cannot read, before anything reads it.
+
+    A non-JSON body is a 415 rather than a bad value; a lone surrogate a 400; text holding
+    NUL anywhere (path, query string, body) a 422 naming the field (`app.core.nul_text`).
+    """
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        """Wrap FastAPI's handler with the content-type check when the route reads a body."""
+        """Wrap FastAPI's handler with the URL check, and the body checks when it reads one."""
         handler = super().get_route_handler()
-        if self.body_field is None:
-            return handler
-        reads_form = isinstance(self.body_field.field_info, params.Form)
+        reads_body = self.body_field is not None
+        reads_form = self.body_field is not None and isinstance(
+            self.body_field.field_info, params.Form
+        )
 
         async def checked_handler(request: Request) -> Response:
-            media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-            # No content type: FastAPI reads it as JSON, and so do curl-like clients.
-            if media_type and _has_body(request):
-                accepted = media_type in FORM_TYPES if reads_form else is_json_type(media_type)
-                if not accepted:
-                    # Read (and drop) it first: an oversized body is a 413 whatever its type.
-                    await request.body()
-                    raise UnsupportedMediaTypeError
-                if not reads_form and has_lone_surrogate(await request.body()):
-                    raise MalformedRequestError(MessageKey.MALFORMED_JSON)
+            if locations := url_nul_locations(request):
+                raise nul_error(locations)
+            if reads_body and _has_body(request):
+                await _refuse_unreadable_body(request, reads_form)
             return await handler(request)
 
         return checked_handler

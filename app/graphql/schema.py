@@ -18,6 +18,7 @@ from strawberry.types import ExecutionContext
 
 from app.graphql.categories import CategoryMutation, CategoryQuery
 from app.graphql.context import GraphQLContext
+from app.graphql.nul_text import RefuseNulText
 from app.graphql.products import ProductMutation, ProductQuery
 from app.graphql.users import UserQuery
 from app.settings import Environment, GraphQLSettings
@@ -75,6 +76,8 @@ def build_schema(settings: GraphQLSettings, environment: Environment) -> strawbe
         partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
         partial(QueryDepthLimiter, max_depth=settings.max_depth),
         partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),
+        # Text holding NUL is refused before the document is validated or run.
+        RefuseNulText,
         RollbackOnErrors,
     ]
     if not introspection:

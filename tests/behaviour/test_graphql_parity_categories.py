@@ -3,6 +3,7 @@
 import httpx
 
 from app.core.errors import ErrorType
+from app.core.i18n import MessageKey, translate
 from tests.behaviour.domain import Accounts
 from tests.behaviour.graphql_calls import (
     CATEGORIES,
@@ -115,5 +116,32 @@ async def test_revoked_admin_token_is_refused_on_create_category(
         await api.post(CATEGORIES, json=variables["input"], headers=admin.headers),
         body,
         ErrorType.UNAUTHORIZED,
+    )
+    assert assert_envelope(await api.get(CATEGORIES), 200)["data"]["total"] == 0
+
+
+async def test_nul_is_refused_alike_and_nothing_is_created(
+    api: httpx.AsyncClient, accounts: Accounts
+) -> None:
+    # PostgreSQL cannot store NUL: both transports refuse it before anything runs.
+    admin = await accounts.admin("root")
+    bad = {"slug": "garden", "name": "Gar\x00den"}
+    rest, gql = same_failure(
+        await api.post(CATEGORIES, json=bad, headers=admin.headers),
+        await graphql(api, CREATE_CATEGORY, {"input": bad}, admin.headers),
+        ErrorType.VALIDATION_ERROR,
+    )
+    assert rest["message"] == translate(MessageKey.NUL_CHARACTER, "en")
+    # Each names the place in its own request: REST's body, GraphQL's variables.
+    assert [issue["loc"] for issue in rest["data"]] == [["body", "name"]]
+    assert [issue["loc"] for issue in gql["data"]] == [["variables", "input", "name"]]
+    literal = 'mutation { createCategory(input: {slug: "garden", name: "Gar\\u0000den"}) { slug } }'
+    body = await graphql(api, literal, None, admin.headers)
+    assert body["data"] is None
+    assert error_of(body, ErrorType.VALIDATION_ERROR)["message"] == rest["message"]
+    same_failure(
+        await api.get(f"{CATEGORIES}/gar%00den"),
+        await graphql(api, GET_CATEGORY, {"slug": "gar\x00den"}),
+        ErrorType.VALIDATION_ERROR,
     )
     assert assert_envelope(await api.get(CATEGORIES), 200)["data"]["total"] == 0

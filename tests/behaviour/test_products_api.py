@@ -107,6 +107,10 @@ async def test_create_in_an_unknown_category_is_422_naming_the_field(
         ({"tags": [f"t{n}" for n in range(21)]}, ["body", "tags"]),
         ({"tags": "steel"}, ["body", "tags"]),
         ({"owner_id": 99}, ["body", "owner_id"]),
+        # NUL (U+0000), refused before the route reads the body (app.core.nul_text).
+        ({"description": "a\x00b"}, ["body", "description"]),
+        ({"tags": ["st\x00eel"]}, ["body", "tags", 0]),
+        ({"price": "1.00\x00"}, ["body", "price"]),
     ],
 )
 async def test_create_invalid_fields_are_422(

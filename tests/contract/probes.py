@@ -16,7 +16,7 @@ from pydantic import ValidationError as PydanticValidationError
 from app.core.errors import ErrorType
 from app.core.i18n import MessageKey, translate
 from app.core.routing import FORM_TYPES
-from tests.contract.checks import exchange_of
+from tests.contract.checks import exchange_of, holds_nul
 from tests.contract.registry import registry_for
 from tests.contract.routes import HttpRoute, RouteKey, matches_any_route
 from tests.contract.target import ContractTarget
@@ -164,6 +164,9 @@ def probe_body(
                 MessageKey.MALFORMED_JSON,
                 MessageKey.MALFORMED_REQUEST,
             )
+        elif holds_nul(json.loads(body)):
+            # PostgreSQL cannot store NUL: refused before anything reads the body.
+            expect_error(exchange, envelope, ErrorType.VALIDATION_ERROR, MessageKey.NUL_CHARACTER)
     _record(target, (method, route.path), "body")
 
 
@@ -228,7 +231,11 @@ def probe_path_params(
 ) -> None:
     """Path parameter values of every type: a value its type refuses can never succeed."""
     exchange, _ = send(target, method, concrete_path(route, values))
-    check_exchange(exchange)
+    body = check_exchange(exchange)
+    if any("\x00" in value for value in values.values()) and exchange.status not in (404, 405):
+        # The route matched (a `/` in a value may make it another path): NUL is refused
+        # before anything reads it, the type check and the auth dependency included.
+        expect_error(exchange, body, ErrorType.VALIDATION_ERROR, MessageKey.NUL_CHARACTER)
     fields = {field.name: field for field in route.path_fields}
     invalid = [name for name, value in values.items() if not _accepts(fields[name], value)]
     if invalid:

@@ -136,6 +136,11 @@ def bodies() -> st.SearchStrategy[bytes]:
             b'{"label": "ok", "weight": NaN}',
             b'{"label": "ok", "weight": 1e999999}',
             b'{"label": "ok", "weight": 1, "weight": "dup"}',
+            # NUL, which PostgreSQL cannot store, in a value and in a key; then the six
+            # characters `\u0000` as text (an escaped backslash), which are no NUL.
+            b'{"label": "a\\u0000b", "weight": 1}',
+            b'{"label": "ok", "weight": 1, "tags": ["\\u0000"], "k\\u0000": 1}',
+            b'{"label": "\\\\u0000", "weight": 1}',
             b'\xef\xbb\xbf{"label": "bom", "weight": 1}',
             b'{"label": "\xff\xfe", "weight": 1}',
             b"\x00\x00\x00{",
@@ -157,6 +162,8 @@ def path_values() -> st.SearchStrategy[str]:
         st.dates().map(str),
         st.sampled_from(["2023-02-29", "0000-00-00", "2024-13-01", "red", "green", "RED"]),
         st.sampled_from(["", ".", "..", "/", "a/b", "%", "-0", "1e309", "NaN", "0x10", "١٢٣"]),
+        # NUL: PostgreSQL cannot store it, so the app must refuse it before anything reads it.
+        st.sampled_from(["\x00", "a\x00b", "1\x00", "\\u0000"]),
         st.text(max_size=40),
         st.integers(17, 2000).map(lambda size: "w" * size),
     )

@@ -20,6 +20,7 @@ class MessageKey(StrEnum):
     PAYLOAD_TOO_LARGE = "error.payload_too_large"
     UNSUPPORTED_MEDIA_TYPE = "error.unsupported_media_type"
     VALIDATION_ERROR = "error.validation"
+    NUL_CHARACTER = "error.nul_character"
     RATE_LIMITED = "error.rate_limited"
     INTERNAL_ERROR = "error.internal"
     SERVICE_UNAVAILABLE = "error.service_unavailable"
