@@ -50,14 +50,15 @@ def has_lone_surrogate(body: bytes) -> bool:
 
 async def _refuse_unreadable_body(request: Request, reads_form: bool) -> None:
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    # No content type: FastAPI reads it as JSON, and so do curl-like clients.
-    if not media_type:
-        return
     # Read first: an oversized body is a 413 whatever its type.
     body = await request.body()
-    if not (media_type in FORM_TYPES if reads_form else is_json_type(media_type)):
+    # No content type: FastAPI reads the body as JSON (as curl-like clients mean it), so it
+    # gets the JSON checks; a form route finds no fields in it and answers its own 422.
+    if media_type and not (media_type in FORM_TYPES if reads_form else is_json_type(media_type)):
         raise UnsupportedMediaTypeError
     if reads_form:
+        if not media_type:
+            return
         locations = await form_nul_locations(request)
     else:
         if has_lone_surrogate(body):

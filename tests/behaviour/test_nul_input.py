@@ -57,6 +57,17 @@ async def test_login_json(api: httpx.AsyncClient, app: FastAPI, realm: str, fiel
     assert await redis_keys(app) == keys
 
 
+async def test_a_json_body_without_content_type_is_checked(
+    api: httpx.AsyncClient, app: FastAPI
+) -> None:
+    # FastAPI parses a body with no Content-Type as JSON, so the check must read it too.
+    keys = await redis_keys(app)
+    body = b'{"username": "a\\u0000b", "password": "x"}'
+    response = await api.post("/api/v1/auth/login", content=body)
+    assert nul_locs(response) == [["body", "username"]]
+    assert await redis_keys(app) == keys
+
+
 @pytest.mark.parametrize("realm", ["/api/v1/auth", "/api/v1/admin/auth"])
 async def test_login_form(api: httpx.AsyncClient, app: FastAPI, realm: str) -> None:
     keys = await redis_keys(app)
