@@ -17,6 +17,7 @@ from app.api.health.router import router as health_router
 from app.api.keys.router import router as keys_router
 from app.api.products.router import router as products_router
 from app.api.users.router import router as users_router
+from app.core.application import FusionAPI
 from app.core.envelope import error_responses
 from app.core.handlers import install_exception_handlers, install_unavailable_handler
 from app.core.logging import configure_logging
@@ -57,7 +58,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         logger.info("stopped")
 
     development = settings.environment is Environment.DEVELOPMENT
-    app = FastAPI(
+    # FastAPI with routers copied flat into one route table: see app/core/application.py.
+    app = FusionAPI(
         title=settings.app.project_name,
         version=settings.app.version,
         # Never debug: the crash net must answer 500s, not Starlette's traceback page.
