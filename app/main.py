@@ -21,12 +21,7 @@ from app.core.application import FusionAPI
 from app.core.envelope import error_responses
 from app.core.handlers import install_exception_handlers, install_unavailable_handler
 from app.core.logging import configure_logging
-from app.core.middleware import (
-    BodySizeLimitMiddleware,
-    RequestContextMiddleware,
-    SecurityHeadersMiddleware,
-    UnhandledErrorMiddleware,
-)
+from app.core.middleware import RequestContextMiddleware, RequestGuardMiddleware
 from app.core.routing import EnvelopeRoute
 from app.database.availability import DRIVER_ERRORS, is_backend_unavailable
 from app.database.backends import open_backends
@@ -77,9 +72,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     install_exception_handlers(app)
     install_unavailable_handler(app, DRIVER_ERRORS, is_backend_unavailable)
-    # Added innermost first: the crash net sits closest to the routes.
-    app.add_middleware(UnhandledErrorMiddleware)
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.app.max_body_bytes)
+    # Added innermost first: the body limit and crash net sit closest to the routes.
+    app.add_middleware(RequestGuardMiddleware, max_bytes=settings.app.max_body_bytes)
     if settings.cors.origins:
         app.add_middleware(
             CORSMiddleware,
@@ -89,7 +83,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["Authorization", "Content-Type", "Accept-Language", "X-Request-ID"],
             expose_headers=["X-Request-ID", "Retry-After"],
         )
-    app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestContextMiddleware)
     if development:
         install_swagger_ui(app)
