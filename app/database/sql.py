@@ -49,12 +49,14 @@ def create_sql_database(name: str, url: str, settings: DatabaseSettings) -> SQLD
     backend = parsed.get_backend_name()
     options: dict[str, Any] = {
         "connect_args": _connect_args(backend, settings.connect_timeout_seconds),
-        "pool_pre_ping": True,
     }
     if backend == "sqlite":
         sqlite.prepare_file(parsed)
+        options |= sqlite.POOL_OPTIONS
     else:
         options |= {
+            # A server may have dropped an idle connection: test it before handing it out.
+            "pool_pre_ping": True,
             "pool_size": settings.pool_size,
             "max_overflow": settings.max_overflow,
             # MySQL closes idle connections after `wait_timeout`; recycle well before.
