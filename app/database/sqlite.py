@@ -1,13 +1,15 @@
 """The embedded relational backend: SQLite files through aiosqlite, set up to act like a server."""
 
 import sqlite3
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlalchemy.pool import ConnectionPoolEntry, PoolResetState
+
+from app.database.sqlite_connection import EmbeddedConnection
 
 # Extended result codes (sqlite3.h): which constraint a write broke, without reading messages.
 SQLITE_CONSTRAINT_UNIQUE = 2067
@@ -33,34 +35,24 @@ def _configure_connection(dbapi_connection: Any, _record: object) -> None:
     cursor.close()
 
 
-# Every call into aiosqlite is a hop to the connection's thread and back, the dearest part
-# of a request on the embedded default. A file cannot drop a connection as a server can, so
-# there is no pre-ping (a `SELECT 1`: four hops per checkout). The pool's rollback on
-# return (one hop, even after a commit) is replaced by `reset_if_in_transaction`.
-POOL_OPTIONS: dict[str, Any] = {"pool_pre_ping": False, "pool_reset_on_return": None}
+def engine_options(url: URL, timeout: float) -> dict[str, Any]:
+    """`create_async_engine` options for a SQLite file: connections that hop once per statement."""
+    # The same sqlite3.connect arguments SQLAlchemy's aiosqlite dialect derives from the URL.
+    args, kwargs = url.get_dialect()().create_connect_args(url)
+    connector = partial(sqlite3.connect, *args, **{**kwargs, "timeout": timeout})
 
+    async def connect() -> EmbeddedConnection:
+        connection = EmbeddedConnection(connector)
+        await connection  # starts its thread and opens the file there
+        return connection
 
-def reset_if_in_transaction(
-    dbapi_connection: Any, record: ConnectionPoolEntry, state: PoolResetState
-) -> None:
-    """The pool's reset: roll back a connection coming back inside a transaction, only then."""
-    # SQLite knows without a query whether a transaction is open (`in_transaction` reads
-    # the autocommit flag in C). A connection about to be discarded needs no reset.
-    if state.terminate_only or not state.asyncio_safe:
-        return
-    driver = record.driver_connection
-    try:
-        open_transaction = driver is None or bool(driver.in_transaction)
-    except Exception:  # closed or broken: a rollback decides (and invalidates if it fails)
-        open_transaction = True
-    if open_transaction:
-        dbapi_connection.rollback()
+    # A file cannot drop a connection as a server can: no pre-ping `SELECT 1` per checkout.
+    return {"async_creator": connect, "pool_pre_ping": False}
 
 
 def configure_engine(engine: AsyncEngine) -> None:
-    """Enforce foreign keys, allow concurrent requests, and reset connections cheaply."""
+    """Enforce foreign keys and allow concurrent requests on every new connection."""
     event.listen(engine.sync_engine, "connect", _configure_connection)
-    event.listen(engine.sync_engine.pool, "reset", reset_if_in_transaction)
 
 
 def is_unique_violation(error: BaseException) -> bool:

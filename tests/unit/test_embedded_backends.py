@@ -1,6 +1,8 @@
 """The embedded defaults: SQLite files set up like a server, Redis in memory."""
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any, cast
 
 import aiosqlite
 import httpx
@@ -8,15 +10,13 @@ import pytest
 from asgi_lifespan import LifespanManager
 from fakeredis import FakeAsyncRedis, FakeServer
 from fastapi import FastAPI
-from sqlalchemy import event, text
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.pool import PoolResetState
 
 from app.core.errors import ErrorType
 from app.database.redis import RedisStore
 from app.database.session import unit_of_work
 from app.database.sql import SQLDatabase
-from app.database.sqlite import reset_if_in_transaction
 from app.main import create_app
 from app.settings import AppSettings, Environment, Settings
 from tests.envelope import assert_envelope
@@ -63,32 +63,58 @@ async def test_ready_is_503_when_redis_is_down(app: FastAPI, client: httpx.Async
     assert body["data"]["backends"]["postgres"] == "up"
 
 
-async def test_a_read_only_unit_of_work_neither_pings_nor_rolls_back(
+async def test_a_read_only_unit_of_work_takes_one_thread_hop(
     postgres_db: SQLDatabase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    statements: list[str] = []
-    rollbacks: list[object] = []
-    rollback = aiosqlite.Connection.rollback
+    hops: list[str] = []
+    # aiosqlite leaves it unannotated: every call on the connection's thread goes through it.
+    on_thread = cast(Callable[..., Awaitable[Any]], aiosqlite.Connection._execute)
 
-    async def counted_rollback(self: aiosqlite.Connection) -> None:
-        rollbacks.append(self)
-        await rollback(self)
+    async def counted(self: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        hops.append(getattr(fn, "__name__", repr(fn)))
+        return await on_thread(self, fn, *args, **kwargs)
 
-    monkeypatch.setattr(aiosqlite.Connection, "rollback", counted_rollback)
-    event.listen(
-        postgres_db.engine.sync_engine,
-        "before_cursor_execute",
-        lambda _conn, _cursor, statement, *_: statements.append(statement),
-    )
+    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
     for round_ in range(3):
         async with unit_of_work(postgres_db) as session:
-            await session.execute(text("SELECT 42"))
+            rows = (await session.execute(text("SELECT 42 UNION ALL SELECT 43"))).all()
+        assert [row[0] for row in rows] == [42, 43]
         if round_ == 0:  # the first connect also sets the connection up
-            statements.clear()
-            rollbacks.clear()
-    # Checked out of the pool twice more: no `SELECT 1` pre-ping, no rollback after commit.
-    assert statements == ["SELECT 42", "SELECT 42"]
-    assert rollbacks == []
+            hops.clear()
+    # Twice more from the pool: the statement and its rows in one hop each; no pre-ping,
+    # no cursor round trips, no commit or rollback with no transaction open.
+    assert hops == ["_run", "_run"]
+
+
+async def test_a_write_commits_and_a_failed_one_rolls_back(postgres_db: SQLDatabase) -> None:
+    async with postgres_db.engine.begin() as connection:
+        await connection.execute(text("CREATE TABLE IF NOT EXISTS hop_probe (x INTEGER)"))
+    async with unit_of_work(postgres_db) as session:
+        await session.execute(text("INSERT INTO hop_probe VALUES (1)"))
+
+    async def failing_write() -> None:
+        async with unit_of_work(postgres_db) as session:
+            await session.execute(text("INSERT INTO hop_probe VALUES (2)"))
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        await failing_write()
+    async with postgres_db.engine.connect() as connection:
+        values = (await connection.execute(text("SELECT x FROM hop_probe"))).scalars().all()
+    assert values == [1]
+
+
+async def test_streamed_rows_arrive_in_order(postgres_db: SQLDatabase) -> None:
+    query = text(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 250)"
+        " SELECT i FROM n"
+    )
+    async with postgres_db.engine.connect() as connection:
+        result = await connection.stream(query)
+        first = await result.fetchmany(3)
+        rest = [row[0] async for row in result]
+    assert [row[0] for row in first] == [1, 2, 3]
+    assert rest == list(range(4, 251))
 
 
 async def test_a_connection_returned_inside_a_transaction_is_rolled_back(
@@ -107,34 +133,3 @@ async def test_a_connection_returned_inside_a_transaction_is_rolled_back(
     async with postgres_db.engine.connect() as connection:
         count = (await connection.execute(text("SELECT count(*) FROM pool_probe"))).scalar()
     assert count == 0
-
-
-@pytest.mark.parametrize(
-    ("in_transaction", "terminate_only", "rolled_back"),
-    [(True, False, True), (False, False, False), (True, True, False), (None, False, True)],
-)
-def test_the_reset_rolls_back_only_an_open_transaction(
-    in_transaction: bool | None, terminate_only: bool, rolled_back: bool
-) -> None:
-    class Driver:
-        @property
-        def in_transaction(self) -> bool:
-            if in_transaction is None:
-                raise ValueError("no active connection")
-            return in_transaction
-
-    class Record:
-        driver_connection = Driver()
-
-    class Adapted:
-        rollbacks = 0
-
-        def rollback(self) -> None:
-            self.rollbacks += 1
-
-    adapted = Adapted()
-    state = PoolResetState(
-        transaction_was_reset=False, terminate_only=terminate_only, asyncio_safe=True
-    )
-    reset_if_in_transaction(adapted, Record(), state)  # type: ignore[arg-type]
-    assert adapted.rollbacks == int(rolled_back)
