@@ -1,6 +1,6 @@
 """The embedded defaults: SQLite files set up like a server, Redis in memory."""
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any, cast
 
@@ -16,9 +16,9 @@ from sqlalchemy.exc import IntegrityError
 from app.core.errors import ErrorType
 from app.database.redis import RedisStore
 from app.database.session import unit_of_work
-from app.database.sql import SQLDatabase
+from app.database.sql import SQLDatabase, create_sql_database
 from app.main import create_app
-from app.settings import AppSettings, Environment, Settings
+from app.settings import AppSettings, DatabaseSettings, Environment, Settings
 from tests.envelope import assert_envelope
 
 
@@ -63,8 +63,20 @@ async def test_ready_is_503_when_redis_is_down(app: FastAPI, client: httpx.Async
     assert body["data"]["backends"]["postgres"] == "up"
 
 
+@pytest.fixture
+async def scratch_db(tmp_path: Path) -> AsyncIterator[SQLDatabase]:
+    """An embedded database of its own: these tests make tables the schema tests must not see."""
+    database = create_sql_database(
+        "scratch", f"sqlite+aiosqlite:///{tmp_path / 'scratch.sqlite3'}", DatabaseSettings()
+    )
+    try:
+        yield database
+    finally:
+        await database.engine.dispose()
+
+
 async def test_a_read_only_unit_of_work_takes_one_thread_hop(
-    postgres_db: SQLDatabase, monkeypatch: pytest.MonkeyPatch
+    scratch_db: SQLDatabase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     hops: list[str] = []
     # aiosqlite leaves it unannotated: every call on the connection's thread goes through it.
@@ -76,7 +88,7 @@ async def test_a_read_only_unit_of_work_takes_one_thread_hop(
 
     monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
     for round_ in range(3):
-        async with unit_of_work(postgres_db) as session:
+        async with unit_of_work(scratch_db) as session:
             rows = (await session.execute(text("SELECT 42 UNION ALL SELECT 43"))).all()
         assert [row[0] for row in rows] == [42, 43]
         if round_ == 0:  # the first connect also sets the connection up
@@ -86,30 +98,30 @@ async def test_a_read_only_unit_of_work_takes_one_thread_hop(
     assert hops == ["_run", "_run"]
 
 
-async def test_a_write_commits_and_a_failed_one_rolls_back(postgres_db: SQLDatabase) -> None:
-    async with postgres_db.engine.begin() as connection:
+async def test_a_write_commits_and_a_failed_one_rolls_back(scratch_db: SQLDatabase) -> None:
+    async with scratch_db.engine.begin() as connection:
         await connection.execute(text("CREATE TABLE IF NOT EXISTS hop_probe (x INTEGER)"))
-    async with unit_of_work(postgres_db) as session:
+    async with unit_of_work(scratch_db) as session:
         await session.execute(text("INSERT INTO hop_probe VALUES (1)"))
 
     async def failing_write() -> None:
-        async with unit_of_work(postgres_db) as session:
+        async with unit_of_work(scratch_db) as session:
             await session.execute(text("INSERT INTO hop_probe VALUES (2)"))
             raise RuntimeError
 
     with pytest.raises(RuntimeError):
         await failing_write()
-    async with postgres_db.engine.connect() as connection:
+    async with scratch_db.engine.connect() as connection:
         values = (await connection.execute(text("SELECT x FROM hop_probe"))).scalars().all()
     assert values == [1]
 
 
-async def test_streamed_rows_arrive_in_order(postgres_db: SQLDatabase) -> None:
+async def test_streamed_rows_arrive_in_order(scratch_db: SQLDatabase) -> None:
     query = text(
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 250)"
         " SELECT i FROM n"
     )
-    async with postgres_db.engine.connect() as connection:
+    async with scratch_db.engine.connect() as connection:
         result = await connection.stream(query)
         first = await result.fetchmany(3)
         rest = [row[0] async for row in result]
@@ -118,11 +130,11 @@ async def test_streamed_rows_arrive_in_order(postgres_db: SQLDatabase) -> None:
 
 
 async def test_a_connection_returned_inside_a_transaction_is_rolled_back(
-    postgres_db: SQLDatabase,
+    scratch_db: SQLDatabase,
 ) -> None:
-    async with postgres_db.engine.begin() as connection:
+    async with scratch_db.engine.begin() as connection:
         await connection.execute(text("CREATE TABLE IF NOT EXISTS pool_probe (x INTEGER)"))
-    async with postgres_db.engine.connect() as connection:
+    async with scratch_db.engine.connect() as connection:
         raw = await connection.get_raw_connection()
         driver = raw.driver_connection
         assert isinstance(driver, aiosqlite.Connection)
@@ -130,6 +142,6 @@ async def test_a_connection_returned_inside_a_transaction_is_rolled_back(
         await driver.execute("INSERT INTO pool_probe VALUES (1)")
         assert driver.in_transaction
     assert not driver.in_transaction
-    async with postgres_db.engine.connect() as connection:
+    async with scratch_db.engine.connect() as connection:
         count = (await connection.execute(text("SELECT count(*) FROM pool_probe"))).scalar()
     assert count == 0
