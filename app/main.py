@@ -17,15 +17,11 @@ from app.api.health.router import router as health_router
 from app.api.keys.router import router as keys_router
 from app.api.products.router import router as products_router
 from app.api.users.router import router as users_router
+from app.core.application import FusionAPI
 from app.core.envelope import error_responses
 from app.core.handlers import install_exception_handlers, install_unavailable_handler
 from app.core.logging import configure_logging
-from app.core.middleware import (
-    BodySizeLimitMiddleware,
-    RequestContextMiddleware,
-    SecurityHeadersMiddleware,
-    UnhandledErrorMiddleware,
-)
+from app.core.middleware import RequestContextMiddleware, RequestGuardMiddleware
 from app.core.routing import EnvelopeRoute
 from app.database.availability import DRIVER_ERRORS, is_backend_unavailable
 from app.database.backends import open_backends
@@ -57,7 +53,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         logger.info("stopped")
 
     development = settings.environment is Environment.DEVELOPMENT
-    app = FastAPI(
+    # FastAPI with routers copied flat into one route table: see app/core/application.py.
+    app = FusionAPI(
         title=settings.app.project_name,
         version=settings.app.version,
         # Never debug: the crash net must answer 500s, not Starlette's traceback page.
@@ -75,9 +72,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     install_exception_handlers(app)
     install_unavailable_handler(app, DRIVER_ERRORS, is_backend_unavailable)
-    # Added innermost first: the crash net sits closest to the routes.
-    app.add_middleware(UnhandledErrorMiddleware)
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.app.max_body_bytes)
+    # Added innermost first: the body limit and crash net sit closest to the routes.
+    app.add_middleware(RequestGuardMiddleware, max_bytes=settings.app.max_body_bytes)
     if settings.cors.origins:
         app.add_middleware(
             CORSMiddleware,
@@ -87,7 +83,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["Authorization", "Content-Type", "Accept-Language", "X-Request-ID"],
             expose_headers=["X-Request-ID", "Retry-After"],
         )
-    app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestContextMiddleware)
     if development:
         install_swagger_ui(app)

@@ -5,6 +5,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from fastapi import Request
 from pydantic import BaseModel, ConfigDict, JsonValue
+from starlette.types import Scope
 
 from app.core.errors import ErrorType
 from app.core.i18n import MessageKey, negotiate, translate
@@ -44,9 +45,24 @@ class ErrorEnvelope(BaseModel):
     data: JsonValue = None
 
 
+# Where `RequestContextMiddleware` puts the negotiated language in the request's scope.
+LANGUAGE_STATE_KEY = "language"
+
+
+def scope_language(scope: Scope) -> str:
+    """The request's language: negotiated once by the middleware, else from the header now."""
+    language = scope.get("state", {}).get(LANGUAGE_STATE_KEY)
+    if isinstance(language, str):
+        return language
+    for key, value in scope.get("headers", ()):
+        if key == b"accept-language":
+            return negotiate(value.decode("latin-1"))
+    return negotiate(None)
+
+
 def request_language(request: Request) -> str:
     """The language negotiated from the request's `Accept-Language` header."""
-    return negotiate(request.headers.get("accept-language"))
+    return scope_language(request.scope)
 
 
 def success(
@@ -56,7 +72,9 @@ def success(
     message: MessageKey | None = None,
 ) -> Envelope[DataT]:
     """Wrap a payload; the route must declare `status_code=error_type.status_code`."""
-    return Envelope[DataT](
+    # `Envelope(...)`, not `Envelope[DataT](...)`: the subscript is the same class, looked
+    # up again through pydantic's generic cache on every response.
+    return Envelope(
         error_type=error_type,
         message=translate(message or error_type.message_key, language),
         status_code=error_type.status_code,

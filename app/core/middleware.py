@@ -1,14 +1,23 @@
-"""Pure ASGI middleware: request id and access log, security headers, body limit, crash net."""
+"""Pure ASGI middleware, two layers with CORS (when configured) between them.
 
-import contextlib
+- `RequestContextMiddleware` (outermost): request id, negotiated language, security
+  headers and the JSON access log line.
+- `RequestGuardMiddleware` (closest to the routes): the body size limit (413) and the crash
+  net (500 envelope, no internals).
+
+Each layer costs a call and a wrapped `send` per request, so concerns that wrap the same
+points share a layer; CORS must sit between the two so its headers reach 413s and 500s.
+"""
+
 import logging
 import re
+import secrets
 import time
-import uuid
+from collections.abc import Iterable
 
-from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.core.envelope import LANGUAGE_STATE_KEY, scope_language
 from app.core.errors import ErrorType
 from app.core.handlers import envelope_response
 from app.core.i18n import negotiate
@@ -19,6 +28,17 @@ error_logger = logging.getLogger("app.errors")
 REQUEST_ID_HEADER = "X-Request-ID"
 # Echoed into logs and headers, so only short ids of inert characters are trusted.
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+# ASGI header names arrive lower-cased; these are the ones read on every request.
+_REQUEST_ID = b"x-request-id"
+_ACCEPT_LANGUAGE = b"accept-language"
+_CONTENT_LENGTH = b"content-length"
+# Set only where the response has not set them itself.
+_SECURITY_HEADERS = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+)
+_HSTS = (b"strict-transport-security", b"max-age=63072000")
 
 
 def request_id_of(scope: Scope) -> str:
@@ -26,12 +46,29 @@ def request_id_of(scope: Scope) -> str:
     return str(scope.get("state", {}).get("request_id", "-"))
 
 
-def _language(scope: Scope) -> str:
-    return negotiate(Headers(scope=scope).get("accept-language"))
+def _header(scope: Scope, name: bytes) -> str | None:
+    # The first occurrence, decoded as Starlette's `Headers` decodes it.
+    for key, value in scope["headers"]:
+        if key == name:
+            return str(value.decode("latin-1"))
+    return None
+
+
+def _response_headers(
+    headers: Iterable[tuple[bytes, bytes]], request_id: bytes, https: bool
+) -> list[tuple[bytes, bytes]]:
+    # The request id replaces any the app set; the security headers only fill gaps.
+    decorated = [(key, value) for key, value in headers if key.lower() != _REQUEST_ID]
+    present = {key.lower() for key, _ in decorated}
+    decorated.append((_REQUEST_ID, request_id))
+    decorated.extend(pair for pair in _SECURITY_HEADERS if pair[0] not in present)
+    if https and _HSTS[0] not in present:
+        decorated.append(_HSTS)
+    return decorated
 
 
 class RequestContextMiddleware:
-    """Assigns the request id, echoes it on the response and logs one line per request."""
+    """Request id (echoed), language, security headers (HSTS over https) and one log line."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -41,66 +78,61 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        offered = Headers(scope=scope).get(REQUEST_ID_HEADER, "")
-        request_id = offered if _SAFE_REQUEST_ID.match(offered) else uuid.uuid4().hex
-        scope.setdefault("state", {})["request_id"] = request_id
+        offered = accept_language = None
+        for key, value in scope["headers"]:
+            if key == _REQUEST_ID and offered is None:
+                offered = value.decode("latin-1")
+            elif key == _ACCEPT_LANGUAGE and accept_language is None:
+                accept_language = value.decode("latin-1")
+        if offered is None or not _SAFE_REQUEST_ID.match(offered):
+            offered = secrets.token_hex(16)
+        request_id = offered
+        state = scope.setdefault("state", {})
+        state["request_id"] = request_id
+        # Negotiated once here (and cached per header value): routes, error handlers, the
+        # crash net and GraphQL all read it from the scope.
+        state[LANGUAGE_STATE_KEY] = negotiate(accept_language)
+        raw_request_id = request_id.encode("latin-1")
+        https = scope.get("scheme") == "https"
         started = time.perf_counter()
         status = 500
 
-        async def send_with_id(message: Message) -> None:
+        async def send_with_context(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
+                message["headers"] = _response_headers(
+                    message.get("headers", ()), raw_request_id, https
+                )
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_id)
+            await self.app(scope, receive, send_with_context)
         finally:
-            # The path only: query strings may carry tokens, and bodies are never logged.
-            access_logger.info(
-                "%s %s %d",
-                scope["method"],
-                scope["path"],
-                status,
-                extra={
-                    "method": scope["method"],
-                    "path": scope["path"],
-                    "status": status,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                    "request_id": request_id,
-                },
-            )
+            if access_logger.isEnabledFor(logging.INFO):
+                # The path only: query strings may carry tokens, and bodies are never logged.
+                access_logger.info(
+                    "%s %s %d",
+                    scope["method"],
+                    scope["path"],
+                    status,
+                    extra={
+                        "method": scope["method"],
+                        "path": scope["path"],
+                        "status": status,
+                        "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                        "request_id": request_id,
+                    },
+                )
 
 
-class SecurityHeadersMiddleware:
-    """Adds headers that stop sniffing, framing and referrer leaks; HSTS over https only."""
+class RequestGuardMiddleware:
+    """Answers 413 once a body passes `max_bytes`, and a 500 envelope for any crash.
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Handle one ASGI connection."""
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        https = scope.get("scheme") == "https"
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers.setdefault("X-Content-Type-Options", "nosniff")
-                headers.setdefault("X-Frame-Options", "DENY")
-                headers.setdefault("Referrer-Policy", "no-referrer")
-                if https:
-                    headers.setdefault("Strict-Transport-Security", "max-age=63072000")
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
-
-
-class BodySizeLimitMiddleware:
-    """Answers 413 once a body passes `max_bytes`, before the body is read whole."""
+    The body limit answers before the body is read whole. The crash net sits inside
+    Starlette's `ServerErrorMiddleware`, so `debug=True` cannot swap the envelope for a
+    traceback page; the exception is logged with the request id.
+    """
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -111,14 +143,14 @@ class BodySizeLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = Headers(scope=scope).get("content-length", "")
-        if declared.isdigit() and int(declared) > self.max_bytes:
-            await self._reject(scope, receive, send)
+        declared = _header(scope, _CONTENT_LENGTH)
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._too_large(scope, receive, send)
             return
 
         received = 0
         exceeded = False
-        response_started = False
+        started = False  # a response start reached the server
 
         async def counting_receive() -> Message:
             nonlocal received, exceeded
@@ -132,57 +164,35 @@ class BodySizeLimitMiddleware:
             return message
 
         async def guarded_send(message: Message) -> None:
-            nonlocal response_started
+            nonlocal started
             if exceeded:
                 return
-            response_started = response_started or message["type"] == "http.response.start"
+            started = started or message["type"] == "http.response.start"
             await send(message)
 
-        with contextlib.suppress(_BodyTooLargeError):
+        try:
             await self.app(scope, counting_receive, guarded_send)
-        if exceeded and not response_started:
-            await self._reject(scope, receive, send)
+        except Exception as exc:
+            # An oversized body is the client's doing, not a crash: it gets the 413 below.
+            if not isinstance(exc, _BodyTooLargeError):
+                error_logger.exception(
+                    "unhandled %s request_id=%s", type(exc).__name__, request_id_of(scope)
+                )
+                if started:
+                    raise  # Too late for an envelope; the server closes the connection.
+                if not exceeded:
+                    response = envelope_response(ErrorType.INTERNAL_ERROR, scope_language(scope))
+                    await response(scope, receive, send)
+                    return
+        if exceeded and not started:
+            await self._too_large(scope, receive, send)
 
-    async def _reject(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = envelope_response(
-            ErrorType.PAYLOAD_TOO_LARGE, _language(scope), headers={"Connection": "close"}
+            ErrorType.PAYLOAD_TOO_LARGE, scope_language(scope), headers={"Connection": "close"}
         )
         await response(scope, receive, send)
 
 
 class _BodyTooLargeError(Exception):
     """Raised into the app when the streamed body passes the limit."""
-
-
-class UnhandledErrorMiddleware:
-    """Catches any exception and answers a 500 envelope with no internals in it.
-
-    It sits inside Starlette's `ServerErrorMiddleware`, so `debug=True` cannot swap the
-    envelope for a traceback page. The exception is logged with the request id.
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Handle one ASGI connection."""
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, receive, tracking_send)
-        except Exception as exc:
-            error_logger.exception(
-                "unhandled %s request_id=%s", type(exc).__name__, request_id_of(scope)
-            )
-            if started:
-                raise  # Too late for an envelope; the server closes the connection.
-            response = envelope_response(ErrorType.INTERNAL_ERROR, _language(scope))
-            await response(scope, receive, send)

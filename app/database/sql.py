@@ -47,14 +47,16 @@ def create_sql_database(name: str, url: str, settings: DatabaseSettings) -> SQLD
     """Build the engine for `url` (nothing connects yet) and its session factory."""
     parsed = make_url(url)
     backend = parsed.get_backend_name()
-    options: dict[str, Any] = {
-        "connect_args": _connect_args(backend, settings.connect_timeout_seconds),
-        "pool_pre_ping": True,
-    }
+    timeout = settings.connect_timeout_seconds
+    options: dict[str, Any]
     if backend == "sqlite":
         sqlite.prepare_file(parsed)
+        options = sqlite.engine_options(parsed, timeout)
     else:
-        options |= {
+        options = {
+            "connect_args": _connect_args(backend, timeout),
+            # A server may have dropped an idle connection: test it before handing it out.
+            "pool_pre_ping": True,
             "pool_size": settings.pool_size,
             "max_overflow": settings.max_overflow,
             # MySQL closes idle connections after `wait_timeout`; recycle well before.

@@ -1,12 +1,15 @@
 """The embedded relational backend: SQLite files through aiosqlite, set up to act like a server."""
 
 import sqlite3
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app.database.sqlite_connection import EmbeddedConnection
 
 # Extended result codes (sqlite3.h): which constraint a write broke, without reading messages.
 SQLITE_CONSTRAINT_UNIQUE = 2067
@@ -30,6 +33,21 @@ def _configure_connection(dbapi_connection: Any, _record: object) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.close()
+
+
+def engine_options(url: URL, timeout: float) -> dict[str, Any]:
+    """`create_async_engine` options for a SQLite file: connections that hop once per statement."""
+    # The same sqlite3.connect arguments SQLAlchemy's aiosqlite dialect derives from the URL.
+    args, kwargs = url.get_dialect()().create_connect_args(url)
+    connector = partial(sqlite3.connect, *args, **{**kwargs, "timeout": timeout})
+
+    async def connect() -> EmbeddedConnection:
+        connection = EmbeddedConnection(connector)
+        await connection  # starts its thread and opens the file there
+        return connection
+
+    # A file cannot drop a connection as a server can: no pre-ping `SELECT 1` per checkout.
+    return {"async_creator": connect, "pool_pre_ping": False}
 
 
 def configure_engine(engine: AsyncEngine) -> None:

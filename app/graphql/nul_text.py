@@ -51,7 +51,7 @@ class RefuseNulText(SchemaExtension):
     """Answers the NUL error instead of validating and executing a request that holds NUL."""
 
     def on_validate(self) -> Iterator[None]:
-        """Before validation: errors set here are the result, and validation is skipped."""
+        """Errors set here are the result: the request is refused before it executes."""
         context = self.execution_context
         literals = (
             nul_literals(context.query, context.graphql_document)

@@ -7,11 +7,14 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaxAliasesLimiter,
     MaxTokensLimiter,
+    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
+    ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
@@ -52,10 +55,20 @@ class RollbackOnErrors(SchemaExtension):
 
     async def on_operation(self) -> AsyncIterator[None]:
         """Run the operation, then undo its SQL writes if anything failed."""
-        yield
+        try:
+            yield
+        except Exception:
+            # Raised through the operation (a document the parse cache cannot parse is one):
+            # strawberry still answers with errors, so the writes go.
+            await self._rollback()
+            raise
         result = self.execution_context.result
+        if result is not None and result.errors:
+            await self._rollback()
+
+    async def _rollback(self) -> None:
         context = self.execution_context.context
-        if result is not None and result.errors and isinstance(context, GraphQLContext):
+        if isinstance(context, GraphQLContext):
             await context.rollback()
 
 
@@ -68,15 +81,30 @@ class AppSchema(strawberry.Schema):
         """Skip strawberry's own logging: expected errors (401, 404...) are not incidents."""
 
 
+# Distinct documents whose parse and validation results are kept. Validating a document
+# walks it several times over (most of a small query's cost) and depends only on the
+# document, the schema and the rules; clients send the same few documents again and again.
+DOCUMENT_CACHE_SIZE = 256
+
+
 def build_schema(settings: GraphQLSettings, environment: Environment) -> strawberry.Schema:
     """The schema with depth, alias and token limits; introspection only where allowed."""
     introspection = settings.introspection_enabled(environment)
+    # The limit rules are made once here: strawberry's limiter extensions make new rule
+    # classes for every instance, and so for every request, which no cache could match.
+    limits = [
+        *QueryDepthLimiter(max_depth=settings.max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+    ]
     # Factories, not instances: strawberry builds fresh extensions for every request.
     extensions: list[Any] = [
+        # The token limit is a parse option, so it is part of the parse cache's key.
         partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
-        partial(QueryDepthLimiter, max_depth=settings.max_depth),
-        partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),
-        # Text holding NUL is refused before the document is validated or run.
+        partial(ParserCache, maxsize=DOCUMENT_CACHE_SIZE),
+        partial(AddValidationRules, limits),
+        partial(ValidationCache, maxsize=DOCUMENT_CACHE_SIZE),
+        # After the validation cache, whose hook sets the validation errors: this one
+        # replaces them with the NUL refusal when text holds NUL, so nothing executes.
         RefuseNulText,
         RollbackOnErrors,
     ]

@@ -7,11 +7,10 @@ of either and leaves the permission rule to the service.
 
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 
-from app.api.auth.dependencies import admin_bearer, claimed_realm, get_token_service, user_bearer
+from app.api.auth.dependencies import admin_bearer, claimed_realm, token_service, user_bearer
 from app.api.auth.principal import Principal
-from app.api.auth.tokens import TokenService
 from app.core.errors import AuthError
 from app.core.i18n import MessageKey
 
@@ -19,7 +18,7 @@ from app.core.i18n import MessageKey
 async def current_actor(
     user_token: Annotated[str | None, Depends(user_bearer)],
     admin_token: Annotated[str | None, Depends(admin_bearer)],
-    service: Annotated[TokenService, Depends(get_token_service)],
+    request: Request,
 ) -> Principal:
     """The caller holding a valid access token of either realm with a live session."""
     # Both schemes read the same `Authorization` header; declaring both documents in
@@ -27,4 +26,4 @@ async def current_actor(
     token = user_token or admin_token
     if not token:
         raise AuthError(MessageKey.AUTH_TOKEN_MISSING)
-    return await service.authenticate(token, claimed_realm(token))
+    return await token_service(request.app).authenticate(token, claimed_realm(token))

@@ -1,5 +1,7 @@
 """The JWT codec: RS256 only, `kid` in the header, every claim required and checked."""
 
+import base64
+import json
 import secrets
 import time
 from dataclasses import dataclass
@@ -112,8 +114,11 @@ class TokenCodec:
     def decode(self, token: str, *, realm: Realm, token_type: TokenType) -> TokenClaims:
         """Verify signature and claims for this use; any failure is the same 401."""
         try:
-            header = jwt.get_unverified_header(token)
-            # Checked before a key is chosen: `none` and HS256-with-the-public-key die here.
+            # Only to choose the key: PyJWT then parses the whole token strictly, once
+            # (`get_unverified_header` would parse and check all of it a first time).
+            header = unverified_segment(token, HEADER)
+            # Checked before a key is chosen: `none` and HS256-with-the-public-key die here,
+            # and PyJWT refuses any algorithm but RS256 again below.
             if header.get("alg") != ALGORITHM:
                 raise _RejectedError
             kid = header.get("kid")
@@ -123,14 +128,15 @@ class TokenCodec:
             payload = jwt.decode(
                 token,
                 key,
-                algorithms=[ALGORITHM],
+                algorithms=_ALGORITHMS,
                 audience=self._audience,
                 issuer=self._issuer,
                 leeway=self._leeway,
-                options={"require": list(REQUIRED_CLAIMS), "strict_aud": True},
+                options=_DECODE_OPTIONS,
             )
             claims = _claims_of(payload)
-        except (jwt.PyJWTError, _RejectedError, ValueError, TypeError) as exc:
+        # RecursionError: JSON nested past the parser's depth is as unreadable as any.
+        except (jwt.PyJWTError, _RejectedError, ValueError, TypeError, RecursionError) as exc:
             raise AuthError(MessageKey.AUTH_TOKEN_INVALID, headers=INVALID_TOKEN_CHALLENGE) from exc
         if claims.realm is not realm or claims.type is not token_type:
             raise AuthError(MessageKey.AUTH_TOKEN_INVALID, headers=INVALID_TOKEN_CHALLENGE)
@@ -139,6 +145,26 @@ class TokenCodec:
 
 class _RejectedError(Exception):
     """A header the codec refuses before any signature check."""
+
+
+_ALGORITHMS = [ALGORITHM]
+_DECODE_OPTIONS: jwt.types.Options = {"require": list(REQUIRED_CLAIMS), "strict_aud": True}
+# The parts of a compact JWS: `header.payload.signature`.
+HEADER, PAYLOAD = 0, 1
+
+
+def unverified_segment(token: str, index: int) -> dict[str, Any]:
+    """The JSON object in one part of a token, *unverified*: fit only to choose a check."""
+    parts = token.split(".")
+    if len(parts) != 3:
+        raise ValueError("not a compact JWS")
+    segment = parts[index]
+    # Strict base64url (no stray characters, as PyJWT requires) with the padding restored.
+    raw = base64.b64decode(segment + "=" * (-len(segment) % 4), altchars=b"-_", validate=True)
+    decoded = json.loads(raw)
+    if not isinstance(decoded, dict):
+        raise ValueError("not a JSON object")
+    return decoded
 
 
 def _claims_of(payload: dict[str, Any]) -> TokenClaims:

@@ -1,7 +1,10 @@
 """Abuse limits: depth, aliases, tokens and batching are refused before anything resolves."""
 
+from typing import Any
+
 import httpx
 import pytest
+from graphql.validation import validate
 
 from app.core.errors import ErrorType
 from app.settings import (
@@ -77,3 +80,28 @@ async def test_batching_is_refused(running: httpx.AsyncClient) -> None:
     check_envelope(error["extensions"], 400)
     assert error["extensions"]["error_type"] == ErrorType.MALFORMED_REQUEST.value
     assert "one operation" in error["message"]
+
+
+async def test_a_repeated_document_is_validated_once_and_still_limited(
+    post_graphql: Post, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    validations: list[object] = []
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        validations.append(args[1])
+        return validate(*args, **kwargs)
+
+    # Strawberry's validation step calls graphql-core's `validate` through this name.
+    monkeypatch.setattr("strawberry.schema.schema.validate", counted)
+    fine = "{ cacheProbe: __typename }"
+    too_many = "{ " + " ".join(f"a{index}: __typename" for index in range(300)) + " }"
+    for _ in range(3):
+        assert (await post_graphql(fine)).json()["data"] == {"cacheProbe": "Query"}
+        # Served from the cache, the refusal is the same on every request.
+        only_error(await post_graphql(too_many), ErrorType.VALIDATION_ERROR)
+    assert len(validations) == 2
+
+
+async def test_a_document_that_does_not_parse_is_refused_every_time(post_graphql: Post) -> None:
+    for _ in range(2):
+        only_error(await post_graphql("{ me { "), ErrorType.MALFORMED_REQUEST)
