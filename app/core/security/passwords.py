@@ -26,6 +26,9 @@ def check_password_rules(password: str) -> str:
         raise ValueError(f"password must have at most {MAX_PASSWORD_CHARS} characters")
     if len(password.encode("utf-8")) > MAX_PASSWORD_BYTES:
         raise ValueError(f"password must be at most {MAX_PASSWORD_BYTES} bytes in UTF-8")
+    # bcrypt refuses NUL bytes outright; the routes refuse NUL text earlier, the CLI here.
+    if "\x00" in password:
+        raise ValueError("password must not contain the NUL character (U+0000)")
     return password
 
 

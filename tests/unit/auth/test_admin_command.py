@@ -72,11 +72,12 @@ def test_a_taken_username_exits_1_with_one_line(
     [
         (["--username", "root", "--email", "r@x.io", "--password-stdin"], "short\n", "at least 8"),
         (["--username", "root", "--email", "r@x.io", "--password-stdin"], "é" * 37, "72 bytes"),
+        (["--username", "root", "--email", "r@x.io", "--password-stdin"], "pass\x00word\n", "NUL"),
         (["--username", "root", "--email", "not-an-email", "--password-stdin"], PASSWORD, "email"),
         (["--username", "a b", "--email", "r@x.io", "--password-stdin"], PASSWORD, "username"),
         (["--username", "root", "--email", "r@x.io"], PASSWORD, "--password-stdin"),
     ],
-    ids=["short", "73-bytes", "bad-email", "bad-username", "no-tty-no-stdin-flag"],
+    ids=["short", "73-bytes", "nul", "bad-email", "bad-username", "no-tty-no-stdin-flag"],
 )
 def test_bad_input_exits_2_with_a_reason_and_writes_nothing(
     admin_db: Path,
