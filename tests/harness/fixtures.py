@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from pydantic import SecretStr
 from pymongo.asynchronous.database import AsyncDatabase
 from pytest_socket import disable_socket
@@ -27,12 +27,12 @@ from app.database.migrations import migrate
 from app.database.mongo import MongoStore, create_mongo
 from app.database.redis import RedisStore, create_redis
 from app.database.sql import SQLDatabase, create_sql_database
-from app.main import create_app
 from app.models.mongo.indexes import COLLECTION_INDEXES, ensure_indexes
 from app.models.mysql import MySQLBase
 from app.models.postgres import PostgresBase
 from app.settings import AppSettings, AuthSettings, DatabaseSettings, Environment, Settings
 from tests.harness import throwaway
+from tests.harness.app_pool import AppPool
 from tests.harness.divergences import DIVERGENCES
 from tests.harness.servers import Server, Servers, allowed_missing
 
@@ -466,12 +466,29 @@ def auth_settings(signing_pem: str) -> AuthSettings:
     return AuthSettings(jwt_private_key=SecretStr(signing_pem), bcrypt_rounds=4)
 
 
+@pytest.fixture(scope="session")
+def app_pool() -> AppPool:
+    """This process's built apps that no test is using (see tests/harness/app_pool.py)."""
+    return AppPool()
+
+
+@pytest.fixture
+def probe_routers() -> tuple[APIRouter, ...]:
+    """Routers the app also serves: none, unless a test module's probe routes override this."""
+    return ()
+
+
 @pytest.fixture
 async def app(
-    settings: Settings, postgres_backend: Backend, mysql_backend: Backend
+    settings: Settings,
+    probe_routers: tuple[APIRouter, ...],
+    postgres_backend: Backend,
+    mysql_backend: Backend,
+    app_pool: AppPool,
 ) -> AsyncIterator[FastAPI]:
-    """A fresh app per test; the run's SQL tables it may have written to are emptied after."""
-    yield create_app(settings)
+    """An app as `create_app` makes it; the SQL tables it may have written to are emptied after."""
+    with app_pool.app(settings, probe_routers) as pooled:
+        yield pooled
     for backend in (postgres_backend, mysql_backend):
         if backend.url is not None:
             database = create_sql_database(backend.name, backend.url, settings.database)
