@@ -8,7 +8,7 @@ checks that they are gone. Per test: tables and collections are emptied afterwar
 import asyncio
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager, closing
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -346,14 +346,33 @@ async def empty_tables(database: SQLDatabase) -> None:
             await connection.execute(delete(table))
 
 
-def empty_file_tables(name: str, url: str) -> None:
+def empty_file_tables(name: str, connection: sqlite3.Connection) -> None:
     """Delete every row of an embedded role's tables (children first) through stdlib sqlite3."""
     # An async engine per call costs an aiosqlite thread, a dialect setup and a statement
     # compile for each table, after every API test; the plain driver does the same deletes
     # in a fraction of that. Blocking is fine: this runs between tests, not in the app.
-    with closing(sqlite3.connect(str(make_url(url).database))) as connection, connection:
+    with connection:
         for table in reversed(METADATA[name].sorted_tables):
             connection.execute(str(delete(table).compile(dialect=SQLITE)))
+
+
+@pytest.fixture(scope="session")
+def file_connections(
+    postgres_backend: Backend, mysql_backend: Backend
+) -> Iterator[dict[str, sqlite3.Connection]]:
+    """A stdlib connection to each embedded SQL file, open for the whole run, to empty it."""
+    # Open all along on purpose: when the last connection to a WAL database closes, SQLite
+    # copies the log into the file and syncs it to disk, which every test's lifespan did
+    # twice (its engines are the only connections). The deletes need no durability either.
+    connections: dict[str, sqlite3.Connection] = {}
+    for backend in (postgres_backend, mysql_backend):
+        if backend.url is not None and not backend.real:
+            connection = sqlite3.connect(str(make_url(backend.url).database))
+            connection.execute("PRAGMA synchronous=OFF")
+            connections[backend.name] = connection
+    yield connections
+    for connection in connections.values():
+        connection.close()
 
 
 @asynccontextmanager
@@ -498,13 +517,14 @@ async def app(
     postgres_backend: Backend,
     mysql_backend: Backend,
     app_pool: AppPool,
+    file_connections: dict[str, sqlite3.Connection],
 ) -> AsyncIterator[FastAPI]:
     """An app as `create_app` makes it; the SQL tables it may have written to are emptied after."""
     with app_pool.app(settings, probe_routers) as pooled:
         yield pooled
     for backend in (postgres_backend, mysql_backend):
-        if backend.url is not None and not backend.real:
-            empty_file_tables(backend.name, backend.url)
+        if backend.name in file_connections:
+            empty_file_tables(backend.name, file_connections[backend.name])
         elif backend.url is not None:
             database = create_sql_database(backend.name, backend.url, settings.database)
             try:

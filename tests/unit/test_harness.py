@@ -1,5 +1,6 @@
 """The harness's own rules: throwaway names, Mongo URLs that reach no real data, clean tables."""
 
+import sqlite3
 import time
 
 import pytest
@@ -11,7 +12,7 @@ from app.database.session import unit_of_work
 from app.database.sql import SQLDatabase
 from app.models.postgres import Category, User
 from tests.harness import throwaway
-from tests.harness.fixtures import Backend, empty_file_tables
+from tests.harness.fixtures import empty_file_tables
 from tests.harness.servers import allowed_missing
 
 
@@ -55,14 +56,14 @@ def test_allow_missing_is_a_comma_list(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 async def test_embedded_tables_are_emptied_after_an_api_test(
-    postgres_backend: Backend, postgres_db: SQLDatabase
+    file_connections: dict[str, sqlite3.Connection], postgres_db: SQLDatabase
 ) -> None:
     async with unit_of_work(postgres_db) as session:
         await UserRepository(session).create(
             username="ann", email="ann@example.com", password_hash="h"
         )
         await CategoryRepository(session).create(slug="tools", name="Tools")
-    empty_file_tables("postgres", postgres_backend.require())
+    empty_file_tables("postgres", file_connections["postgres"])
     async with postgres_db.sessions() as session:
         for model in (User, Category):
             assert await session.scalar(select(func.count()).select_from(model)) == 0
