@@ -1,8 +1,8 @@
-"""Markers, the backend-selection option and the backend fixtures (tests/harness)."""
+"""Markers, the backend-selection option, the backend fixtures and GC settings (tests/harness)."""
 
 import pytest
 
-pytest_plugins = ["tests.harness.fixtures", "tests.harness.census"]
+pytest_plugins = ["tests.harness.fixtures", "tests.harness.census", "tests.harness.collector"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -36,7 +36,11 @@ class ValidationIssue(BaseModel):
 class ErrorEnvelope(BaseModel):
     """A failed response: `status` -1, `data` holds details (validation issues) or null."""
 
-    model_config = ConfigDict(extra="forbid")
+    # Every route documents it for each common error status, and FastAPI builds a validator
+    # and a serializer per (route, status) in every app, used only if the OpenAPI document
+    # is generated: deferred, they are built when first used instead (a third of an app's
+    # route set-up). The model itself is built once, at its first error response.
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     status: Literal[-1] = -1
     error_type: ErrorType

@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
-from app.database.migrations import migrate
+from app.database.migrations import is_at_head, migrate
 from app.database.mongo import MongoStore, create_mongo
 from app.database.mysql import create_mysql
 from app.database.postgres import create_postgres
@@ -58,7 +58,7 @@ async def open_backends(settings: DatabaseSettings) -> AsyncIterator[Backends]:
         for database in (postgres, mysql):
             # Servers are migrated by the operator (`python -m app db upgrade`); the
             # embedded files have no operator, so the app keeps them at head itself.
-            if database.is_embedded:
+            if database.is_embedded and not await is_at_head(database):
                 logger.info("migrating embedded %s database", database.name)
                 await migrate(database)
         await ensure_indexes(mongo.db)

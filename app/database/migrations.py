@@ -1,11 +1,14 @@
 """Alembic, one environment per relational role, driven from the app (`python -m app db`)."""
 
 import argparse
+import functools
 import logging
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 
 from app.database.mysql import create_mysql
@@ -43,6 +46,25 @@ async def migrate(
     """Run `action` (upgrade, downgrade or revision) on `database` in one transaction."""
     async with database.engine.begin() as connection:
         await connection.run_sync(_apply, database.name, action, revision, message)
+
+
+@functools.cache
+def head_revisions(role: str) -> frozenset[str]:
+    """The head revision(s) of `role`'s scripts, read once (they cannot change while running)."""
+    return frozenset(ScriptDirectory.from_config(alembic_config(role)).get_heads())
+
+
+def _at_head(connection: Connection, role: str) -> bool:
+    current = MigrationContext.configure(connection).get_current_heads()
+    return frozenset(current) == head_revisions(role)
+
+
+async def is_at_head(database: SQLDatabase) -> bool:
+    """Whether `database` has every migration of its role: one query, no script is run."""
+    # `migrate` at head changes nothing, but loads and runs Alembic's environment to find
+    # that out (tens of milliseconds at each app start); reading the version table suffices.
+    async with database.engine.connect() as connection:
+        return await connection.run_sync(_at_head, database.name)
 
 
 def add_db_command(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:

@@ -11,6 +11,7 @@ from sqlalchemy import Column, Integer, MetaData, inspect
 from sqlalchemy.engine import Connection
 
 from app.__main__ import main
+from app.database.migrations import is_at_head, migrate
 from app.database.sql import SQLDatabase, create_sql_database
 from app.settings import DatabaseSettings, get_settings
 from tests.harness.fixtures import METADATA, BlankDatabase
@@ -99,3 +100,17 @@ def test_cli_upgrade_downgrade_upgrade(
         assert tables(url) == expected | {"alembic_version"}
     finally:
         get_settings.cache_clear()
+
+
+@pytest.mark.parametrize("role", ["postgres", "mysql"])
+async def test_at_head_only_with_every_migration(role: str, blank_database: BlankDatabase) -> None:
+    # The app skips migrating an embedded file that is at head: this check must not lie.
+    database = create_sql_database(role, blank_database(role), DatabaseSettings())
+    try:
+        assert not await is_at_head(database)
+        await migrate(database)
+        assert await is_at_head(database)
+        await migrate(database, "downgrade", "-1")
+        assert not await is_at_head(database)
+    finally:
+        await database.engine.dispose()

@@ -57,8 +57,13 @@ async def write_admin(
 
 
 @pytest.fixture
+def probe_routers() -> tuple[APIRouter, ...]:
+    # Built into the app rather than added to it, so the app can serve the next test too.
+    return (router,)
+
+
+@pytest.fixture
 def uow_app(app: FastAPI) -> FastAPI:
-    app.include_router(router)
     return app
 
 

@@ -6,6 +6,7 @@ checks that they are gone. Per test: tables and collections are emptied afterwar
 """
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -15,11 +16,12 @@ from typing import Any
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from pydantic import SecretStr
 from pymongo.asynchronous.database import AsyncDatabase
 from pytest_socket import disable_socket
-from sqlalchemy import MetaData, delete
+from sqlalchemy import MetaData, delete, make_url
+from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.security.keys import generate_private_key, private_pem
@@ -27,17 +29,18 @@ from app.database.migrations import migrate
 from app.database.mongo import MongoStore, create_mongo
 from app.database.redis import RedisStore, create_redis
 from app.database.sql import SQLDatabase, create_sql_database
-from app.main import create_app
 from app.models.mongo.indexes import COLLECTION_INDEXES, ensure_indexes
 from app.models.mysql import MySQLBase
 from app.models.postgres import PostgresBase
 from app.settings import AppSettings, AuthSettings, DatabaseSettings, Environment, Settings
 from tests.harness import throwaway
+from tests.harness.app_pool import AppPool
 from tests.harness.divergences import DIVERGENCES
 from tests.harness.servers import Server, Servers, allowed_missing
 
 STORE_SIDE = "store_side"
 METADATA: dict[str, MetaData] = {"postgres": PostgresBase.metadata, "mysql": MySQLBase.metadata}
+SQLITE = sqlite_dialect()
 CREATED = pytest.StashKey[list[tuple[str, str, str]]]()
 
 
@@ -348,6 +351,36 @@ async def empty_tables(database: SQLDatabase) -> None:
             await connection.execute(delete(table))
 
 
+def empty_file_tables(name: str, connection: sqlite3.Connection) -> None:
+    """Delete every row of an embedded role's tables (children first) through stdlib sqlite3."""
+    # An async engine per call costs an aiosqlite thread, a dialect setup and a statement
+    # compile for each table, after every API test; the plain driver does the same deletes
+    # in a fraction of that. Blocking is fine: this runs between tests, not in the app.
+    with connection:
+        for table in reversed(METADATA[name].sorted_tables):
+            connection.execute(str(delete(table).compile(dialect=SQLITE)))
+
+
+@pytest.fixture(scope="session")
+def file_connections(
+    postgres_backend: Backend,
+    mysql_backend: Backend,
+) -> Iterator[dict[str, sqlite3.Connection]]:
+    """A stdlib connection to each embedded SQL file, open for the whole run, to empty it."""
+    # Open all along on purpose: when the last connection to a WAL database closes, SQLite
+    # copies the log into the file and syncs it to disk, which every test's lifespan did
+    # twice (its engines are the only connections). The deletes need no durability either.
+    connections: dict[str, sqlite3.Connection] = {}
+    for backend in (postgres_backend, mysql_backend):
+        if backend.url is not None and not backend.real:
+            connection = sqlite3.connect(str(make_url(backend.url).database))
+            connection.execute("PRAGMA synchronous=OFF")
+            connections[backend.name] = connection
+    yield connections
+    for connection in connections.values():
+        connection.close()
+
+
 @asynccontextmanager
 async def _sql_database(backend: Backend) -> AsyncIterator[SQLDatabase]:
     database = create_sql_database(backend.name, backend.require(), DatabaseSettings())
@@ -483,16 +516,34 @@ def auth_settings(signing_pem: str) -> AuthSettings:
     return AuthSettings(jwt_private_key=SecretStr(signing_pem), bcrypt_rounds=4)
 
 
+@pytest.fixture(scope="session")
+def app_pool() -> AppPool:
+    """This process's built apps that no test is using (see tests/harness/app_pool.py)."""
+    return AppPool()
+
+
+@pytest.fixture
+def probe_routers() -> tuple[APIRouter, ...]:
+    """Routers the app also serves: none, unless a test module's probe routes override this."""
+    return ()
+
+
 @pytest.fixture
 async def app(
     settings: Settings,
+    probe_routers: tuple[APIRouter, ...],
     postgres_backend: Backend,
     mysql_backend: Backend,
+    app_pool: AppPool,
+    file_connections: dict[str, sqlite3.Connection],
 ) -> AsyncIterator[FastAPI]:
-    """A fresh app per test; the run's SQL tables it may have written to are emptied after."""
-    yield create_app(settings)
+    """An app as `create_app` makes it; the SQL tables it may have written to are emptied after."""
+    with app_pool.app(settings, probe_routers) as pooled:
+        yield pooled
     for backend in (postgres_backend, mysql_backend):
-        if backend.url is not None:
+        if backend.name in file_connections:
+            empty_file_tables(backend.name, file_connections[backend.name])
+        elif backend.url is not None:
             database = create_sql_database(backend.name, backend.url, settings.database)
             try:
                 await empty_tables(database)

@@ -1,10 +1,18 @@
-"""The harness's own rules: throwaway names only, and Mongo URLs that cannot reach real data."""
+"""The harness's own rules: throwaway names, Mongo URLs that reach no real data, clean tables."""
 
+import sqlite3
 import time
 
 import pytest
+from sqlalchemy import func, select
 
+from app.api.categories.repository import CategoryRepository
+from app.api.users.repository import UserRepository
+from app.database.session import unit_of_work
+from app.database.sql import SQLDatabase
+from app.models.postgres import Category, User
 from tests.harness import throwaway
+from tests.harness.fixtures import empty_file_tables
 from tests.harness.servers import allowed_missing
 
 
@@ -45,3 +53,17 @@ def test_a_young_name_may_be_a_run_in_progress_an_old_one_is_a_leak() -> None:
 def test_allow_missing_is_a_comma_list(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TEST_ALLOW_MISSING", " Mongo, redis ,,")
     assert allowed_missing() == {"mongo", "redis"}
+
+
+async def test_embedded_tables_are_emptied_after_an_api_test(
+    file_connections: dict[str, sqlite3.Connection], postgres_db: SQLDatabase
+) -> None:
+    async with unit_of_work(postgres_db) as session:
+        await UserRepository(session).create(
+            username="ann", email="ann@example.com", password_hash="h"
+        )
+        await CategoryRepository(session).create(slug="tools", name="Tools")
+    empty_file_tables("postgres", file_connections["postgres"])
+    async with postgres_db.sessions() as session:
+        for model in (User, Category):
+            assert await session.scalar(select(func.count()).select_from(model)) == 0

@@ -1,6 +1,7 @@
 """The RSA key set: one key signs, several verify; `kid` is the RFC 7638 JWK thumbprint."""
 
 import base64
+import functools
 import hashlib
 import json
 import logging
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 
 from app.settings import AuthSettings, Environment
 
@@ -66,10 +68,18 @@ def public_pem(key: rsa.RSAPublicKey) -> bytes:
     )
 
 
+@functools.lru_cache(maxsize=8)
+def _parse_private_pem(data: bytes) -> PrivateKeyTypes:
+    # Parsing checks the RSA math (about 50 ms for 2048 bits) at every app start. A process
+    # that starts apps again and again from one key (the test suite: hundreds) checks it once;
+    # keys are immutable, and a failure is not cached, so a bad key fails every time.
+    return serialization.load_pem_private_key(data, password=None)
+
+
 def load_private_pem(data: bytes, source: str) -> rsa.RSAPrivateKey:
     """Parse an RSA private key; anything else is a configuration error naming `source`."""
     try:
-        key = serialization.load_pem_private_key(data, password=None)
+        key = _parse_private_pem(data)
     except (ValueError, TypeError) as exc:
         raise KeyConfigurationError(f"{source} is not a readable PEM private key") from exc
     if not isinstance(key, rsa.RSAPrivateKey):

@@ -75,9 +75,9 @@ def auth_settings(auth_settings: AuthSettings) -> AuthSettings:
 
 
 @pytest.fixture
-def app(app: FastAPI) -> FastAPI:
-    app.include_router(probe_router)
-    return app
+def probe_routers() -> tuple[APIRouter, ...]:
+    # Built into the app rather than added to it, so the app can serve the next test too.
+    return (probe_router,)
 
 
 async def test_repeated_failures_for_a_username_are_429_with_retry_after(

@@ -85,9 +85,9 @@ async def logout(principal: CurrentUserPrincipal, service: Tokens, lang: Lang) -
 
 
 @pytest.fixture
-def app(app: FastAPI) -> FastAPI:
-    app.include_router(probe_router)
-    return app
+def probe_routers() -> tuple[APIRouter, ...]:
+    # Built into the app rather than added to it, so the app can serve the next test too.
+    return (probe_router,)
 
 
 def assert_unauthorized(response: httpx.Response) -> dict[str, Any]:
