@@ -35,6 +35,12 @@ async def crash() -> Envelope[None]:
     raise RuntimeError("secret")
 
 
+@probe_router.get("/wrong-shape", responses=error_responses())
+async def wrong_shape(lang: Lang) -> Envelope[Item]:
+    """Wrap a payload that is not what the route declares (a bug)."""
+    return success("not an item", lang)  # type: ignore[arg-type]
+
+
 @pytest.fixture
 def probe_routers() -> tuple[APIRouter, ...]:
     # Built into the app rather than added to it, so the app can serve the next test too.
@@ -151,6 +157,17 @@ async def test_crash_is_500_without_internals(
     assert "Traceback" not in response.text
     # The operator finds the cause by the request id in the log.
     assert any("trace-me-1" in record.getMessage() for record in caplog.records)
+
+
+async def test_an_envelope_is_checked_against_the_routes_model(
+    client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    # `success()` wraps anything; the route's response model is the check.
+    with caplog.at_level(logging.ERROR, logger="app.errors"):
+        response = await client.get("/_probe/wrong-shape")
+    assert_envelope(response, 500, ErrorType.INTERNAL_ERROR)
+    assert "not an item" not in response.text
+    assert caplog.records
 
 
 async def test_debug_mode_cannot_bypass_the_crash_envelope(
