@@ -1,5 +1,6 @@
 """Abuse limits: depth, aliases, tokens and batching are refused before anything resolves."""
 
+import uuid
 from typing import Any
 
 import httpx
@@ -93,10 +94,12 @@ async def test_a_repeated_document_is_validated_once_and_still_limited(
 
     # Strawberry's validation step calls graphql-core's `validate` through this name.
     monkeypatch.setattr("strawberry.schema.schema.validate", counted)
-    fine = "{ cacheProbe: __typename }"
-    too_many = "{ " + " ".join(f"a{index}: __typename" for index in range(300)) + " }"
+    # Documents no earlier test sent: the app (and its caches) may have served other tests.
+    marker = uuid.uuid4().hex
+    fine = f"{{ probe{marker}: __typename }}"
+    too_many = "{ " + " ".join(f"a{index}{marker}: __typename" for index in range(300)) + " }"
     for _ in range(3):
-        assert (await post_graphql(fine)).json()["data"] == {"cacheProbe": "Query"}
+        assert (await post_graphql(fine)).json()["data"] == {f"probe{marker}": "Query"}
         # Served from the cache, the refusal is the same on every request.
         only_error(await post_graphql(too_many), ErrorType.VALIDATION_ERROR)
     assert len(validations) == 2
