@@ -102,7 +102,7 @@ def test_cli_upgrade_downgrade_upgrade(
         get_settings.cache_clear()
 
 
-@pytest.mark.parametrize("role", ["postgres", "mysql"])
+@pytest.mark.parametrize("role", ROLES)
 async def test_at_head_only_with_every_migration(role: str, blank_database: BlankDatabase) -> None:
     # The app skips migrating an embedded file that is at head: this check must not lie.
     database = create_sql_database(role, blank_database(role), DatabaseSettings())
