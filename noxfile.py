@@ -1,5 +1,8 @@
 """Developer and CI sessions: dev, unit, integration, contract, lint, typecheck, bench."""
 
+import argparse
+import importlib.util
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -10,36 +13,72 @@ nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"
 nox.options.sessions = ["lint", "typecheck", "unit"]
 
-PYPROJECT = nox.project.load_toml("pyproject.toml")
 ROOT = Path(__file__).parent
 
 
-def install(session: nox.Session, *groups: str) -> None:
-    """Install the project (editable) with the given dependency groups."""
-    requirements = [
-        req for group in groups for req in nox.project.dependency_groups(PYPROJECT, group)
-    ]
-    session.install("-e", ".", *requirements)
+def uv_command() -> tuple[str, ...]:
+    """How to run uv: the one installed beside nox (`nox[uv]`), else the one on PATH."""
+    if importlib.util.find_spec("uv") is not None:
+        return (sys.executable, "-m", "uv")
+    return (shutil.which("uv") or "uv",)
+
+
+def install(session: nox.Session, *groups: str, project: bool = True) -> None:
+    """Install exactly what uv.lock pins: the project (editable, `embedded` extra) and `groups`.
+
+    `--locked` refuses a uv.lock that no longer matches pyproject.toml, naming `uv lock` as
+    the fix, so no session ever runs on versions nobody locked.
+    """
+    selection = [arg for group in groups for arg in ("--group", group)]
+    target = ["--extra", "embedded"] if project else ["--no-install-project"]
+    session.run_install(
+        *uv_command(),
+        "sync",
+        "--locked",
+        "--quiet",
+        "--no-default-groups",
+        *target,
+        *selection,
+        # uv fills the session's virtualenv instead of the project's .venv.
+        env={"UV_PROJECT_ENVIRONMENT": session.virtualenv.location},
+        external=True,
+    )
     # Some machines export PYTHONDONTWRITEBYTECODE=1; every pytest process would then
     # recompile thousands of modules (seconds each run). An empty value turns it off.
     session.env["PYTHONDONTWRITEBYTECODE"] = ""
 
 
+def dev_arguments(posargs: list[str]) -> argparse.Namespace:
+    """`nox -s dev -- --host H --port P`; DEV_HOST and DEV_PORT set the defaults."""
+    parser = argparse.ArgumentParser(prog="nox -s dev --")
+    parser.add_argument("--host", default=os.environ.get("DEV_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("DEV_PORT", "8000")))
+    return parser.parse_args(posargs)
+
+
 @nox.session
 def dev(session: nox.Session) -> None:
-    """Serve the app with reload on the embedded defaults at http://127.0.0.1:8000."""
+    """Serve the app with reload on the embedded defaults (`-- --host H --port P`)."""
+    options = dev_arguments(session.posargs)
     install(session)
-    session.log("API docs: http://127.0.0.1:8000/docs")
-    session.log("GraphQL:  http://127.0.0.1:8000/graphql")
-    session.log("Health:   http://127.0.0.1:8000/health/live")
+    base = f"http://{options.host}:{options.port}"
+    session.log(f"API docs: {base}/docs")
+    session.log(f"GraphQL:  {base}/graphql")
+    session.log(f"Health:   {base}/health/live")
+    session.log("Reloads on changes under app/ and migrations/ only.")
     session.run(
         "uvicorn",
         "app.main:app",
         "--reload",
+        # Only source changes reload: not .nox/, var/ or tests run beside the server.
+        "--reload-dir",
+        "app",
+        "--reload-dir",
+        "migrations",
         "--host",
-        "127.0.0.1",
+        options.host,
         "--port",
-        "8000",
+        str(options.port),
         # The app logs one JSON access line per request; uvicorn's own would repeat it.
         "--no-access-log",
         env={"ENVIRONMENT": "development"},
@@ -116,7 +155,7 @@ def contract(session: nox.Session) -> None:
 @nox.session
 def lint(session: nox.Session) -> None:
     """Ruff lint and format check."""
-    session.install(*nox.project.dependency_groups(PYPROJECT, "lint"))
+    install(session, "lint", project=False)
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
 
@@ -142,25 +181,30 @@ def bench(session: nox.Session) -> None:
 
 @nox.session(venv_backend="none")
 def scaffold(session: nox.Session) -> None:
-    """Build the distribution, install it fresh, generate two projects, run their checks."""
+    """Build the CLI wheel, install it alone, generate projects, run their READMEs and checks.
+
+    Then run this repository's own README Quickstart, verbatim, from a fresh clone with the
+    system's /usr/bin/python3 first on PATH (an externally managed Python on Debian).
+    """
     # Imported here: generated projects drop this whole session, and its imports with it.
-    import sys
     import tempfile
+    import time
     import zipfile
 
+    from fastapi_fusion.quickstart import run_quickstart
+
     work = Path(tempfile.mkdtemp(prefix="fusion-scaffold-"))
-    uv = (sys.executable, "-m", "uv")
+    uv = uv_command()
     venv = work / "venv"
     cli = str(venv / "bin" / "fastapi-fusion")
-    projects = {
-        "demo-full": (),
-        "demo-lean": ("--without", "mysql,mongo,graphql"),
-    }
+    timings: list[str] = []
 
     session.log(f"work directory {work} (kept if a step fails)")
-    session.log(f"[1/4] building sdist and wheel (the wheel from the sdist) into {work / 'dist'}")
-    session.run(*uv, "build", "--quiet", "--out-dir", str(work / "dist"), str(ROOT), external=True)
-    wheel = next((work / "dist").glob("fastapi_fusion_core-*.whl"))
+    session.log("[1/5] building the fastapi-fusion-cli wheel from cli/")
+    started = time.monotonic()
+    dist = work / "dist"
+    session.run(*uv, "build", "--wheel", "--quiet", "--out-dir", str(dist), "cli", external=True)
+    wheel = next(dist.glob("fastapi_fusion_cli-*.whl"))
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
     if any(name.startswith("app/") for name in names):
@@ -168,20 +212,50 @@ def scaffold(session: nox.Session) -> None:
     if "fastapi_fusion/template/app/main.py" not in names:
         session.error("the wheel carries no template")
 
-    session.log(f"[2/4] installing {wheel.name} into a fresh virtualenv")
+    session.log(f"[2/5] installing {wheel.name} into an empty virtualenv")
     session.run(*uv, "venv", "--quiet", str(venv), external=True)
     session.run(*uv, "pip", "install", "--quiet", "--python", str(venv), str(wheel), external=True)
+    installed = session.run(
+        str(venv / "bin" / "python"),
+        "-c",
+        "import importlib.metadata as m; print(*sorted(d.name for d in m.distributions()))",
+        external=True,
+        silent=True,
+    )
+    # The scaffolder copies files: it must pull in nothing, a web framework least of all.
+    if str(installed).split() != ["fastapi-fusion-cli"]:
+        session.error(f"the CLI pulled in other distributions: {str(installed).strip()}")
     session.run(cli, "--version", external=True)
 
+    # The projects' commands run with the system Python first on PATH, as a stranger's would.
+    system_path = {"PATH": f"/usr/bin:/bin:{os.environ.get('PATH', '')}"}
+    env = {**os.environ, **system_path}
+    projects = {"demo-full": (), "demo-lean": ("--without", "mysql,mongo,graphql")}
     for step, (project, options) in enumerate(projects.items(), start=3):
         target = work / project
         session.log(
-            f"[{step}/4] {project}: create {' '.join(options) or '(full)'}, then its checks"
+            f"[{step}/5] {project}: create {' '.join(options) or '(full)'}, then its checks"
         )
         session.run(cli, "create", project, "--path", str(target), *options, external=True)
-        session.chdir(target)
-        session.run(sys.executable, "-m", "nox", "-s", "lint", "typecheck", "unit", external=True)
+        if project == "demo-full":
+            live, green = run_quickstart(target, env)
+            timings.append(f"{project}: install to live {live:.0f}s, unit {green:.0f}s")
+            session.chdir(target)
+            session.run(".tools/bin/nox", "-s", "lint", "typecheck", external=True, env=system_path)
+        else:
+            session.chdir(target)
+            session.run(
+                sys.executable, "-m", "nox", "-s", "lint", "typecheck", "unit", external=True
+            )
         session.chdir(ROOT)
 
+    session.log("[5/5] this repository's README Quickstart, verbatim, from a fresh clone")
+    clone = work / "kit"
+    session.run("git", "clone", "--quiet", str(ROOT), str(clone), external=True)
+    live, green = run_quickstart(clone, env)
+    timings.append(f"kit clone: install to live {live:.0f}s, unit {green:.0f}s")
+
     shutil.rmtree(work)
-    session.log("scaffold: both generated projects pass lint, typecheck and unit")
+    for line in timings:
+        session.log(f"quickstart {line}")
+    session.log(f"scaffold: all green in {time.monotonic() - started:.0f}s")

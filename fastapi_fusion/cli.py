@@ -6,23 +6,26 @@ import shlex
 import sys
 import tomllib
 from collections.abc import Sequence
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import NoReturn
 
+from fastapi_fusion import __version__
 from fastapi_fusion.edits import canonical_requirement
 from fastapi_fusion.errors import ScaffoldError, UsageError
+from fastapi_fusion.finishing import first_commit, lock
 from fastapi_fusion.manifest import load_manifest
 from fastapi_fusion.naming import ProjectName, parse_project_name
 from fastapi_fusion.project import create_project, select_features
 from fastapi_fusion.template_source import template_root
 
 PROG = "fastapi-fusion"
-DISTRIBUTION = "fastapi-fusion-core"
+# The kit's distribution: a project may not take its name (nor the CLI's).
+DISTRIBUTION = "fastapi-fusion-kit"
+CLI_DISTRIBUTION = "fastapi-fusion-cli"
 # The README's quickstart, run inside the new project (a unit test keeps them in step).
 NEXT_STEPS = (
-    "python3 -m pip install 'nox[uv]' && python3 -m nox -s dev",
-    "python3 -m nox -s unit",
+    "python3 -m venv .tools && .tools/bin/pip install --quiet 'nox[uv]' && .tools/bin/nox -s dev",
+    ".tools/bin/nox -s unit",
 )
 _REQUIREMENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
@@ -33,21 +36,13 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def installed_version() -> str:
-    """The installed version of the `fastapi-fusion-core` distribution."""
-    try:
-        return version(DISTRIBUTION)
-    except PackageNotFoundError:
-        return "unknown (not installed)"
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for `fastapi-fusion`."""
     parser = _Parser(
         prog=PROG,
         description="Write a renamed copy of the FastAPI Fusion Core app and its test harness.",
     )
-    parser.add_argument("--version", action="version", version=f"{PROG} {installed_version()}")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     create = commands.add_parser(
         "create",
@@ -67,6 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         help="comma-separated features to leave out: mysql, mongo, graphql",
+    )
+    create.add_argument(
+        "--no-lock", action="store_true", help="skip re-locking uv.lock (run `uv lock` later)"
+    )
+    create.add_argument(
+        "--no-git", action="store_true", help="skip `git init` and the first commit"
     )
     return parser
 
@@ -103,6 +104,11 @@ def _create(args: argparse.Namespace) -> int:
     for feature, removal in features:
         if removal.empty:
             sys.stderr.write(f"note: --without {feature}: nothing to remove in this version\n")
+    # The copied uv.lock is the kit's: the new name and any left-out feature change it.
+    if not args.no_lock and not lock(target):
+        sys.stderr.write("note: uv is not installed: run `uv lock` in the project first\n")
+    if not args.no_git:
+        first_commit(target, f"{name.title}: created with {PROG} {__version__}")
     _print_next_steps(name, target)
     return 0
 
@@ -117,7 +123,7 @@ def reserved_names(pyproject: Path) -> frozenset[str]:
         *data.get("dependency-groups", {}).values(),
     ):
         requirements.extend(group)
-    names = {DISTRIBUTION}
+    names = {DISTRIBUTION, CLI_DISTRIBUTION}
     for requirement in requirements:
         # Group includes are tables, not strings; they name no distribution.
         if isinstance(requirement, str) and (match := _REQUIREMENT_NAME.match(requirement)):

@@ -73,6 +73,11 @@ class Rename:
     to: str
     setting: str | None = None
     text: str | None = None
+    # Put around the spelling: `prefix = "YOUR-ACCOUNT/"`, `suffix = ":"`.
+    prefix: str = ""
+    suffix: str = ""
+    # The feature whose text this is: the rename is skipped when `--without` leaves it out.
+    feature: str | None = None
 
 
 @dataclass(frozen=True)
@@ -148,7 +153,7 @@ def _edit(where: str, value: object) -> Edit:
 
 def _rename(value: object) -> Rename:
     table = _table("rename", value)
-    _only_keys("rename", table, {"files", "to", "setting", "text"})
+    _only_keys("rename", table, {"files", "to", "setting", "text", "prefix", "suffix", "feature"})
     to = _string("rename.to", table.get("to"))
     if to not in SPELLINGS:
         raise ManifestError(f"rename.to must be one of {', '.join(SPELLINGS)}, not {to!r}")
@@ -162,6 +167,9 @@ def _rename(value: object) -> Rename:
         to=to,
         setting=None if setting is None else str(setting),
         text=None if text is None else _string("rename.text", text),
+        prefix=_string("rename.prefix", table["prefix"]) if "prefix" in table else "",
+        suffix=_string("rename.suffix", table["suffix"]) if "suffix" in table else "",
+        feature=_string("rename.feature", table["feature"]) if "feature" in table else None,
     )
 
 

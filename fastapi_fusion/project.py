@@ -58,7 +58,9 @@ def create_project(
     try:
         copy_template(source, staging)
         apply_removals(staging, [("scaffolder", manifest.scaffolder), *features])
-        rename_project(staging, name, manifest.renames)
+        left_out = {feature for feature, _ in features}
+        renames = [rule for rule in manifest.renames if rule.feature not in left_out]
+        rename_project(staging, name, renames)
         _mark_scripts_executable(staging)
         _set_default_mode(staging)
         _move_into_place(staging, target)

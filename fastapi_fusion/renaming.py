@@ -19,8 +19,10 @@ def rename_project(root: Path, name: ProjectName, renames: Sequence[Rename]) -> 
     """Rename the distribution, the README title and every value the manifest lists."""
     _rewrite(root / "pyproject.toml", lambda text: rename_pyproject(text, name))
     _rewrite(root / "README.md", lambda text: retitle_readme(text, name.title))
+    # The kit's history is not the project's: it starts its own.
+    (root / "CHANGELOG.md").write_text(fresh_changelog(name), encoding="utf-8")
     for rule in renames:
-        apply_rename(root, rule, name.spelling(rule.to))
+        apply_rename(root, rule, rule.prefix + name.spelling(rule.to) + rule.suffix)
 
 
 def apply_rename(root: Path, rule: Rename, value: str) -> None:
@@ -60,6 +62,16 @@ def _set_project_key(text: str, key: str, value: str) -> str:
     if hits != 1:
         raise EditError(f'pyproject.toml: expected one `{key} = "..."` in [project], found {hits}')
     return "".join(lines)
+
+
+def fresh_changelog(name: ProjectName) -> str:
+    """The new project's CHANGELOG.md: its own history, starting now."""
+    return (
+        "# Changelog\n\n"
+        "Versions follow `MAJOR.MINOR.PATCH`.\n\n"
+        "## Unreleased\n\n"
+        f"- {name.title} created from the FastAPI Fusion kit.\n"
+    )
 
 
 def retitle_readme(text: str, title: str) -> str:

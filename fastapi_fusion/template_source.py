@@ -19,16 +19,20 @@ REQUIRED_ITEMS = (
     "noxfile.py",
     "pyproject.toml",
     "README.md",
+    "LICENSE",
+    "CHANGELOG.md",
+    "uv.lock",
     ".gitignore",
     ".env.example",
     ".ci/run",
-    ".ci/services",
 )
 OPTIONAL_ITEMS = (
     "migrations",
     "alembic.ini",
     ".github/workflows/ci.yml",
 )
+# `.ci/services` is not among them: it starts this kit's CI machine's servers (Debian
+# packages), where a generated project's `.ci/run` takes servers by URL.
 # Tool state, byte code and secrets that may sit in a working tree but never belong in a
 # project (the secrets mirror .gitignore).
 IGNORED_NAMES = (
@@ -42,6 +46,10 @@ IGNORED_NAMES = (
     ".ruff_cache",
     ".pytest_cache",
     ".hypothesis",
+    ".tools",
+    ".nox",
+    ".venv",
+    "var",
     ".DS_Store",
 )
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -87,6 +95,6 @@ def template_root() -> Path:
     root = source_checkout()
     if root is None:
         raise TemplateMissingError(
-            "no template found: this installation of fastapi-fusion-core carries no template"
+            "no template found: this installation of fastapi-fusion-cli carries no template"
         )
     return root

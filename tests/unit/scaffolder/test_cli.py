@@ -3,11 +3,11 @@
 import subprocess
 import sys
 import tomllib
-from importlib.metadata import version
 from pathlib import Path
 
 import pytest
 
+from fastapi_fusion import __version__
 from fastapi_fusion.cli import NEXT_STEPS, main
 
 
@@ -20,13 +20,19 @@ def _one_line_error(err: str) -> str:
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--version"]) == 0
-    assert capsys.readouterr().out.strip() == f"fastapi-fusion {version('fastapi-fusion-core')}"
+    assert capsys.readouterr().out.strip() == f"fastapi-fusion {__version__}"
+
+
+def test_the_kit_and_the_cli_share_one_version(repo_root: Path) -> None:
+    for pyproject in (repo_root / "pyproject.toml", repo_root / "cli" / "pyproject.toml"):
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        assert data["project"]["version"] == __version__, pyproject
 
 
 def test_help_lists_the_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--help"]) == 0
     assert "create" in capsys.readouterr().out
-    assert main(["create", "--help"]) == 0
+    assert main(["create", "--no-lock", "--help"]) == 0
     out = capsys.readouterr().out
     assert "--without" in out
     assert "--path" in out
@@ -38,11 +44,14 @@ def test_help_lists_the_command(capsys: pytest.CaptureFixture[str]) -> None:
         ([], "missing command"),
         (["destroy", "x"], "invalid choice: 'destroy'"),
         (["create"], "the following arguments are required: NAME"),
-        (["create", "shop", "--colour", "red"], "unrecognized arguments"),
-        (["create", "../x"], "looks like a path"),
-        (["create", "2shop"], "must start with a letter"),
-        (["create", "fastapi"], "taken"),
-        (["create", "shop", "--without", "mysql,redis"], "unknown feature(s) for --without: redis"),
+        (["create", "--no-lock", "shop", "--colour", "red"], "unrecognized arguments"),
+        (["create", "--no-lock", "../x"], "looks like a path"),
+        (["create", "--no-lock", "2shop"], "must start with a letter"),
+        (["create", "--no-lock", "fastapi"], "taken"),
+        (
+            ["create", "--no-lock", "shop", "--without", "mysql,redis"],
+            "unknown feature(s) for --without: redis",
+        ),
     ],
 )
 def test_usage_errors_exit_2_with_one_line(
@@ -62,7 +71,7 @@ def test_usage_errors_exit_2_with_one_line(
 
 def test_a_non_empty_target_exits_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("mine")
-    assert main(["create", "shop", "--path", str(tmp_path)]) == 1
+    assert main(["create", "--no-lock", "shop", "--path", str(tmp_path)]) == 1
     assert "is not empty" in _one_line_error(capsys.readouterr().err)
     assert [path.name for path in tmp_path.iterdir()] == ["notes.txt"]
 
@@ -71,7 +80,7 @@ def test_create_prints_the_next_steps(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    assert main(["create", "My Shop"]) == 0
+    assert main(["create", "--no-lock", "My Shop"]) == 0
     target = (tmp_path / "my-shop").resolve()
     assert (target / "app" / "main.py").is_file()
     captured = capsys.readouterr()
@@ -79,13 +88,33 @@ def test_create_prints_the_next_steps(
     lines = captured.out.splitlines()
     assert lines[0] == f"Created My Shop (my-shop) in {target}"
     assert [line.strip() for line in lines[-3:]] == [f"cd {target}", *NEXT_STEPS]
+    # A repository with one commit holding every file.
+    log = _git(target, "log", "--format=%s")
+    assert log.splitlines() == [f"My Shop: created with fastapi-fusion {__version__}"]
+    assert _git(target, "status", "--porcelain") == ""
+    assert "app/main.py" in _git(target, "ls-files").splitlines()
+
+
+def _git(where: Path, *args: str) -> str:
+    command = ["git", *args]
+    return subprocess.run(command, cwd=where, capture_output=True, text=True, check=True).stdout  # noqa: S603
+
+
+def test_no_git_and_no_uv(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("fastapi_fusion.finishing.uv_command", lambda: None)
+    assert main(["create", "shop", "--path", str(tmp_path / "shop"), "--no-git"]) == 0
+    assert not (tmp_path / "shop" / ".git").exists()
+    err = capsys.readouterr().err
+    assert err == "note: uv is not installed: run `uv lock` in the project first\n"
 
 
 def test_without_graphql_leaves_graphql_out(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     target = tmp_path / "lean"
-    argv = ["create", "lean", "--path", str(target), "--without", "graphql"]
+    argv = ["create", "--no-lock", "lean", "--path", str(target), "--without", "graphql"]
     assert main(argv) == 0
     assert capsys.readouterr().err == ""
     assert (target / "app" / "main.py").is_file()
@@ -96,7 +125,7 @@ def test_without_graphql_leaves_graphql_out(
 
 def test_without_mongo_leaves_mongo_out(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     target = tmp_path / "lean"
-    argv = ["create", "lean", "--path", str(target), "--without", "mongo,graphql"]
+    argv = ["create", "--no-lock", "lean", "--path", str(target), "--without", "mongo,graphql"]
     assert main(argv) == 0
     assert capsys.readouterr().err == ""
     for gone in ("app/api/products", "app/api/audit", "app/database/mongo.py", "app/models/mongo"):
@@ -118,7 +147,7 @@ def test_without_mysql_the_admins_move_to_postgres(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     target = tmp_path / "lean"
-    assert main(["create", "lean", "--path", str(target), "--without", "mysql"]) == 0
+    assert main(["create", "--no-lock", "lean", "--path", str(target), "--without", "mysql"]) == 0
     assert capsys.readouterr().err == ""
     for gone in ("app/database/mysql.py", "app/models/mysql", "migrations/mysql"):
         assert not (target / gone).exists(), gone
@@ -149,9 +178,13 @@ def test_next_steps_are_the_readme_quickstart(repo_root: Path) -> None:
         assert f"\n{command}\n" in quickstart
 
 
-def test_the_console_script_is_declared(repo_root: Path) -> None:
-    data = tomllib.loads((repo_root / "pyproject.toml").read_text(encoding="utf-8"))
+def test_the_cli_distribution_declares_the_command_and_needs_nothing(repo_root: Path) -> None:
+    data = tomllib.loads((repo_root / "cli" / "pyproject.toml").read_text(encoding="utf-8"))
+    assert data["project"]["name"] == "fastapi-fusion-cli"
     assert data["project"]["scripts"] == {"fastapi-fusion": "fastapi_fusion.cli:main"}
+    assert data["project"]["dependencies"] == []
+    kit = tomllib.loads((repo_root / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "scripts" not in kit["project"]
 
 
 def test_python_dash_m_reports_the_exit_code() -> None:

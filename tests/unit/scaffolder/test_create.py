@@ -74,7 +74,7 @@ def test_nothing_of_the_scaffolder_remains(project: Path) -> None:
 
 def test_the_kept_files_are_the_templates_own(project: Path, repo_root: Path) -> None:
     # Everything the scaffolder does not edit is byte-for-byte the repository's file.
-    untouched = ["app/main.py", "app/core/envelope.py", "tests/unit/conftest.py", ".env.example"]
+    untouched = ["app/main.py", "app/core/envelope.py", "tests/unit/conftest.py"]
     for relative in untouched:
         assert (project / relative).read_bytes() == (repo_root / relative).read_bytes()
     assert (
@@ -84,6 +84,32 @@ def test_the_kept_files_are_the_templates_own(project: Path, repo_root: Path) ->
             (repo_root / "noxfile.py").read_text().split("@nox.session(venv_backend")[0].rstrip()
         )
     )
+
+
+def test_names_that_would_collide_take_the_project_name(project: Path) -> None:
+    settings = (project / "app" / "settings.py").read_text(encoding="utf-8")
+    assert 'mongo_database: str = "my_shop"' in settings
+    assert 'redis_key_prefix: str = "my_shop:"' in settings
+    assert 'jwt_issuer: str = "my-shop"' in settings
+    assert 'jwt_audience: str = "my-shop"' in settings
+    throwaway = (project / "tests" / "harness" / "throwaway.py").read_text(encoding="utf-8")
+    assert 'PREFIX = "my_shop_test_"' in throwaway
+    env = (project / ".env.example").read_text(encoding="utf-8")
+    assert "MONGO_DATABASE=my_shop\n" in env
+    assert "REDIS_KEY_PREFIX=my_shop:\n" in env
+    data = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+    assert data["project"]["urls"]["Source"] == "https://github.com/YOUR-ACCOUNT/my-shop"
+    assert '\nname = "my-shop"\n' in (project / "uv.lock").read_text(encoding="utf-8")
+    assert "The My Shop authors" in (project / "LICENSE").read_text(encoding="utf-8")
+    assert "My Shop created" in (project / "CHANGELOG.md").read_text(encoding="utf-8")
+
+
+def test_the_kit_ci_machine_stays_behind(project: Path) -> None:
+    run = (project / ".ci" / "run").read_text(encoding="utf-8")
+    assert not (project / ".ci" / "services").exists()
+    assert ".ci/services" not in run
+    assert "127.0.0.1" not in run
+    assert ".tools/bin/nox -s integration" in run
 
 
 def test_python_files_still_parse_and_scripts_run(project: Path) -> None:
