@@ -217,6 +217,8 @@ def scaffold(session: nox.Session) -> None:
     session.run(*uv, "pip", "install", "--quiet", "--python", str(venv), str(wheel), external=True)
     installed = session.run(
         str(venv / "bin" / "python"),
+        # Isolated: the working directory (this checkout) must not count as installed.
+        "-I",
         "-c",
         "import importlib.metadata as m; print(*sorted(d.name for d in m.distributions()))",
         external=True,
