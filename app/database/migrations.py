@@ -3,6 +3,9 @@
 import argparse
 import functools
 import logging
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from alembic import command
@@ -30,6 +33,19 @@ def alembic_config(role: str, connection: Connection | None = None) -> Config:
     return config
 
 
+class MigrationRefusedError(RuntimeError):
+    """A migration command that cannot run as asked; the message says what to do."""
+
+
+def next_revision_id(role: str) -> str:
+    """The next number in `role`'s sequence of revisions: 0001, 0002, ..."""
+    scripts = ScriptDirectory.from_config(alembic_config(role))
+    numbers = [
+        int(script.revision) for script in scripts.walk_revisions() if script.revision.isdigit()
+    ]
+    return f"{max(numbers, default=0) + 1:04d}"
+
+
 def _apply(connection: Connection, role: str, action: str, revision: str, message: str) -> None:
     config = alembic_config(role, connection)
     if action == "upgrade":
@@ -37,7 +53,37 @@ def _apply(connection: Connection, role: str, action: str, revision: str, messag
     elif action == "downgrade":
         command.downgrade(config, revision)
     else:
-        command.revision(config, message=message, autogenerate=True)
+        _autogenerate(connection, config, role, message)
+
+
+def _autogenerate(connection: Connection, config: Config, role: str, message: str) -> None:
+    # Autogenerate compares the models with a database at head. The embedded SQLite file is
+    # the app's own (it migrates it at startup anyway), so bring it there; a server is the
+    # operator's, so say what to run instead.
+    if not _at_head(connection, role):
+        if connection.dialect.name != "sqlite":
+            raise MigrationRefusedError(
+                f"the {role} database is not at head: run `python -m app db upgrade "
+                f"--engine {role}` first"
+            )
+        command.upgrade(config, "head")
+    written = command.revision(
+        config, message=message, autogenerate=True, rev_id=next_revision_id(role)
+    )
+    scripts = written if isinstance(written, list) else [written]
+    _tidy([Path(script.path) for script in scripts if script is not None])
+
+
+def _tidy(paths: list[Path]) -> None:
+    # Alembic's output breaks the project's lint (long lines, unused imports); ruff, which
+    # `uv run` installs with the dev group, fixes and formats it the way `nox -s lint` checks.
+    ruff = shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))
+    if not Path(ruff).is_file():
+        logger.warning("ruff is not installed: run `nox -s lint` on %s", ", ".join(map(str, paths)))
+        return
+    files = [str(path) for path in paths]
+    for step in (["check", "--fix", "--quiet"], ["format", "--quiet"]):
+        subprocess.run([ruff, *step, *files], check=False)  # noqa: S603 (ruff on our own files)
 
 
 async def migrate(

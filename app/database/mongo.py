@@ -11,7 +11,7 @@ from pymongo.errors import ConnectionFailure, DuplicateKeyError, OperationFailur
 
 from app.core.errors import ConflictError, ServiceUnavailableError
 from app.core.i18n import MessageKey
-from app.database.mongo_memory import MemoryMongoClient
+from app.database.embedded import require_embedded
 from app.settings import DatabaseSettings
 
 Document = dict[str, Any]
@@ -40,6 +40,10 @@ def create_mongo(settings: DatabaseSettings) -> MongoStore:
     url = settings.mongo_url.get_secret_value()
     client: AsyncMongoClient[Document]
     if url == MEMORY_URL:
+        # Imported here: the shim needs mongomock-motor, which only the `embedded` extra has.
+        require_embedded("mongomock_motor", "MONGO_URL")
+        from app.database.mongo_memory import MemoryMongoClient
+
         # The shim implements the part of AsyncMongoClient's API that the app calls.
         client = cast("AsyncMongoClient[Document]", MemoryMongoClient(settings.mongo_database))
     else:

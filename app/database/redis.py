@@ -4,11 +4,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-import fakeredis
 import redis.asyncio
 import redis.exceptions
 
 from app.core.errors import ServiceUnavailableError
+from app.database.embedded import require_embedded
 from app.settings import DatabaseSettings
 
 MEMORY_URL = "memory://"
@@ -40,6 +40,7 @@ def create_redis(settings: DatabaseSettings) -> RedisStore:
     timeout = settings.connect_timeout_seconds
     client: redis.asyncio.Redis
     if url == MEMORY_URL:
+        fakeredis = require_embedded("fakeredis", "REDIS_URL")
         client = fakeredis.FakeAsyncRedis(decode_responses=True)
     else:
         client = redis.asyncio.Redis.from_url(

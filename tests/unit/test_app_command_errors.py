@@ -1,0 +1,38 @@
+"""`python -m app`: every failure is one line on stderr with an exit code, never a traceback."""
+
+import pytest
+
+from app.__main__ import main
+from app.database.migrations import next_revision_id
+from app.settings import get_settings
+
+
+def _one_line(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("python -m app: error: ")
+    return lines[0]
+
+
+def test_a_usage_error_is_one_line_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["db", "revision"]) == 2
+    assert "required: -m/--message, --engine" in _one_line(capsys.readouterr().err)
+
+
+def test_a_production_refusal_is_one_line_exit_1(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ENVIRONMENT", "production")
+    # The settings are read once per process: read them again, and forget them afterwards.
+    get_settings.cache_clear()
+    try:
+        assert main(["keys", "generate", "--out", "unused.pem"]) == 1
+    finally:
+        get_settings.cache_clear()
+    assert "refusing to start in production" in _one_line(capsys.readouterr().err)
+
+
+def test_revisions_are_numbered_in_sequence() -> None:
+    # postgres has 0001 and 0002; mysql has 0001.
+    assert next_revision_id("postgres") == "0003"
+    assert next_revision_id("mysql") == "0002"

@@ -1,0 +1,27 @@
+"""Without the `embedded` extra, `memory://` refuses with a one-line reason."""
+
+import sys
+
+import pytest
+
+from app.database.embedded import EmbeddedBackendMissingError
+from app.database.mongo import create_mongo
+from app.database.redis import create_redis
+from app.settings import DatabaseSettings
+
+
+@pytest.mark.parametrize(
+    ("module", "setting", "create"),
+    [("fakeredis", "REDIS_URL", create_redis), ("mongomock_motor", "MONGO_URL", create_mongo)],
+)
+def test_memory_without_the_extra_names_the_fix(
+    monkeypatch: pytest.MonkeyPatch, module: str, setting: str, create: object
+) -> None:
+    # A None entry in sys.modules makes `import module` raise ImportError, as if uninstalled.
+    monkeypatch.setitem(sys.modules, module, None)
+    assert callable(create)
+    with pytest.raises(EmbeddedBackendMissingError) as refused:
+        create(DatabaseSettings())
+    message = str(refused.value)
+    assert "\n" not in message
+    assert message.startswith(f"{setting}=memory:// needs the `embedded` extra")
