@@ -66,6 +66,8 @@ def dev(session: nox.Session) -> None:
     session.log(f"GraphQL:  {base}/graphql")
     session.log(f"Health:   {base}/health/live")
     session.log("Reloads on changes under app/ and migrations/ only.")
+    # Said plainly until the embedded Redis and MongoDB are persisted across reloads.
+    session.log("State: SQLite under var/ persists; embedded Redis and MongoDB reset on reload.")
     session.run(
         "uvicorn",
         "app.main:app",
