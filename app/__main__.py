@@ -4,7 +4,7 @@ import argparse
 import asyncio
 import logging
 import sys
-from typing import NoReturn
+from typing import NoReturn, cast
 
 from pydantic import ValidationError
 
@@ -47,7 +47,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(argv: list[str] | None) -> int:
     parser = _Parser(prog=PROG, description="Operator commands.")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    # Every parser below is a _Parser (argparse passes the class down); the registration
+    # functions only need the ArgumentParser side of it.
+    commands = cast(
+        "argparse._SubParsersAction[argparse.ArgumentParser]",
+        parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser),
+    )
     add_db_command(commands)
     add_key_commands(commands)
     add_admin_command(commands)
