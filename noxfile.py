@@ -14,6 +14,8 @@ nox.options.reuse_venv = "yes"
 nox.options.sessions = ["lint", "typecheck", "unit"]
 
 ROOT = Path(__file__).parent
+# Where `nox -s dev` keeps the embedded Redis and MongoDB between reloads.
+DEV_STATE = "var/embedded"
 
 
 def uv_command() -> tuple[str, ...]:
@@ -66,8 +68,10 @@ def dev(session: nox.Session) -> None:
     session.log(f"GraphQL:  {base}/graphql")
     session.log(f"Health:   {base}/health/live")
     session.log("Reloads on changes under app/ and migrations/ only.")
-    # Said plainly until the embedded Redis and MongoDB are persisted across reloads.
-    session.log("State: SQLite under var/ persists; embedded Redis and MongoDB reset on reload.")
+    session.log(
+        f"State: SQLite files under var/; the embedded Redis and MongoDB are saved to {DEV_STATE}"
+        " at each reload or stop and restored at start (delete it to start empty)."
+    )
     session.run(
         "uvicorn",
         "app.main:app",
@@ -83,7 +87,7 @@ def dev(session: nox.Session) -> None:
         str(options.port),
         # The app logs one JSON access line per request; uvicorn's own would repeat it.
         "--no-access-log",
-        env={"ENVIRONMENT": "development"},
+        env={"ENVIRONMENT": "development", "EMBEDDED_STATE_DIR": DEV_STATE},
     )
 
 

@@ -140,6 +140,9 @@ class DatabaseSettings(_Section):
     pool_size: int = Field(default=5, ge=1)
     max_overflow: int = Field(default=10, ge=0)
     connect_timeout_seconds: float = Field(default=5.0, gt=0)
+    # Where the embedded `memory://` Redis and MongoDB are saved at shutdown and restored at
+    # startup (`nox -s dev` sets var/embedded, so a reload keeps them); unset: memory only.
+    embedded_state_dir: Path | None = None
 
 
 # Embedded backends are for a bare machine: they keep data in one process or one file.

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 
 from app.database.migrations import is_at_head, migrate
 from app.database.mongo import MongoStore, create_mongo
+from app.database.mongo_state import keep_mongo
 from app.database.mysql import create_mysql
 from app.database.postgres import create_postgres
 from app.database.redis import RedisStore, create_redis
+from app.database.redis_state import keep_redis
 from app.database.sql import SQLDatabase
 from app.models.mongo.indexes import ensure_indexes
 from app.settings import DatabaseSettings
@@ -62,6 +64,10 @@ async def open_backends(settings: DatabaseSettings) -> AsyncIterator[Backends]:
                 logger.info("migrating embedded %s database", database.name)
                 await migrate(database)
         await ensure_indexes(mongo.db)
+        # Development keeps the embedded stores across reloads (EMBEDDED_STATE_DIR): read back
+        # now, written at shutdown, before the clients close (the stack unwinds in reverse).
+        await keep_redis(stack, redis, settings)
+        await keep_mongo(stack, mongo, settings)
         yield Backends(
             postgres=postgres,
             mysql=mysql,

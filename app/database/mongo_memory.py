@@ -108,7 +108,8 @@ class MemoryDatabase:
 
     async def list_collection_names(self) -> list[str]:
         """Names of the collections that exist."""
-        return list(self._database.list_collection_names())
+        # mongomock-motor wraps mongomock's method as a coroutine, as PyMongo's async one is.
+        return list(await self._database.list_collection_names())
 
 
 class MemoryMongoClient:

@@ -12,7 +12,10 @@ from app.settings import DatabaseSettings
 
 @pytest.mark.parametrize(
     ("module", "setting", "create"),
-    [("fakeredis", "REDIS_URL", create_redis), ("mongomock_motor", "MONGO_URL", create_mongo)],
+    [
+        ("fakeredis", "REDIS_URL", create_redis),
+        ("mongomock_motor", "MONGO_URL", create_mongo),
+    ],
 )
 def test_memory_without_the_extra_names_the_fix(
     monkeypatch: pytest.MonkeyPatch, module: str, setting: str, create: object

@@ -1,0 +1,58 @@
+"""Keeping the embedded (`memory://`) MongoDB across development reloads, in a JSON file."""
+
+import asyncio
+import logging
+from contextlib import AsyncExitStack
+from pathlib import Path
+
+from bson import json_util
+
+from app.database.mongo import MEMORY_URL, MongoStore
+from app.settings import DatabaseSettings
+
+logger = logging.getLogger("app.database")
+FILE_NAME = "mongo.json"
+# Extended JSON keeps what plain JSON would lose: ObjectId, Decimal128, aware datetimes.
+_OPTIONS = json_util.JSONOptions(json_mode=json_util.JSONMode.CANONICAL, tz_aware=True)
+
+
+async def keep_mongo(stack: AsyncExitStack, mongo: MongoStore, settings: DatabaseSettings) -> None:
+    """Restore the embedded MongoDB from EMBEDDED_STATE_DIR now and save it back at shutdown."""
+    directory = settings.embedded_state_dir
+    if directory is None or settings.mongo_url.get_secret_value() != MEMORY_URL:
+        return
+    path = directory / FILE_NAME
+    if path.is_file():
+        restored = await load_mongo(mongo, path)
+        logger.info("embedded MongoDB: %d documents restored from %s", restored, path)
+    stack.push_async_callback(save_mongo, mongo, path)
+
+
+async def save_mongo(mongo: MongoStore, path: Path) -> int:
+    """Write every collection of the app's database to `path`; returns the document count."""
+    collections = {
+        name: await mongo.db[name].find({}).to_list(None)
+        for name in await mongo.db.list_collection_names()
+    }
+    text = json_util.dumps(collections, json_options=_OPTIONS)
+    await asyncio.to_thread(_write, path, text)
+    count = sum(len(documents) for documents in collections.values())
+    logger.info("embedded MongoDB: %d documents saved to %s", count, path)
+    return count
+
+
+async def load_mongo(mongo: MongoStore, path: Path) -> int:
+    """Insert the documents `save_mongo` wrote (indexes exist already); returns the count."""
+    text = await asyncio.to_thread(path.read_text, encoding="utf-8")
+    collections = json_util.loads(text, json_options=_OPTIONS)
+    count = 0
+    for name, documents in collections.items():
+        if documents:
+            await mongo.db[name].insert_many(documents)
+            count += len(documents)
+    return count
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
