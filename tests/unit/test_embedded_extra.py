@@ -1,6 +1,9 @@
 """Without the `embedded` extra, `memory://` refuses with a one-line reason."""
 
+import re
 import sys
+import tomllib
+from pathlib import Path
 
 import pytest
 
@@ -28,3 +31,13 @@ def test_memory_without_the_extra_names_the_fix(
     message = str(refused.value)
     assert "\n" not in message
     assert message.startswith(f"{setting}=memory:// needs the `embedded` extra")
+
+
+def test_a_production_install_carries_no_fakes() -> None:
+    pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
+    project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
+    names = {re.split(r"[<>=\[;\s]", requirement)[0] for requirement in project["dependencies"]}
+    assert not names & {"fakeredis", "mongomock-motor"}
+    assert any(
+        line.startswith("fakeredis>=") for line in project["optional-dependencies"]["embedded"]
+    )
