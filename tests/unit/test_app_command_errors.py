@@ -3,7 +3,7 @@
 import pytest
 
 from app.__main__ import main
-from app.database.migrations import next_revision_id
+from app.database.migrations import MIGRATIONS_DIR, ROLES, next_revision_id
 from app.settings import get_settings
 
 
@@ -32,7 +32,10 @@ def test_a_production_refusal_is_one_line_exit_1(
     assert "refusing to start in production" in _one_line(capsys.readouterr().err)
 
 
-def test_revisions_are_numbered_in_sequence() -> None:
-    # postgres has 0001 and 0002; mysql has 0001.
-    assert next_revision_id("postgres") == "0003"
-    assert next_revision_id("mysql") == "0002"
+@pytest.mark.parametrize("role", ROLES)
+def test_revisions_are_numbered_in_sequence(role: str) -> None:
+    # The files are named NNNN_slug.py; the next revision takes the number after the last.
+    versions = MIGRATIONS_DIR / role / "versions"
+    numbers = [int(path.name[:4]) for path in versions.glob("[0-9][0-9][0-9][0-9]_*.py")]
+    assert numbers
+    assert next_revision_id(role) == f"{max(numbers) + 1:04d}"
