@@ -197,6 +197,9 @@ def scaffold(session: nox.Session) -> None:
     import time
     import zipfile
 
+    # nox's own interpreter runs this session (a console script need not see the checkout).
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
     from fastapi_fusion.quickstart import run_quickstart
 
     work = Path(tempfile.mkdtemp(prefix="fusion-scaffold-"))
