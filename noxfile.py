@@ -1,5 +1,6 @@
 """Developer and CI sessions: dev, unit, integration, contract, lint, typecheck, bench."""
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -108,6 +109,37 @@ def contract(session: nox.Session) -> None:
         "-p",
         "no:cacheprovider",
         *profile,
+        *session.posargs,
+        env={"ENVIRONMENT": "test"},
+    )
+
+
+def apt_install(session: nox.Session, command: str, package: str) -> None:
+    """Install a Debian package when its command is missing (CI and fresh machines)."""
+    if shutil.which(command) or Path("/usr/sbin", command).exists():
+        return
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    session.run(*sudo, "apt-get", "update", "-q", external=True)
+    session.run(*sudo, "apt-get", "install", "-y", "-q", package, external=True)
+
+
+@nox.session
+def fleet(session: nox.Session) -> None:
+    """Three instances behind nginx on real servers for 60 s: restart one, kill one.
+
+    Servers come from the integration tier's TEST_*_URL variables; nginx is installed with
+    apt-get when missing. `FLEET_SECONDS` shortens the run for a quick look.
+    """
+    apt_install(session, "nginx", "nginx")
+    install(session, "integration")
+    session.run(
+        "pytest",
+        "tests/fleet/test_fleet.py",
+        "--backend=real",
+        "-p",
+        "no:cacheprovider",
+        # The tables are the point: show them.
+        "-s",
         *session.posargs,
         env={"ENVIRONMENT": "test"},
     )
