@@ -146,6 +146,27 @@ def fleet(session: nox.Session) -> None:
 
 
 @nox.session
+def failover(session: nox.Session) -> None:
+    """Redis Sentinel failover under signed-in traffic (primary, replica, three sentinels).
+
+    The Redis servers are this session's own, on free loopback ports; PostgreSQL and MySQL
+    come from TEST_POSTGRES_URL and TEST_MYSQL_URL. redis-sentinel is installed if missing.
+    """
+    apt_install(session, "redis-sentinel", "redis-sentinel")
+    install(session, "integration")
+    session.run(
+        "pytest",
+        "tests/fleet/test_sentinel_failover.py",
+        "--backend=real",
+        "-p",
+        "no:cacheprovider",
+        "-s",
+        *session.posargs,
+        env={"ENVIRONMENT": "test"},
+    )
+
+
+@nox.session
 def lint(session: nox.Session) -> None:
     """Ruff lint and format check."""
     session.install(*nox.project.dependency_groups(PYPROJECT, "lint"))

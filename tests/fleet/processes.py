@@ -265,3 +265,65 @@ def instance_env(
         "SERVER_GRACEFUL_TIMEOUT_SECONDS": "10",
         **(extra or {}),
     }
+
+
+@dataclass
+class RedisProcess:
+    """A throwaway redis-server or redis-sentinel on a loopback port (no persistence)."""
+
+    name: str
+    binary: str
+    conf: str
+    work: Path
+    port: int = field(default_factory=free_port)
+    process: "subprocess.Popen[bytes] | None" = None
+
+    def start(self) -> None:
+        """Write its configuration and start it; wait until it answers PING."""
+        self.work.mkdir(parents=True, exist_ok=True)
+        conf = self.work / f"{self.name}.conf"
+        base = f'port {self.port}\nbind 127.0.0.1\ndir {self.work}\nsave ""\nappendonly no\n'
+        conf.write_text(base + self.conf.format(port=self.port))
+        log = self.work / f"{self.name}.log"
+        with log.open("wb") as sink:
+            self.process = subprocess.Popen(  # noqa: S603 - the system's redis binaries
+                [self.binary, str(conf)], stdout=sink, stderr=subprocess.STDOUT
+            )
+        wait_for(self.name, self.answers, self.running, log)
+
+    def running(self) -> bool:
+        """Whether its process is alive."""
+        return self.process is not None and self.process.poll() is None
+
+    def answers(self) -> bool:
+        """Whether it answers PING."""
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1) as connection:
+                connection.sendall(b"PING\r\n")
+                return connection.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def kill(self) -> None:
+        """SIGKILL: the server is gone with whatever it had not replicated."""
+        if self.process is not None and self.running():
+            self.process.kill()
+            self.process.wait(STOP_SECONDS)
+
+    def stop(self) -> None:
+        """Terminate (kill if it lingers); for cleanup."""
+        if self.process is None or not self.running():
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+
+def redis_binary(name: str) -> str:
+    """`redis-server` or `redis-sentinel` (Debian packages; `nox -s failover` installs them)."""
+    found = shutil.which(name)
+    if not found:
+        raise RuntimeError(f"{name} is not installed: `apt-get install -y redis-sentinel`")
+    return found
