@@ -166,6 +166,60 @@ def failover(session: nox.Session) -> None:
     )
 
 
+# What `nox -s static` scans with checkov: (framework, arguments naming the files).
+CHECKOV_TARGETS = (
+    ("dockerfile", ("--file", "Dockerfile")),
+    ("kubernetes", ("--directory", "deploy/k8s")),
+    ("github_actions", ("--directory", ".github/workflows")),
+)
+
+
+@nox.session
+def static(session: nox.Session) -> None:
+    """Static checks of what cannot run here: Dockerfile, Kubernetes, compose, CI workflows.
+
+    checkov scans the Dockerfile, the kustomize base (its raw manifests) and the workflows
+    and fails on any finding at all (skips are justified inline) or on a scan that checked
+    nothing; compose.yaml and the workflows are validated against their published schemas.
+    """
+    import json
+
+    session.install(*nox.project.dependency_groups(PYPROJECT, "static"))
+    for framework, target in CHECKOV_TARGETS:
+        # --skip-download: nothing is fetched from the vendor's platform.
+        output = session.run(
+            "checkov",
+            "--skip-download",
+            "--compact",
+            "--output",
+            "json",
+            "--framework",
+            framework,
+            *target,
+            silent=True,
+            success_codes=[0, 1],
+        )
+        reports = json.loads(str(output))
+        reports = reports if isinstance(reports, list) else [reports]
+        summary = {
+            key: sum(report.get("summary", {}).get(key, 0) for report in reports)
+            for key in ("passed", "failed", "skipped")
+        }
+        session.log(f"checkov {framework} {' '.join(target)}: {summary}")
+        for report in reports:
+            for failed in report.get("results", {}).get("failed_checks", []):
+                session.log(f"  {failed['check_id']} {failed['check_name']}: {failed['file_path']}")
+        if summary["failed"] or not summary["passed"]:
+            session.error(f"checkov {framework}: findings, or nothing was checked")
+    session.run("check-jsonschema", "--builtin-schema", "vendor.compose-spec", "compose.yaml")
+    session.run(
+        "check-jsonschema",
+        "--builtin-schema",
+        "vendor.github-workflows",
+        *(str(path) for path in sorted(Path(".github/workflows").glob("*.yml"))),
+    )
+
+
 @nox.session
 def lint(session: nox.Session) -> None:
     """Ruff lint and format check."""
