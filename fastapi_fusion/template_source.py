@@ -28,6 +28,12 @@ OPTIONAL_ITEMS = (
     "migrations",
     "alembic.ini",
     ".github/workflows/ci.yml",
+    # Production: the image, the compose stack, the Kubernetes base and their CI job.
+    "Dockerfile",
+    ".dockerignore",
+    "compose.yaml",
+    "deploy",
+    ".github/workflows/container.yml",
 )
 # Tool state, byte code and secrets that may sit in a working tree but never belong in a
 # project (the secrets mirror .gitignore).
