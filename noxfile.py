@@ -147,16 +147,18 @@ def fleet(session: nox.Session) -> None:
 
 @nox.session
 def failover(session: nox.Session) -> None:
-    """Redis Sentinel failover under signed-in traffic (primary, replica, three sentinels).
+    """Redis beyond one plain node: Sentinel failover under signed-in traffic, and TLS.
 
-    The Redis servers are this session's own, on free loopback ports; PostgreSQL and MySQL
-    come from TEST_POSTGRES_URL and TEST_MYSQL_URL. redis-sentinel is installed if missing.
+    The Redis servers (primary, replica, three sentinels; a TLS-only server) are this
+    session's own, on free loopback ports; PostgreSQL and MySQL come from TEST_POSTGRES_URL
+    and TEST_MYSQL_URL. redis-sentinel is installed if missing.
     """
     apt_install(session, "redis-sentinel", "redis-sentinel")
     install(session, "integration")
     session.run(
         "pytest",
         "tests/fleet/test_sentinel_failover.py",
+        "tests/fleet/test_redis_tls.py",
         "--backend=real",
         "-p",
         "no:cacheprovider",

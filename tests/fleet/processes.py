@@ -277,23 +277,34 @@ class RedisProcess:
     work: Path
     port: int = field(default_factory=free_port)
     process: "subprocess.Popen[bytes] | None" = None
+    # A TLS-only server: `port` is its tls-port, and no plain port is opened.
+    tls: bool = False
 
     def start(self) -> None:
-        """Write its configuration and start it; wait until it answers PING."""
+        """Write its configuration and start it; wait until it answers (PING, or a TLS port)."""
         self.work.mkdir(parents=True, exist_ok=True)
         conf = self.work / f"{self.name}.conf"
-        base = f'port {self.port}\nbind 127.0.0.1\ndir {self.work}\nsave ""\nappendonly no\n'
+        listen = f"port 0\ntls-port {self.port}" if self.tls else f"port {self.port}"
+        base = f'{listen}\nbind 127.0.0.1\ndir {self.work}\nsave ""\nappendonly no\n'
         conf.write_text(base + self.conf.format(port=self.port))
         log = self.work / f"{self.name}.log"
         with log.open("wb") as sink:
             self.process = subprocess.Popen(  # noqa: S603 - the system's redis binaries
                 [self.binary, str(conf)], stdout=sink, stderr=subprocess.STDOUT
             )
-        wait_for(self.name, self.answers, self.running, log)
+        wait_for(self.name, self.accepts if self.tls else self.answers, self.running, log)
 
     def running(self) -> bool:
         """Whether its process is alive."""
         return self.process is not None and self.process.poll() is None
+
+    def accepts(self) -> bool:
+        """Whether its port accepts connections (a TLS server answers nothing in clear)."""
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                return True
+        except OSError:
+            return False
 
     def answers(self) -> bool:
         """Whether it answers PING."""
