@@ -11,6 +11,8 @@ from limits import parse as parse_rate_limit
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from app.database.redis_urls import is_sentinel_url, parse_sentinel_url
+
 ENV_FILE = ".env"
 
 
@@ -182,6 +184,15 @@ class DatabaseSettings(_Section):
     connect_timeout_seconds: float = Field(default=5.0, gt=0)
     # How long a request waits for a free Redis connection before it is answered 503.
     redis_pool_timeout_seconds: float = Field(default=2.0, gt=0)
+
+    @field_validator("redis_url")
+    @classmethod
+    def _check_redis_url(cls, value: SecretStr) -> SecretStr:
+        # A malformed Sentinel URL is refused with the settings, not at the first request.
+        url = value.get_secret_value()
+        if is_sentinel_url(url):
+            parse_sentinel_url(url)
+        return value
 
 
 # Embedded backends are for a bare machine: they keep data in one process or one file.

@@ -4,9 +4,11 @@ import asyncio
 import time
 
 import httpx
+import pydantic
 import pytest
 import redis.exceptions
 from fastapi import FastAPI
+from pydantic import SecretStr
 from redis.asyncio.connection import BlockingConnectionPool, ConnectionPool, SSLConnection
 
 from app.core.errors import ErrorType
@@ -19,6 +21,7 @@ from app.database.redis_urls import (
     connection_pool,
     parse_sentinel_url,
 )
+from app.settings import DatabaseSettings
 from tests.behaviour.accounts import Accounts
 from tests.envelope import assert_envelope
 
@@ -59,6 +62,13 @@ def test_sentinel_urls_parse(url: str, parsed: SentinelURL) -> None:
 def test_bad_sentinel_urls_are_refused(url: str) -> None:
     with pytest.raises(RedisURLError):
         parse_sentinel_url(url)
+
+
+def test_a_bad_sentinel_url_is_refused_with_the_settings() -> None:
+    with pytest.raises(pydantic.ValidationError, match="service_name"):
+        DatabaseSettings(redis_url=SecretStr("redis+sentinel://s1:26379"))
+    good = "redis+sentinel://s1:26379/primary/0"
+    assert DatabaseSettings(redis_url=SecretStr(good)).redis_url.get_secret_value() == good
 
 
 def _pool(url: str, **overrides: float) -> ConnectionPool:
