@@ -158,6 +158,114 @@ def contract(session: nox.Session) -> None:
     )
 
 
+def apt_install(session: nox.Session, command: str, package: str) -> None:
+    """Install a Debian package when its command is missing (CI and fresh machines)."""
+    if shutil.which(command) or Path("/usr/sbin", command).exists():
+        return
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    session.run(*sudo, "apt-get", "update", "-q", external=True)
+    session.run(*sudo, "apt-get", "install", "-y", "-q", package, external=True)
+
+
+@nox.session
+def fleet(session: nox.Session) -> None:
+    """Three instances behind nginx on real servers for 60 s: restart one, kill one.
+
+    Servers come from the integration tier's TEST_*_URL variables; nginx is installed with
+    apt-get when missing. `FLEET_SECONDS` shortens the run for a quick look.
+    """
+    apt_install(session, "nginx", "nginx")
+    install(session, "integration")
+    session.run(
+        "pytest",
+        "tests/fleet/test_fleet.py",
+        "--backend=real",
+        "-p",
+        "no:cacheprovider",
+        # The tables are the point: show them.
+        "-s",
+        *session.posargs,
+        env={"ENVIRONMENT": "test"},
+    )
+
+
+@nox.session
+def failover(session: nox.Session) -> None:
+    """Redis beyond one plain node: Sentinel failover under signed-in traffic, and TLS.
+
+    The Redis servers (primary, replica, three sentinels; a TLS-only server) are this
+    session's own, on free loopback ports; PostgreSQL and MySQL come from TEST_POSTGRES_URL
+    and TEST_MYSQL_URL. redis-sentinel is installed if missing.
+    """
+    apt_install(session, "redis-sentinel", "redis-sentinel")
+    install(session, "integration")
+    session.run(
+        "pytest",
+        "tests/fleet/test_sentinel_failover.py",
+        "tests/fleet/test_redis_tls.py",
+        "--backend=real",
+        "-p",
+        "no:cacheprovider",
+        "-s",
+        *session.posargs,
+        env={"ENVIRONMENT": "test"},
+    )
+
+
+# What `nox -s static` scans with checkov: (framework, arguments naming the files).
+CHECKOV_TARGETS = (
+    ("dockerfile", ("--file", "Dockerfile")),
+    ("kubernetes", ("--directory", "deploy/k8s")),
+    ("github_actions", ("--directory", ".github/workflows")),
+)
+
+
+@nox.session
+def static(session: nox.Session) -> None:
+    """Static checks of what cannot run here: Dockerfile, Kubernetes, compose, CI workflows.
+
+    checkov scans the Dockerfile, the kustomize base (its raw manifests) and the workflows
+    and fails on any finding at all (skips are justified inline) or on a scan that checked
+    nothing; compose.yaml and the workflows are validated against their published schemas.
+    """
+    import json
+
+    session.install(*nox.project.dependency_groups(PYPROJECT, "static"))
+    for framework, target in CHECKOV_TARGETS:
+        # --skip-download: nothing is fetched from the vendor's platform.
+        output = session.run(
+            "checkov",
+            "--skip-download",
+            "--compact",
+            "--output",
+            "json",
+            "--framework",
+            framework,
+            *target,
+            silent=True,
+            success_codes=[0, 1],
+        )
+        reports = json.loads(str(output))
+        reports = reports if isinstance(reports, list) else [reports]
+        summary = {
+            key: sum(report.get("summary", {}).get(key, 0) for report in reports)
+            for key in ("passed", "failed", "skipped")
+        }
+        session.log(f"checkov {framework} {' '.join(target)}: {summary}")
+        for report in reports:
+            for failed in report.get("results", {}).get("failed_checks", []):
+                session.log(f"  {failed['check_id']} {failed['check_name']}: {failed['file_path']}")
+        if summary["failed"] or not summary["passed"]:
+            session.error(f"checkov {framework}: findings, or nothing was checked")
+    session.run("check-jsonschema", "--builtin-schema", "vendor.compose-spec", "compose.yaml")
+    session.run(
+        "check-jsonschema",
+        "--builtin-schema",
+        "vendor.github-workflows",
+        *(str(path) for path in sorted(Path(".github/workflows").glob("*.yml"))),
+    )
+
+
 @nox.session
 def lint(session: nox.Session) -> None:
     """Ruff lint and format check."""

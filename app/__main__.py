@@ -10,8 +10,9 @@ from pydantic import ValidationError
 
 from app.api.admins.commands import add_admin_command, run_admin_command
 from app.core.security.key_commands import add_key_commands, run_key_command
+from app.core.serve import add_serve_command, run_serve_command
 from app.database.migrations import add_db_command, run_db_command
-from app.settings import get_settings
+from app.settings import ServerSettings, get_settings
 
 PROG = "python -m app"
 
@@ -56,11 +57,15 @@ def _run(argv: list[str] | None) -> int:
     add_db_command(commands)
     add_key_commands(commands)
     add_admin_command(commands)
+    add_serve_command(commands)
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return 2
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    if args.command == "serve":
+        # Settings are read by each worker as it imports the app; only these are needed here.
+        return run_serve_command(args, ServerSettings())
     if args.command == "keys":
         return run_key_command(args, get_settings().auth, sys.stdout)
     if args.command == "admin":

@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app.api.admins.router import router as admins_router
 from app.api.audit.router import router as audit_router
@@ -84,6 +85,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             expose_headers=["X-Request-ID", "Retry-After"],
         )
     app.add_middleware(RequestContextMiddleware)
+    if settings.server.trusted_proxies:
+        # Outermost: the access log, the login limiter and session records all read the
+        # resolved client address (`request.client.host`), never the proxy's.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.server.trusted_proxies)
     if development:
         install_swagger_ui(app)
     app.include_router(health_router)

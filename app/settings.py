@@ -1,5 +1,6 @@
 """Configuration from the environment (and an optional `.env`), one class per concern."""
 
+import ipaddress
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
@@ -9,6 +10,8 @@ from urllib.parse import unquote, urlsplit
 from limits import parse as parse_rate_limit
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from app.database.redis_urls import is_sentinel_url, parse_sentinel_url
 
 ENV_FILE = ".env"
 
@@ -43,6 +46,45 @@ def _split_csv(value: object) -> object:
         if isinstance(value, str)
         else value
     )
+
+
+class ServerSettings(_Section):
+    """How `python -m app serve` listens, and which proxies may name the client."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SERVER_",
+        env_file=ENV_FILE,
+        extra="ignore",
+        frozen=True,
+        populate_by_name=True,
+    )
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+    workers: int = Field(default=1, ge=1)
+    # SIGTERM: stop accepting, let in-flight requests finish for this long, then close.
+    graceful_timeout_seconds: float = Field(default=30.0, gt=0)
+    # Addresses or networks (CIDR) whose X-Forwarded-For/-Proto are believed; empty trusts
+    # nobody, so a client cannot pick the address the login limiter counts.
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, validation_alias="TRUSTED_PROXIES"
+    )
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _parse_proxies(cls, value: object) -> object:
+        return _split_csv(value)
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_proxies(cls, value: list[str]) -> list[str]:
+        # uvicorn would take a typo as a literal host name and silently trust nothing.
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(f"TRUSTED_PROXIES: {entry!r} is not an address or CIDR") from None
+        return value
 
 
 class CORSSettings(_Section):
@@ -143,6 +185,17 @@ class DatabaseSettings(_Section):
     # Where the embedded `memory://` Redis and MongoDB are saved at shutdown and restored at
     # startup (`nox -s dev` sets var/embedded, so a reload keeps them); unset: memory only.
     embedded_state_dir: Path | None = None
+    # How long a request waits for a free Redis connection before it is answered 503.
+    redis_pool_timeout_seconds: float = Field(default=2.0, gt=0)
+
+    @field_validator("redis_url")
+    @classmethod
+    def _check_redis_url(cls, value: SecretStr) -> SecretStr:
+        # A malformed Sentinel URL is refused with the settings, not at the first request.
+        url = value.get_secret_value()
+        if is_sentinel_url(url):
+            parse_sentinel_url(url)
+        return value
 
 
 # Embedded backends are for a bare machine: they keep data in one process or one file.
@@ -169,6 +222,7 @@ class Settings(BaseModel):
 
     app: AppSettings = Field(default_factory=AppSettings)
     cors: CORSSettings = Field(default_factory=CORSSettings)
+    server: ServerSettings = Field(default_factory=ServerSettings)
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
     graphql: GraphQLSettings = Field(default_factory=GraphQLSettings)

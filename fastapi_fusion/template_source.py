@@ -30,6 +30,12 @@ OPTIONAL_ITEMS = (
     "migrations",
     "alembic.ini",
     ".github/workflows/ci.yml",
+    # Production: the image, the compose stack, the Kubernetes base and their CI job.
+    "Dockerfile",
+    ".dockerignore",
+    "compose.yaml",
+    "deploy",
+    ".github/workflows/container.yml",
 )
 # `.ci/services` is not among them: it starts this kit's CI machine's servers (Debian
 # packages), where a generated project's `.ci/run` takes servers by URL.

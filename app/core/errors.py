@@ -175,7 +175,14 @@ class RateLimitedError(AppError):
         super().__init__(message, headers={"Retry-After": str(max(1, retry_after))})
 
 
+# What a 503 tells the client: a lost backend or a full pool is usually back within seconds.
+UNAVAILABLE_RETRY_AFTER = {"Retry-After": "2"}
+
+
 class ServiceUnavailableError(AppError):
     """A backend the request needs cannot be reached; the request changed nothing."""
 
     error_type = ErrorType.SERVICE_UNAVAILABLE
+
+    def __init__(self, message: MessageKey | None = None, *, data: JsonValue = None) -> None:
+        super().__init__(message, data=data, headers=UNAVAILABLE_RETRY_AFTER)

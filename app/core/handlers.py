@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from app.core.envelope import ValidationIssue, failure, request_language
-from app.core.errors import ERROR_TYPE_BY_STATUS, AppError, ErrorType
+from app.core.errors import ERROR_TYPE_BY_STATUS, UNAVAILABLE_RETRY_AFTER, AppError, ErrorType
 from app.core.i18n import MessageKey
 
 logger = logging.getLogger("app.errors")
@@ -117,7 +117,11 @@ def install_unavailable_handler(
         if not is_unavailable(exc):
             raise exc
         logger.warning("backend unavailable: %s", type(exc).__name__)
-        return envelope_response(ErrorType.SERVICE_UNAVAILABLE, request_language(request))
+        return envelope_response(
+            ErrorType.SERVICE_UNAVAILABLE,
+            request_language(request),
+            headers=UNAVAILABLE_RETRY_AFTER,
+        )
 
     for error in errors:
         app.add_exception_handler(error, unavailable_handler)

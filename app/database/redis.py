@@ -1,4 +1,4 @@
-"""Redis through `redis.asyncio` (`REDIS_URL`); `memory://` is fakeredis in this process."""
+"""Redis through `redis.asyncio` (plain, TLS or Sentinel `REDIS_URL`); `memory://` is fakeredis."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 import redis.asyncio
 import redis.exceptions
+from redis.asyncio.connection import ConnectionPool
 
 from app.core.errors import ServiceUnavailableError
 from app.database.embedded import require_embedded
+from app.database.redis_urls import client_for, connection_pool
 from app.settings import DatabaseSettings
 
 MEMORY_URL = "memory://"
@@ -34,22 +36,26 @@ class RedisStore:
         await self.client.aclose()
 
 
+def app_pool(settings: DatabaseSettings, *, decode_responses: bool) -> ConnectionPool:
+    """A pool for `REDIS_URL` (plain, TLS or Sentinel) that waits, bounded, when all are busy."""
+    return connection_pool(
+        settings.redis_url.get_secret_value(),
+        max_connections=settings.pool_size + settings.max_overflow,
+        wait_seconds=settings.redis_pool_timeout_seconds,
+        socket_timeout=settings.connect_timeout_seconds,
+        decode_responses=decode_responses,
+    )
+
+
 def create_redis(settings: DatabaseSettings) -> RedisStore:
     """A client for `REDIS_URL` (strings in and out); connects on first command."""
     url = settings.redis_url.get_secret_value()
-    timeout = settings.connect_timeout_seconds
     client: redis.asyncio.Redis
     if url == MEMORY_URL:
         fakeredis = require_embedded("fakeredis", "REDIS_URL")
         client = fakeredis.FakeAsyncRedis(decode_responses=True)
     else:
-        client = redis.asyncio.Redis.from_url(
-            url,
-            decode_responses=True,
-            socket_connect_timeout=timeout,
-            socket_timeout=timeout,
-            max_connections=settings.pool_size + settings.max_overflow,
-        )
+        client = client_for(app_pool(settings, decode_responses=True))
     return RedisStore(client=client, prefix=settings.redis_key_prefix)
 
 

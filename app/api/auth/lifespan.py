@@ -23,7 +23,7 @@ async def auth_resources(app: FastAPI, settings: Settings) -> AsyncIterator[None
     app.state.password_hasher = await PasswordHasher.create(auth.bcrypt_rounds)
     app.state.login_limiter = LoginLimiter.from_settings(
         limiter_storage(
-            settings.database.redis_url.get_secret_value(),
+            settings.database,
             f"{settings.database.redis_key_prefix}{auth.session_key_prefix}:ratelimit",
         ),
         auth,

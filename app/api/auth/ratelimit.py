@@ -16,18 +16,24 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from app.core.errors import RateLimitedError, ServiceUnavailableError
 from app.core.i18n import MessageKey
 from app.core.security.tokens import Realm
-from app.settings import AuthSettings
+from app.database.redis import app_pool
+from app.settings import AuthSettings, DatabaseSettings
 
 EMBEDDED_SCHEME = "memory://"
 
 
-def limiter_storage(redis_url: str, prefix: str) -> Storage:
+def limiter_storage(settings: DatabaseSettings, prefix: str) -> Storage:
     """Counters in the app's Redis, or in process for the embedded `memory://` backend."""
-    if redis_url.startswith(EMBEDDED_SCHEME):
+    if settings.redis_url.get_secret_value().startswith(EMBEDDED_SCHEME):
         return MemoryStorage()
-    # `limits` keeps its own small pool; its scripts need a real server, which this is.
+    # `limits` gets its own pool (bytes, as its scripts expect) built like the app's, so
+    # TLS, Sentinel and the bounded wait for a connection hold for the counters too.
     return RedisStorage(
-        f"async+{redis_url}", implementation="redispy", wrap_exceptions=True, key_prefix=prefix
+        "async+redis://",
+        implementation="redispy",
+        wrap_exceptions=True,
+        key_prefix=prefix,
+        connection_pool=app_pool(settings, decode_responses=False),  # type: ignore[arg-type]
     )
 
 
