@@ -95,14 +95,16 @@ async def test_pool_in_use_gauges_follow_checkouts(app: FastAPI, client: httpx.A
     async with app.state.postgres.engine.connect():
         text = (await client.get("/metrics")).text
         in_use = dict(
-            (labels["role"], value)
-            for labels, value in scrape(text)["sql_pool_connections_in_use"]
+            (labels["role"], value) for labels, value in scrape(text)["sql_pool_connections_in_use"]
         )
         assert in_use["postgres"] >= 1
     text = (await client.get("/metrics")).text
-    assert dict(
-        (labels["role"], value) for labels, value in scrape(text)["sql_pool_connections_in_use"]
-    )["postgres"] == 0
+    assert (
+        dict(
+            (labels["role"], value) for labels, value in scrape(text)["sql_pool_connections_in_use"]
+        )["postgres"]
+        == 0
+    )
     assert "redis_pool_connections_in_use" in scrape(text)
 
 

@@ -54,6 +54,9 @@ def test_exception_events_and_status_texts_keep_only_the_type() -> None:
     [exported] = exporter.get_finished_spans()
     [event] = exported.events
     assert event.name == "exception"
-    assert dict(event.attributes or {}) == {"exception.type": "ValueError", "exception.escaped": "False"}
+    assert dict(event.attributes or {}) == {
+        "exception.type": "ValueError",
+        "exception.escaped": "False",
+    }
     assert exported.status.status_code is StatusCode.ERROR
     assert exported.status.description is None

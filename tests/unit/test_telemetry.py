@@ -54,11 +54,11 @@ def descendants(spans: tuple[ReadableSpan, ...], root: ReadableSpan) -> list[Rea
     while changed:
         changed = False
         for span in spans:
-            if span.parent is not None and span.parent.span_id in ids:
-                if span.context.span_id not in ids:
-                    ids.add(span.context.span_id)
-                    found.append(span)
-                    changed = True
+            parent = span.parent
+            if parent is not None and parent.span_id in ids and span.context.span_id not in ids:
+                ids.add(span.context.span_id)
+                found.append(span)
+                changed = True
     return found
 
 

@@ -5,6 +5,7 @@ import pytest
 # Imported at collection, where sockets are still allowed: urllib3 (under the OTLP exporter)
 # opens a socket on first import to learn whether IPv6 works.
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
 from app.core.telemetry import TELEMETRY_OFF, telemetry_from_environment, tracing_requested
 from app.main import create_app
 from app.settings import Settings
