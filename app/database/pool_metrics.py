@@ -10,7 +10,13 @@ import redis.asyncio
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import AsyncAdaptedQueuePool, ConnectionPoolEntry
 
-from app.core.metrics import REDIS_POOL_IDLE, REDIS_POOL_IN_USE, SQL_POOL_IN_USE, SQL_POOL_WAITING
+from app.core.metrics import (
+    REDIS_POOL_IDLE,
+    REDIS_POOL_IN_USE,
+    SQL_POOL_IN_USE,
+    SQL_POOL_WAITING,
+    worker_stopped,
+)
 
 logger = logging.getLogger("app.metrics")
 
@@ -54,7 +60,10 @@ def sample_pools(engines: Mapping[str, AsyncEngine], redis_client: redis.asyncio
 async def pool_sampler(
     engines: Mapping[str, AsyncEngine], redis_client: redis.asyncio.Redis, interval: float
 ) -> AsyncIterator[None]:
-    """Sample the pools every `interval` seconds for the lifespan (per worker, not per request)."""
+    """Sample the pools every `interval` seconds for the lifespan (per worker, not per request).
+
+    As the lifespan ends, the worker's live gauges leave the multiprocess sums.
+    """
 
     async def run() -> None:
         while True:
@@ -70,3 +79,4 @@ async def pool_sampler(
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
+        worker_stopped()
