@@ -102,11 +102,25 @@ def status_class(status: int) -> str:
     return f"{status // 100}xx"
 
 
+# The labelled children per (method, route, status): `.labels()` takes a lock and builds
+# tuples, most of the cost of counting a request. Bounded: every part comes from a closed set.
+_REQUEST_SERIES: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
+
+
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:
     """Count one answered request under its route template."""
-    labels = (method if method in KNOWN_METHODS else "_OTHER", route, status_class(status))
-    REQUESTS.labels(*labels).inc()
-    REQUEST_DURATION.labels(*labels).observe(seconds)
+    if method not in KNOWN_METHODS:
+        method = "_OTHER"
+    key = (method, route, status)
+    series = _REQUEST_SERIES.get(key)
+    if series is None:
+        labels = (method, route, status_class(status))
+        series = _REQUEST_SERIES[key] = (
+            REQUESTS.labels(*labels),
+            REQUEST_DURATION.labels(*labels),
+        )
+    series[0].inc()
+    series[1].observe(seconds)
 
 
 P = ParamSpec("P")
