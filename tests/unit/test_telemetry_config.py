@@ -2,8 +2,9 @@
 
 import pytest
 
-# Imported at collection, where sockets are still allowed: urllib3 (under the OTLP exporter)
-# opens a socket on first import to learn whether IPv6 works.
+# Imported at collection, where sockets are still allowed: urllib3 (under the OTLP exporter's
+# HTTP session) opens a socket on first import to learn whether IPv6 works.
+import urllib3.util.connection  # noqa: F401
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
 from app.core.telemetry import TELEMETRY_OFF, telemetry_from_environment, tracing_requested
