@@ -6,16 +6,19 @@ from pathlib import Path
 
 import httpx
 import pytest
+from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
+from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from app.api.metrics.router import is_allowed
 from app.core.errors import ErrorType
 from app.core.metrics import UNMATCHED_ROUTE
 from app.core.security.passwords import PasswordHasher
 from app.database.pool_metrics import metered_pool
-from app.settings import AuthSettings, Settings
+from app.settings import AuthSettings, MetricsSettings, Settings
 from tests.behaviour.accounts import Accounts
 from tests.envelope import assert_envelope
 
@@ -55,8 +58,6 @@ async def test_metrics_count_requests_by_route_template(
 
 
 async def test_metrics_are_refused_outside_the_allowed_networks(app: FastAPI) -> None:
-    from asgi_lifespan import LifespanManager
-
     async with LifespanManager(app) as manager:
         transport = httpx.ASGITransport(app=manager.app, client=("203.0.113.9", 4000))
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as outsider:
@@ -131,8 +132,6 @@ async def test_bcrypt_queue_depth_and_wait() -> None:
 
 @pytest.fixture
 def auth_settings(signing_pem: str) -> AuthSettings:
-    from pydantic import SecretStr
-
     # One failed login per username per minute: the second attempt is refused.
     return AuthSettings(
         jwt_private_key=SecretStr(signing_pem),
@@ -166,3 +165,13 @@ async def test_limiter_refusals_and_revoked_sessions_are_counted(
     again = await client.post("/api/v1/auth/login", json=body)
     assert_envelope(again, 429, ErrorType.RATE_LIMITED)
     assert sample("login_limiter_refusals_total", realm="user") == refused + 1
+
+
+def test_allowed_networks_come_from_a_comma_separated_list() -> None:
+    networks = MetricsSettings(allowed_networks="10.0.0.0/8, ::1/128").allowed_networks
+    assert is_allowed("10.1.2.3", networks)
+    assert is_allowed("::1", networks)
+    assert not is_allowed("127.0.0.1", networks)
+    # A name (ASGI test clients say "testclient") or no address at all is never allowed.
+    assert not is_allowed("testclient", networks)
+    assert not is_allowed(None, networks)
