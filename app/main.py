@@ -48,7 +48,11 @@ def create_app(settings: Settings | None = None, telemetry: Telemetry | None = N
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Every backend client is opened here and closed after the last request.
         logger.info("starting %s in %s", settings.app.project_name, settings.environment)
-        async with open_backends(settings.database) as backends:
+        async with AsyncExitStack() as stack:
+            if telemetry is not None:
+                # Before the clients exist: PyMongo's listener reaches only clients made later.
+                stack.enter_context(telemetry.instrumented())
+            backends = await stack.enter_async_context(open_backends(settings.database))
             app.state.postgres = backends.postgres
             app.state.admins = backends.admins
             app.state.mongo = backends.mongo
@@ -58,21 +62,14 @@ def create_app(settings: Settings | None = None, telemetry: Telemetry | None = N
             app.state.sql_engines = {database.name: database.engine for database in roles}
             # Audit writes skip a MongoDB known to be down instead of waiting on every request.
             app.state.audit_breaker = CircuitBreaker("audit", failure_threshold=3, reset_seconds=15)
-            async with AsyncExitStack() as observers:
-                if telemetry is not None:
-                    observers.enter_context(
-                        telemetry.instrumented(list(app.state.sql_engines.values()))
-                    )
-                if settings.metrics.enabled:
-                    await observers.enter_async_context(
-                        pool_sampler(
-                            app.state.sql_engines,
-                            backends.redis.client,
-                            settings.metrics.sample_interval_seconds,
-                        )
-                    )
-                async with auth_resources(app, settings):
-                    yield
+            if telemetry is not None:
+                stack.enter_context(telemetry.instrumented_sql(app.state.sql_engines.values()))
+            if settings.metrics.enabled:
+                interval = settings.metrics.sample_interval_seconds
+                sampler = pool_sampler(app.state.sql_engines, backends.redis.client, interval)
+                await stack.enter_async_context(sampler)
+            async with auth_resources(app, settings):
+                yield
         logger.info("stopped")
 
     development = settings.environment is Environment.DEVELOPMENT

@@ -13,7 +13,7 @@ FastAPI's telemetry logs carry exception messages, and the JSON logs already car
 """
 
 import os
-from collections.abc import Iterator, Mapping, MutableMapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -67,21 +67,13 @@ class Telemetry:
         }
 
     @contextmanager
-    def instrumented(self, engines: Sequence[AsyncEngine]) -> Iterator[None]:
-        """Instrument the SQL engines, redis-py and PyMongo for as long as the lifespan runs."""
+    def instrumented(self) -> Iterator[None]:
+        """Instrument redis-py and PyMongo for the lifespan; enter it before any client exists."""
         provider = self.tracer_provider
-        instrumentors: list[Any] = [SQLAlchemyInstrumentor(), RedisInstrumentor()]
+        instrumentors: list[Any] = [RedisInstrumentor()]
         instrumentors.append(PymongoInstrumentor())
-        # SQL text is the statement with its placeholders; parameters are never recorded.
-        instrumentors[0].instrument(
-            engines=[engine.sync_engine for engine in engines],
-            tracer_provider=provider,
-            enable_commenter=False,
-            # It declares SQLAlchemy < 2.1; 2.1 keeps the engine events it listens to, and
-            # tests/unit/test_telemetry.py fails if the SQL spans ever stop coming.
-            skip_dep_check=True,
-        )
-        for instrumentor in instrumentors[1:]:
+        for instrumentor in instrumentors:
+            # Redis spans name the command only (`GET ?`); PyMongo's the command and collection.
             instrumentor.instrument(tracer_provider=provider)
         try:
             yield
@@ -89,6 +81,23 @@ class Telemetry:
             for instrumentor in instrumentors:
                 instrumentor.uninstrument()
             provider.force_flush()
+
+    @contextmanager
+    def instrumented_sql(self, engines: Iterable[AsyncEngine]) -> Iterator[None]:
+        """Instrument these SQL engines for the lifespan: statements with placeholders only."""
+        instrumentor = SQLAlchemyInstrumentor()
+        instrumentor.instrument(
+            engines=[engine.sync_engine for engine in engines],
+            tracer_provider=self.tracer_provider,
+            enable_commenter=False,
+            # It declares SQLAlchemy < 2.1; 2.1 keeps the engine events it listens to, and
+            # tests/behaviour/test_tracing.py fails if the SQL spans ever stop coming.
+            skip_dep_check=True,
+        )
+        try:
+            yield
+        finally:
+            instrumentor.uninstrument()
 
 
 def tracing(exporter: SpanExporter, *, batch: bool = True) -> Telemetry:
