@@ -1,24 +1,15 @@
 """Tracing is configured by the standard OTEL_* variables only, and is off without them."""
 
-import asyncio
-
 import pytest
 
 # Imported at collection, where sockets are still allowed: urllib3 (under the OTLP exporter's
 # HTTP session) opens a socket on first import to learn whether IPv6 works.
 import urllib3.util.connection  # noqa: F401
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from app.core.telemetry import (
-    TELEMETRY_OFF,
-    telemetry_from_environment,
-    tracing,
-    tracing_requested,
-)
-from app.database.mongo import create_mongo
+from app.core.telemetry import TELEMETRY_OFF, telemetry_from_environment, tracing_requested
 from app.main import create_app
-from app.settings import DatabaseSettings, Settings
+from app.settings import Settings
 
 ENDPOINT = {"OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4318"}
 
@@ -71,17 +62,3 @@ def test_without_an_endpoint_fastapi_telemetry_is_off(
     # FastAPI then skips its telemetry wrapper on every request after one boolean test.
     assert app._telemetry == {**app._telemetry, **TELEMETRY_OFF}
     assert not app._native_telemetry.enabled()
-
-
-def test_mongo_clients_made_inside_the_instrumentation_are_traced() -> None:
-    telemetry = tracing(InMemorySpanExporter(), batch=False)
-    dead = DatabaseSettings(mongo_url="mongodb://127.0.0.1:1/x", connect_timeout_seconds=0.1)
-    # PyMongo copies its global listeners into a client when the client is made, which is
-    # why the app enters this before it opens its backends.
-    with telemetry.instrumented():
-        store = create_mongo(dead)
-    try:
-        listeners = {type(listener).__name__ for listener in store.client.options.event_listeners}
-        assert "CommandTracer" in listeners
-    finally:
-        asyncio.run(store.close())
