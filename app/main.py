@@ -2,7 +2,7 @@
 
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
@@ -16,16 +16,20 @@ from app.api.auth.router import router as auth_router
 from app.api.categories.router import router as categories_router
 from app.api.health.router import router as health_router
 from app.api.keys.router import router as keys_router
+from app.api.metrics.router import install_metrics
 from app.api.products.router import router as products_router
 from app.api.users.router import router as users_router
 from app.core.application import FusionAPI
+from app.core.breaker import CircuitBreaker
 from app.core.envelope import error_responses
 from app.core.handlers import install_exception_handlers, install_unavailable_handler
 from app.core.logging import configure_logging
 from app.core.middleware import RequestContextMiddleware, RequestGuardMiddleware
 from app.core.routing import EnvelopeRoute
+from app.core.telemetry import TELEMETRY_OFF, Telemetry, telemetry_from_environment
 from app.database.availability import DRIVER_ERRORS, is_backend_unavailable
 from app.database.backends import open_backends
+from app.database.pool_metrics import pool_sampler
 from app.graphql.router import graphql_router
 from app.settings import Environment, Settings, get_settings
 
@@ -34,21 +38,37 @@ logger = logging.getLogger("app")
 API_PREFIX = "/api/v1"
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the app for `settings` (the environment's by default); connects to nothing yet."""
+def create_app(settings: Settings | None = None, telemetry: Telemetry | None = None) -> FastAPI:
+    """Build the app for `settings` and `telemetry` (the environment's by default); no I/O yet."""
     settings = settings or get_settings()
+    # Decided once here: with no OTEL_* endpoint, tracing is off and costs a request nothing.
+    telemetry = telemetry or telemetry_from_environment()
     configure_logging(settings.app.log_level)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Every backend client is opened here and closed after the last request.
         logger.info("starting %s in %s", settings.app.project_name, settings.environment)
-        async with open_backends(settings.database) as backends:
+        async with AsyncExitStack() as stack:
+            if telemetry is not None:
+                # Before the clients exist: PyMongo's listener reaches only clients made later.
+                stack.enter_context(telemetry.instrumented())
+            backends = await stack.enter_async_context(open_backends(settings.database))
             app.state.postgres = backends.postgres
             app.state.admins = backends.admins
             app.state.mongo = backends.mongo
             app.state.redis = backends.redis
             app.state.probes = backends.probes()
+            roles = (backends.postgres, backends.admins)
+            app.state.sql_engines = {database.name: database.engine for database in roles}
+            # Audit writes skip a MongoDB known to be down instead of waiting on every request.
+            app.state.audit_breaker = CircuitBreaker("audit", failure_threshold=3, reset_seconds=15)
+            if telemetry is not None:
+                stack.enter_context(telemetry.instrumented_sql(app.state.sql_engines.values()))
+            if settings.metrics.enabled:
+                interval = settings.metrics.sample_interval_seconds
+                sampler = pool_sampler(app.state.sql_engines, backends.redis.client, interval)
+                await stack.enter_async_context(sampler)
             async with auth_resources(app, settings):
                 yield
         logger.info("stopped")
@@ -68,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         responses=error_responses(),
         # A redirect has no envelope; an API client gets a 404 envelope for `/path/` instead.
         redirect_slashes=False,
+        telemetry=TELEMETRY_OFF if telemetry is None else telemetry.fastapi_config(),
     )
     app.router.route_class = EnvelopeRoute
     app.state.settings = settings
@@ -84,7 +105,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["Authorization", "Content-Type", "Accept-Language", "X-Request-ID"],
             expose_headers=["X-Request-ID", "Retry-After"],
         )
-    app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(
+        RequestContextMiddleware,
+        metrics=settings.metrics.enabled,
+        trace_ids=telemetry is not None,
+    )
     if settings.server.trusted_proxies:
         # Outermost: the access log, the login limiter and session records all read the
         # resolved client address (`request.client.host`), never the proxy's.
@@ -98,7 +123,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(admins_router)
     for router in (categories_router, products_router, audit_router):
         app.include_router(router, prefix=API_PREFIX)
-    app.include_router(graphql_router(settings))
+    app.include_router(graphql_router(settings, telemetry))
+    if settings.metrics.enabled:
+        install_metrics(app, settings.metrics)
     return app
 
 

@@ -3,6 +3,7 @@
 import ipaddress
 from enum import StrEnum
 from functools import cache
+from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
 from typing import Annotated, Self
 from urllib.parse import unquote, urlsplit
@@ -170,6 +171,33 @@ class GraphQLSettings(_Section):
         return self.introspection
 
 
+LOOPBACK_NETWORKS: tuple[IPv4Network | IPv6Network, ...] = (
+    IPv4Network("127.0.0.0/8"),
+    IPv6Network("::1/128"),
+)
+
+
+class MetricsSettings(_Section):
+    """The Prometheus endpoint at `/metrics`: on by default, answered only to listed networks."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="METRICS_", env_file=ENV_FILE, extra="ignore", frozen=True
+    )
+
+    enabled: bool = True
+    # Client addresses (after TRUSTED_PROXIES resolution) that may scrape; others get a 404.
+    allowed_networks: Annotated[list[IPv4Network | IPv6Network], NoDecode] = Field(
+        default_factory=lambda: list(LOOPBACK_NETWORKS)
+    )
+    # Seconds between two samples of the pool gauges in each worker (not per request).
+    sample_interval_seconds: float = Field(default=5.0, gt=0)
+
+    @field_validator("allowed_networks", mode="before")
+    @classmethod
+    def _parse_networks(cls, value: object) -> object:
+        return _split_csv(value)
+
+
 class DatabaseSettings(_Section):
     """Where each backend lives, chosen by URL; the defaults are embedded and need no server."""
 
@@ -226,6 +254,7 @@ class Settings(BaseModel):
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
     graphql: GraphQLSettings = Field(default_factory=GraphQLSettings)
+    metrics: MetricsSettings = Field(default_factory=MetricsSettings)
 
     @property
     def environment(self) -> Environment:

@@ -18,6 +18,7 @@ from bench import harness, report, scenarios, servers, wrk
 logger = logging.getLogger("bench")
 ROOT = Path(__file__).resolve().parent.parent
 LOGIN_WORKERS = 16
+ME_SCENARIO = "GET /api/v1/users/me (authenticated)"
 # BENCH_POSTGRES_URL=... runs the app on that server instead of the embedded default.
 BACKEND_VARIABLES = (
     "POSTGRES_URL",
@@ -110,9 +111,32 @@ async def loop_health(app: servers.Server, load: wrk.Load) -> dict[str, object]:
     }
 
 
+async def measure_tracing(
+    traced: servers.Server, untraced: report.Row | None, bare: wrk.Measurement, load: wrk.Load
+) -> tuple[report.Row, dict[str, object]]:
+    """`/api/v1/users/me` with tracing on (spans to memory), against the same run's tracing off."""
+    name = "GET /api/v1/users/me (tracing on, in-memory exporter)"
+    async with httpx.AsyncClient(base_url=traced.base_url, timeout=30) as client:
+        try:
+            token = await scenarios.login_user(client, "benchtraced")
+        except scenarios.SetupError as exc:
+            return report.Row(name, note=f"not measured: {exc}"), {"text": f"not measured: {exc}"}
+    headers = {"Authorization": f"Bearer {token}"}
+    result = await wrk.drive(traced.base_url + "/api/v1/users/me", load, headers=headers)
+    row = _row(name, result, bare)
+    if untraced is None or not untraced.requests_per_second:
+        return row, {"text": "not compared: the untraced scenario was not measured"}
+    ratio = result.requests_per_second / untraced.requests_per_second
+    return row, {
+        "ratio": ratio,
+        "text": f"tracing on serves {ratio:.0%} of tracing off's requests/s on /api/v1/users/me "
+        "(one shared machine: differences of a few percent are noise)",
+    }
+
+
 def target_checks(rows: list[report.Row]) -> dict[str, dict[str, object]]:
     """The issue's throughput targets, reported (never asserted)."""
-    targets = {"GET /health/live": 0.8, "GET /api/v1/users/me (authenticated)": 0.3}
+    targets = {"GET /health/live": 0.8, ME_SCENARIO: 0.3}
     checks: dict[str, dict[str, object]] = {}
     for row in rows:
         if row.endpoint in targets:
@@ -144,6 +168,15 @@ async def run(args: argparse.Namespace) -> report.Run:
             result.checks = target_checks(result.rows)
             logger.info("measuring event-loop health under password hashing")
             result.checks["event loop under logins"] = await loop_health(app, load)
+        # Tracing on, in a server of its own started after the others stopped (two cores).
+        with servers.serve(
+            "traced", "bench.traced:app", "/health/live", env, cwd, cwd / "traced.log"
+        ) as traced:
+            logger.info("driving /api/v1/users/me with tracing on for %ss", load.duration_seconds)
+            untraced = next((r for r in result.rows if r.endpoint == ME_SCENARIO), None)
+            row, check = await measure_tracing(traced, untraced, bare, load)
+            result.rows.append(row)
+            result.checks["tracing overhead"] = check
     if not args.skip_harness:
         logger.info("timing the unit tier (warm, then a fresh clone)")
         for name, timing in (

@@ -15,12 +15,14 @@ import re
 import time
 from collections.abc import Iterable
 
+from opentelemetry import trace
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.envelope import LANGUAGE_STATE_KEY, scope_language
 from app.core.errors import ErrorType
 from app.core.handlers import envelope_response
 from app.core.i18n import negotiate
+from app.core.metrics import UNMATCHED_ROUTE, observe_request
 
 access_logger = logging.getLogger("app.access")
 error_logger = logging.getLogger("app.errors")
@@ -44,6 +46,12 @@ _HSTS = (b"strict-transport-security", b"max-age=63072000")
 def request_id_of(scope: Scope) -> str:
     """The request id `RequestContextMiddleware` stored for this request."""
     return str(scope.get("state", {}).get("request_id", "-"))
+
+
+def current_trace_id() -> str | None:
+    """The trace id of the current span as 32 hex digits, or None outside a trace."""
+    context = trace.get_current_span().get_span_context()
+    return format(context.trace_id, "032x") if context.is_valid else None
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -72,10 +80,16 @@ def _response_headers(
 
 
 class RequestContextMiddleware:
-    """Request id (echoed), language, security headers (HSTS over https) and one log line."""
+    """Request id (echoed), language, security headers (HSTS over https) and one log line.
 
-    def __init__(self, app: ASGIApp) -> None:
+    With `metrics`, each request is also counted under its route template; with `trace_ids`
+    (tracing on), the log line carries the trace id. Both are decided once, at startup.
+    """
+
+    def __init__(self, app: ASGIApp, *, metrics: bool = False, trace_ids: bool = False) -> None:
         self.app = app
+        self.metrics = metrics
+        self.trace_ids = trace_ids
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Handle one ASGI connection."""
@@ -114,21 +128,23 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_with_context)
         finally:
+            elapsed = time.perf_counter() - started
+            if self.metrics:
+                # The router leaves the matched route in the scope: its template, never the path.
+                route = getattr(scope.get("route"), "path_format", UNMATCHED_ROUTE)
+                observe_request(scope["method"], route, status, elapsed)
             if access_logger.isEnabledFor(logging.INFO):
                 # The path only: query strings may carry tokens, and bodies are never logged.
-                access_logger.info(
-                    "%s %s %d",
-                    scope["method"],
-                    scope["path"],
-                    status,
-                    extra={
-                        "method": scope["method"],
-                        "path": scope["path"],
-                        "status": status,
-                        "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                        "request_id": request_id,
-                    },
-                )
+                extra = {
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": status,
+                    "duration_ms": round(elapsed * 1000, 2),
+                    "request_id": request_id,
+                }
+                if self.trace_ids:
+                    extra["trace_id"] = current_trace_id() or "-"
+                access_logger.info("%s %s %d", scope["method"], scope["path"], status, extra=extra)
 
 
 class RequestGuardMiddleware:
@@ -180,8 +196,13 @@ class RequestGuardMiddleware:
         except Exception as exc:
             # An oversized body is the client's doing, not a crash: it gets the 413 below.
             if not isinstance(exc, _BodyTooLargeError):
+                trace_id = current_trace_id() or "-"
                 error_logger.exception(
-                    "unhandled %s request_id=%s", type(exc).__name__, request_id_of(scope)
+                    "unhandled %s request_id=%s trace_id=%s",
+                    type(exc).__name__,
+                    request_id_of(scope),
+                    trace_id,
+                    extra={"request_id": request_id_of(scope), "trace_id": trace_id},
                 )
                 if started:
                     raise  # Too late for an envelope; the server closes the connection.

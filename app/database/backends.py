@@ -20,6 +20,10 @@ logger = logging.getLogger("app.database")
 
 Probe = Callable[[], Awaitable[object]]
 
+# Backends the instance stays ready without: MongoDB holds products and audit events, never
+# sessions or accounts, so auth keeps working while it is away (its own routes answer 503).
+OPTIONAL_BACKENDS: frozenset[str] = frozenset({"mongo"})
+
 
 @dataclass(frozen=True)
 class Backends:

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from app.database import sqlite
+from app.database.pool_metrics import metered_pool
 from app.settings import DatabaseSettings
 
 
@@ -62,6 +63,8 @@ def create_sql_database(name: str, url: str, settings: DatabaseSettings) -> SQLD
             # MySQL closes idle connections after `wait_timeout`; recycle well before.
             "pool_recycle": 1800,
         }
+    # The pool counts its waiters into `sql_pool_waiting{role}` (app/database/pool_metrics.py).
+    options.setdefault("poolclass", metered_pool(name))
     engine = create_async_engine(parsed, **options)
     if backend == "sqlite":
         sqlite.configure_engine(engine)

@@ -23,6 +23,7 @@ from app.core.errors import (
 )
 from app.core.i18n import MessageKey
 from app.core.middleware import request_id_of
+from app.core.telemetry import Telemetry
 from app.graphql.context import GraphQLContext, graphql_context
 from app.graphql.errors import format_errors, transport_error_body
 from app.graphql.schema import build_schema
@@ -127,11 +128,12 @@ class _OtherMethods:
         raise StarletteHTTPException(405, headers={"Allow": "GET, POST"})
 
 
-def graphql_router(settings: Settings) -> EnvelopeGraphQLRouter:
+def graphql_router(settings: Settings, telemetry: Telemetry | None = None) -> EnvelopeGraphQLRouter:
     """The router serving `GRAPHQL_PATH`, configured by `settings` (include it unprefixed)."""
     introspection = settings.graphql.introspection_enabled(settings.environment)
+    tracer_provider = None if telemetry is None else telemetry.tracer_provider
     router = EnvelopeGraphQLRouter(
-        build_schema(settings.graphql, settings.environment),
+        build_schema(settings.graphql, settings.environment, tracer_provider),
         path=GRAPHQL_PATH,
         context_getter=graphql_context,
         graphql_ide="graphiql" if introspection else None,

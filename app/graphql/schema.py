@@ -5,7 +5,8 @@ from functools import partial
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLResolveInfo
+from opentelemetry.trace import TracerProvider
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -16,6 +17,7 @@ from strawberry.extensions import (
     SchemaExtension,
     ValidationCache,
 )
+from strawberry.extensions.tracing import OpenTelemetryExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
@@ -87,8 +89,20 @@ class AppSchema(strawberry.Schema):
 DOCUMENT_CACHE_SIZE = 256
 
 
-def build_schema(settings: GraphQLSettings, environment: Environment) -> strawberry.Schema:
-    """The schema with depth, alias and token limits; introspection only where allowed."""
+def _no_arguments(arguments: dict[str, Any], info: GraphQLResolveInfo[Any]) -> dict[str, Any]:
+    # Resolver arguments are what the client sent (a password among them): never in a span.
+    return {}
+
+
+def build_schema(
+    settings: GraphQLSettings,
+    environment: Environment,
+    tracer_provider: TracerProvider | None = None,
+) -> strawberry.Schema:
+    """The schema with depth, alias and token limits; introspection only where allowed.
+
+    With a `tracer_provider`, each operation and resolver is a span (without its arguments).
+    """
     introspection = settings.introspection_enabled(environment)
     # The limit rules are made once here: strawberry's limiter extensions make new rule
     # classes for every instance, and so for every request, which no cache could match.
@@ -110,6 +124,12 @@ def build_schema(settings: GraphQLSettings, environment: Environment) -> strawbe
     ]
     if not introspection:
         extensions.append(DisableIntrospection)
+    if tracer_provider is not None:
+        extensions.append(
+            partial(
+                OpenTelemetryExtension, arg_filter=_no_arguments, tracer_provider=tracer_provider
+            )
+        )
     return AppSchema(
         query=Query,
         mutation=Mutation,

@@ -8,11 +8,11 @@ from tests.envelope import assert_envelope
 
 async def test_ready_reports_the_four_backends(client: httpx.AsyncClient) -> None:
     body = assert_envelope(await client.get("/health/ready"), 200, ErrorType.SUCCESS)
-    assert body["data"] == {
-        "backends": {
-            "postgres": "up",
-            "mysql": "up",
-            "mongo": "up",
-            "redis": "up",
-        },
+    backends = body["data"]["backends"]
+    assert {name: health["state"] for name, health in backends.items()} == {
+        "postgres": "up",
+        "mysql": "up",
+        "mongo": "up",
+        "redis": "up",
     }
+    assert all(health["latency_ms"] >= 0 for health in backends.values())

@@ -17,6 +17,11 @@ FRAMEWORK_DOCS_PATHS = frozenset({"/openapi.json", "/docs", "/docs/oauth2-redire
 # its own test of that format: these paths leave every contract check and the meta-test.
 STANDARD_FORMAT_PATHS: frozenset[str] = frozenset()
 
+# Operator endpoints outside the API: Prometheus's text exposition at /metrics (its format is
+# Prometheus's, it is left out of OpenAPI and answered only to METRICS_ALLOWED_NETWORKS, others
+# get the 404 envelope). tests/unit/test_metrics.py checks its format and its refusal.
+OPERATOR_PATHS = frozenset({"/metrics"})
+
 # Where the GraphQL transport is mounted. Its answers follow GraphQL-over-HTTP (200 with
 # `errors[]` carrying the envelope in `extensions`), not the REST envelope, and it is left out
 # of OpenAPI; `test_graphql_contract.py` covers it per root field instead of per route.
@@ -68,6 +73,8 @@ def http_routes(app: FastAPI) -> list[HttpRoute]:
             continue
         path = context.path_format
         if path in FRAMEWORK_DOCS_PATHS or path in STANDARD_FORMAT_PATHS or path in GRAPHQL_PATHS:
+            continue
+        if path in OPERATOR_PATHS:
             continue
         routes.append(
             HttpRoute(

@@ -54,7 +54,7 @@ async def test_bare_machine_defaults_migrate_at_startup(
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
             body = assert_envelope(await client.get("/health/ready"), 200, ErrorType.SUCCESS)
-    assert set(body["data"]["backends"].values()) == {"up"}
+    assert {health["state"] for health in body["data"]["backends"].values()} == {"up"}
     assert (tmp_path / "var" / "postgres.sqlite3").is_file()
     assert (tmp_path / "var" / "mysql.sqlite3").is_file()
 
@@ -64,8 +64,8 @@ async def test_ready_is_503_when_redis_is_down(app: FastAPI, client: httpx.Async
     server.connected = False
     app.state.probes["redis"] = RedisStore(FakeAsyncRedis(server=server), "x:").ping
     body = assert_envelope(await client.get("/health/ready"), 503, ErrorType.SERVICE_UNAVAILABLE)
-    assert body["data"]["backends"]["redis"] == "down"
-    assert body["data"]["backends"]["postgres"] == "up"
+    assert body["data"]["backends"]["redis"]["state"] == "down"
+    assert body["data"]["backends"]["postgres"]["state"] == "up"
 
 
 @pytest.fixture

@@ -21,7 +21,54 @@ async def test_ready_reports_each_backend(app: FastAPI, client: httpx.AsyncClien
 
     app.state.probes = {"alpha": up, "beta": up}
     body = assert_envelope(await client.get("/health/ready"), 200, ErrorType.SUCCESS)
-    assert body["data"] == {"backends": {"alpha": "up", "beta": "up"}}
+    backends = body["data"]["backends"]
+    assert {name: health["state"] for name, health in backends.items()} == {
+        "alpha": "up",
+        "beta": "up",
+    }
+    assert all(health["latency_ms"] >= 0 for health in backends.values())
+
+
+async def test_ready_reports_each_probe_latency(app: FastAPI, client: httpx.AsyncClient) -> None:
+    async def slow() -> None:
+        await asyncio.sleep(0.05)
+
+    async def fast() -> None:
+        return None
+
+    app.state.probes = {"slow": slow, "fast": fast}
+    body = assert_envelope(await client.get("/health/ready"), 200, ErrorType.SUCCESS)
+    backends = body["data"]["backends"]
+    assert backends["slow"]["latency_ms"] >= 50
+    assert backends["fast"]["latency_ms"] < backends["slow"]["latency_ms"]
+
+
+async def test_a_down_optional_backend_is_degraded_and_the_instance_ready(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    async def up() -> None:
+        return None
+
+    async def down() -> None:
+        raise ConnectionRefusedError
+
+    # MongoDB holds products and audit events, never sessions: auth works without it.
+    app.state.probes = {"postgres": up, "redis": up, "mongo": down}
+    body = assert_envelope(await client.get("/health/ready"), 200, ErrorType.SUCCESS)
+    states = {name: health["state"] for name, health in body["data"]["backends"].items()}
+    assert states == {"postgres": "up", "redis": "up", "mongo": "degraded"}
+
+
+async def test_a_down_required_backend_beside_a_degraded_one_is_503(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    async def down() -> None:
+        raise ConnectionRefusedError
+
+    app.state.probes = {"redis": down, "mongo": down}
+    body = assert_envelope(await client.get("/health/ready"), 503, ErrorType.SERVICE_UNAVAILABLE)
+    states = {name: health["state"] for name, health in body["data"]["backends"].items()}
+    assert states == {"redis": "down", "mongo": "degraded"}
 
 
 @pytest.mark.parametrize("failure", ["raises", "hangs"])
@@ -42,5 +89,6 @@ async def test_ready_is_503_when_one_is_down(
     )
     response = await client.get("/health/ready")
     body = assert_envelope(response, 503, ErrorType.SERVICE_UNAVAILABLE)
-    assert body["data"] == {"backends": {"alpha": "up", "beta": "down"}}
+    states = {name: health["state"] for name, health in body["data"]["backends"].items()}
+    assert states == {"alpha": "up", "beta": "down"}
     assert "hunter2" not in response.text

@@ -7,7 +7,8 @@ from typing import Protocol
 from pydantic import JsonValue
 from pymongo.errors import PyMongoError
 
-from app.core.errors import AppError
+from app.core.breaker import CircuitBreaker
+from app.core.errors import AppError, ServiceUnavailableError
 from app.core.security.tokens import Realm
 
 logger = logging.getLogger("app.audit")
@@ -54,8 +55,11 @@ class AuditTrail:
     event goes to the log.
     """
 
-    def __init__(self, store: AuditStore | None) -> None:
+    def __init__(self, store: AuditStore | None, breaker: CircuitBreaker | None = None) -> None:
         self._store = store
+        # Once the store is known down, events go to the log at once instead of each waiting
+        # out the connect timeout (app/core/breaker.py).
+        self._breaker = breaker
 
     async def record(
         self,
@@ -70,6 +74,10 @@ class AuditTrail:
         if self._store is None:
             logger.info("audit event type=%s realm=%s actor=%s", event.value, realm.value, actor)
             return
+        breaker = self._breaker
+        if breaker is not None and not breaker.allow():
+            self._not_stored(event, realm, actor, "CircuitOpen")
+            return
         try:
             await self._store.record(
                 type=event.value,
@@ -79,10 +87,22 @@ class AuditTrail:
                 details=details,
             )
         except STORE_ERRORS as exc:
-            logger.warning(
-                "audit event not stored type=%s realm=%s actor=%s error=%s",
-                event.value,
-                realm.value,
-                actor,
-                type(exc).__name__,
-            )
+            if breaker is not None:
+                # Only "cannot reach the store" trips it; a refused write means it answered.
+                if isinstance(exc, ServiceUnavailableError | OSError):
+                    breaker.failed()
+                else:
+                    breaker.succeeded()
+            self._not_stored(event, realm, actor, type(exc).__name__)
+            return
+        if breaker is not None:
+            breaker.succeeded()
+
+    def _not_stored(self, event: AuditEventType, realm: Realm, actor: int | None, why: str) -> None:
+        logger.warning(
+            "audit event not stored type=%s realm=%s actor=%s error=%s",
+            event.value,
+            realm.value,
+            actor,
+            why,
+        )

@@ -75,7 +75,7 @@ def auth_services(app: FastAPI) -> AuthServices:
         tokens=token_service(app),
         hasher=state.password_hasher,
         limiter=state.login_limiter,
-        audit=AuditTrail(AuditRepository(state.mongo.db)),
+        audit=AuditTrail(AuditRepository(state.mongo.db), state.audit_breaker),
     )
 
 

@@ -15,6 +15,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from app.core.errors import RateLimitedError, ServiceUnavailableError
 from app.core.i18n import MessageKey
+from app.core.metrics import LOGIN_REFUSALS
 from app.core.security.tokens import Realm
 from app.database.redis import app_pool
 from app.settings import AuthSettings, DatabaseSettings
@@ -83,6 +84,7 @@ class LoginLimiter:
                 if not await self._limiter.test(item, scope, identity):
                     stats = await self._limiter.get_window_stats(item, scope, identity)
                     retry_after = math.ceil(stats.reset_time - time.time())
+                    LOGIN_REFUSALS.labels(realm.value).inc()  # metrics
                     raise RateLimitedError(retry_after, MessageKey.AUTH_LOGIN_RATE_LIMITED)
 
     async def record_failure(self, realm: Realm, address: str, username: str) -> None:

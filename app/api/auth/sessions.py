@@ -26,6 +26,7 @@ from redis.exceptions import WatchError
 from redis.typing import EncodableT, FieldT
 
 from app.core.errors import ServiceUnavailableError
+from app.core.metrics import SESSIONS_REVOKED
 from app.core.security.tokens import Realm
 
 T = TypeVar("T")
@@ -198,7 +199,9 @@ class SessionStore:
             await pipe.execute()
             return owned
 
-        return await self._watched([key], attempt)
+        revoked: bool = await self._watched([key], attempt)
+        SESSIONS_REVOKED.labels("session").inc(revoked)  # metrics
+        return revoked
 
     async def revoke_all(self, realm: Realm, account_id: int, *, keep: str | None = None) -> int:
         """End every session of an account (all but `keep`, if given); returns how many ended."""
@@ -216,7 +219,9 @@ class SessionStore:
             return sum(1 for deleted in results[: len(doomed)] if deleted)
 
         # Watching the index: a session created meanwhile makes the whole attempt run again.
-        return await self._watched([index], attempt)
+        ended: int = await self._watched([index], attempt)
+        SESSIONS_REVOKED.labels("account").inc(ended)  # metrics
+        return ended
 
     async def list(self, realm: Realm, account_id: int) -> list[SessionInfo]:
         """The account's live sessions, oldest first; index entries of expired ones are dropped."""

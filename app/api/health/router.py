@@ -8,6 +8,7 @@ from app.core.envelope import Envelope, error_responses, success
 from app.core.errors import ErrorType, ServiceUnavailableError
 from app.core.i18n import MessageKey
 from app.core.routing import EnvelopeRoute
+from app.database.backends import OPTIONAL_BACKENDS
 from app.depends import AppSettingsDep, Lang
 
 router = APIRouter(prefix="/health", tags=["health"], route_class=EnvelopeRoute)
@@ -21,10 +22,14 @@ async def live(lang: Lang) -> Envelope[Liveness]:
 
 @router.get("/ready", responses=error_responses(ErrorType.SERVICE_UNAVAILABLE))
 async def ready(request: Request, lang: Lang, settings: AppSettingsDep) -> Envelope[Readiness]:
-    """Probe each configured backend; 503 with every backend's state if any is down."""
-    states = await check_backends(request.app.state.probes, settings.app.probe_timeout_seconds)
+    """Probe each backend: its state and latency; 503 if one the instance needs is down."""
+    # An optional backend (MongoDB: products and audit events, never auth) that fails is
+    # `degraded`: its own routes answer 503 while the instance stays ready.
+    states = await check_backends(
+        request.app.state.probes, settings.app.probe_timeout_seconds, OPTIONAL_BACKENDS
+    )
     readiness = Readiness(backends=states)
-    if BackendState.DOWN in states.values():
+    if any(health.state is BackendState.DOWN for health in states.values()):
         raise ServiceUnavailableError(
             MessageKey.HEALTH_NOT_READY, data=readiness.model_dump(mode="json")
         )

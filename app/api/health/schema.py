@@ -9,6 +9,8 @@ class BackendState(StrEnum):
     """Whether one backend answered its probe in time."""
 
     UP = "up"
+    # An optional backend that did not answer: some routes fail, the instance stays ready.
+    DEGRADED = "degraded"
     DOWN = "down"
 
 
@@ -18,7 +20,14 @@ class Liveness(BaseModel):
     alive: bool = True
 
 
-class Readiness(BaseModel):
-    """Each configured backend and its state."""
+class BackendHealth(BaseModel):
+    """One backend's state and how long its probe took (until the timeout when it hung)."""
 
-    backends: dict[str, BackendState]
+    state: BackendState
+    latency_ms: float
+
+
+class Readiness(BaseModel):
+    """Each configured backend, its state and its probe latency."""
+
+    backends: dict[str, BackendHealth]

@@ -10,6 +10,8 @@ from typing import Annotated, TypeVar
 from passlib.context import CryptContext
 from pydantic import AfterValidator
 
+from app.core.metrics import BCRYPT_QUEUE_DEPTH, bcrypt_wait_timed
+
 T = TypeVar("T")
 
 MIN_PASSWORD_CHARS = 8
@@ -71,7 +73,9 @@ class PasswordHasher:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     async def _run(self, work: Callable[..., T], *args: str) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._pool, work, *args)
+        with BCRYPT_QUEUE_DEPTH.track_inprogress():  # metrics: hashes queued or running
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(self._pool, bcrypt_wait_timed(work), *args)
 
     async def hash(self, password: str) -> str:
         """The bcrypt hash of a password that passed `check_password_rules`."""

@@ -1,0 +1,82 @@
+"""Connection pool gauges: SQL waiters counted as they wait, pool sizes sampled per worker."""
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from typing import Any
+
+import redis.asyncio
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.pool import AsyncAdaptedQueuePool, ConnectionPoolEntry
+
+from app.core.metrics import (
+    REDIS_POOL_IDLE,
+    REDIS_POOL_IN_USE,
+    SQL_POOL_IN_USE,
+    SQL_POOL_WAITING,
+    worker_stopped,
+)
+
+logger = logging.getLogger("app.metrics")
+
+
+def metered_pool(role: str) -> type[AsyncAdaptedQueuePool]:
+    """SQLAlchemy's asyncio pool, counting in `sql_pool_waiting{role}` who waits for a checkout."""
+    waiting = SQL_POOL_WAITING.labels(role)
+
+    class MeteredPool(AsyncAdaptedQueuePool):
+        # SQLAlchemy names a pool's logger after its class; keep the parent's name, or its
+        # INFO lines would land under the `app` logger.
+        _sqla_logger_namespace = "sqlalchemy.pool.impl.AsyncAdaptedQueuePool"
+
+        # `_do_get` is the documented override point of a Pool subclass; it returns at once
+        # when a connection is free, so the gauge only holds callers that really wait.
+        def _do_get(self) -> ConnectionPoolEntry:
+            waiting.inc()
+            try:
+                return super()._do_get()
+            finally:
+                waiting.dec()
+
+    return MeteredPool
+
+
+def sample_pools(engines: Mapping[str, AsyncEngine], redis_client: redis.asyncio.Redis) -> None:
+    """Copy the pools' current sizes into the gauges (this worker's share)."""
+    for role, engine in engines.items():
+        checkedout = getattr(engine.pool, "checkedout", None)
+        if checkedout is not None:
+            SQL_POOL_IN_USE.labels(role).set(checkedout())
+    count = getattr(redis_client.connection_pool, "get_connection_count", None)
+    if count is not None:
+        # redis-py >= 8: [(idle, attributes), (in use, attributes)].
+        idle, in_use = (number for number, _ in count())
+        REDIS_POOL_IDLE.set(idle)
+        REDIS_POOL_IN_USE.set(in_use)
+
+
+@asynccontextmanager
+async def pool_sampler(
+    engines: Mapping[str, AsyncEngine], redis_client: redis.asyncio.Redis, interval: float
+) -> AsyncIterator[None]:
+    """Sample the pools every `interval` seconds for the lifespan (per worker, not per request).
+
+    As the lifespan ends, the worker's live gauges leave the multiprocess sums.
+    """
+
+    async def run() -> None:
+        while True:
+            try:
+                sample_pools(engines, redis_client)
+            except Exception as exc:  # a gauge must never take the worker down
+                logger.warning("pool sample failed: %s", type(exc).__name__)
+            await asyncio.sleep(interval)
+
+    task: asyncio.Task[Any] = asyncio.create_task(run(), name="pool-sampler")
+    try:
+        yield
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        worker_stopped()
