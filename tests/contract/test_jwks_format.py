@@ -42,7 +42,8 @@ def test_jwks_is_an_rfc7517_key_set(
     for jwk in body["keys"]:
         assert set(jwk) == RSA_PUBLIC_MEMBERS, sorted(jwk)
         assert (jwk["kty"], jwk["use"], jwk["alg"]) == ("RSA", "sig", "RS256")
-        assert _is_base64url_uint(jwk["n"]) and _is_base64url_uint(jwk["e"])
+        assert _is_base64url_uint(jwk["n"])
+        assert _is_base64url_uint(jwk["e"])
 
 
 @given(method=st.sampled_from(["POST", "PUT", "PATCH", "DELETE"]))

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, status
+from fastapi import APIRouter, Path, Query, status
 
 from app.api.auth import service
 from app.api.auth.schema import (
@@ -12,6 +12,7 @@ from app.api.auth.schema import (
     SessionOut,
     TokenPairOut,
 )
+from app.api.pagination import PageOut, PageQuery, page_out
 from app.api.users.repository import UserRepository
 from app.api.users.schema import UserOut
 from app.core.envelope import Envelope, error_responses, success
@@ -19,6 +20,7 @@ from app.core.errors import ErrorType
 from app.core.i18n import MessageKey
 from app.core.routing import EnvelopeRoute
 from app.core.security.tokens import Realm
+from app.database.page import Page
 from app.depends import (
     AuthKit,
     Client,
@@ -122,11 +124,17 @@ async def logout_all(
 
 @router.get("/sessions", responses=error_responses(*SIGNED_IN_ERRORS))
 async def sessions(
-    principal: CurrentUserPrincipal, tokens: Tokens, lang: Lang
-) -> Envelope[list[SessionOut]]:
-    """The account's live sessions, oldest first; `current` marks this one."""
+    query: Annotated[PageQuery, Query()],
+    principal: CurrentUserPrincipal,
+    tokens: Tokens,
+    lang: Lang,
+) -> Envelope[PageOut[SessionOut]]:
+    """The account's live sessions, oldest first, a page at a time; `current` marks this one."""
     found = await service.list_sessions(principal, tokens)
-    return success([SessionOut.of(item, principal.sid) for item in found], lang)
+    # One account's sessions are few (a small set in Redis): the page is cut here.
+    window = found[query.offset : query.offset + query.limit]
+    page = Page(items=window, total=len(found), offset=query.offset, limit=query.limit)
+    return success(page_out(page, lambda item: SessionOut.of(item, principal.sid)), lang)
 
 
 @router.delete("/sessions/{sid}", responses=error_responses(*SIGNED_IN_ERRORS, ErrorType.NOT_FOUND))

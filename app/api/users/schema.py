@@ -56,12 +56,3 @@ class PasswordChange(BaseModel):
 
     current_password: str = Field(min_length=1, max_length=MAX_PASSWORD_CHARS * 4)
     new_password: NewPassword
-
-
-class UserPage(BaseModel):
-    """One page of users and how many there are in all."""
-
-    items: list[UserOut]
-    total: int
-    page: int
-    size: int
