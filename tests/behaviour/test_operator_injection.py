@@ -7,6 +7,7 @@ import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 
 from app.core.errors import ErrorType
+from app.core.i18n import MessageKey, translate
 from tests.behaviour.domain import API, Accounts, Caller, create_category, create_product
 from tests.envelope import assert_envelope
 
@@ -69,7 +70,7 @@ async def test_a_dollar_key_deep_in_the_body_is_named_as_such(
     body = {**VALID_PRODUCT, "tags": [[[{"$where": "1"}]]]}
     envelope = assert_envelope(await api.post(PRODUCTS, json=body, headers=ann.headers), 422)
     assert envelope["data"] == [
-        {"loc": ["body"], "msg": "Keys starting with '$' are not allowed", "type": "operator_key"}
+        {"loc": ["body"], "msg": translate(MessageKey.ISSUE_OPERATOR, "en"), "type": "operator_key"}
     ]
 
 
