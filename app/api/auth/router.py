@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import APIRouter, Path, Query, Response, status
 
 from app.api.auth import service
 from app.api.auth.schema import (
@@ -40,6 +40,7 @@ LOGIN_ERRORS = (
     ErrorType.SERVICE_UNAVAILABLE,
 )
 SIGNED_IN_ERRORS = (ErrorType.UNAUTHORIZED, ErrorType.SERVICE_UNAVAILABLE)
+ACCOUNT_PATH = "/api/v1/users/me"
 
 
 @router.post(
@@ -48,7 +49,11 @@ SIGNED_IN_ERRORS = (ErrorType.UNAUTHORIZED, ErrorType.SERVICE_UNAVAILABLE)
     responses=error_responses(ErrorType.CONFLICT, ErrorType.SERVICE_UNAVAILABLE),
 )
 async def register(
-    body: RegisterRequest, session: PostgresSession, services: AuthKit, lang: Lang
+    body: RegisterRequest,
+    session: PostgresSession,
+    services: AuthKit,
+    lang: Lang,
+    response: Response,
 ) -> Envelope[UserOut]:
     """Create a user account (409 if the username, in any case, or the email is taken)."""
     user = await service.register_user(
@@ -58,6 +63,8 @@ async def register(
         email=body.email,
         password=body.password,
     )
+    # The account's own address: readable there once the new user signs in.
+    response.headers["Location"] = ACCOUNT_PATH
     return success(
         UserOut.of(user), lang, ErrorType.RESOURCE_CREATED, message=MessageKey.AUTH_REGISTERED
     )

@@ -56,10 +56,16 @@ async def get_category(
     ),
 )
 async def create_category(
-    data: CategoryCreate, admin: CurrentAdminPrincipal, session: PostgresSession, lang: Lang
+    data: CategoryCreate,
+    admin: CurrentAdminPrincipal,
+    session: PostgresSession,
+    lang: Lang,
+    request: Request,
+    response: Response,
 ) -> Envelope[CategoryOut]:
-    """Create a category (administrators); 409 if the slug is taken."""
+    """Create a category (administrators); 409 if the slug is taken. `Location` names it."""
     category = await service.create_category(session, admin, data)
+    response.headers["Location"] = str(request.url_for("get_category", slug=category.slug).path)
     return success(category, lang, ErrorType.RESOURCE_CREATED)
 
 

@@ -67,9 +67,13 @@ async def create_product(
     session: PostgresSession,
     db: MongoDB,
     lang: Lang,
+    request: Request,
+    response: Response,
 ) -> Envelope[ProductOut]:
-    """Offer a product as the signed-in user; 422 if its category does not exist."""
+    """Offer a product as the signed-in user; 422 if its category is unknown; 201 + `Location`."""
     product = await service.create_product(session, db, user, data)
+    location = request.url_for("get_product", product_id=product.id)
+    response.headers["Location"] = str(location.path)
     return success(product, lang, ErrorType.RESOURCE_CREATED)
 
 
