@@ -40,11 +40,14 @@ def cache_headers(
     """`headers` with the language and caching headers every response must carry."""
     decorated: list[tuple[bytes, bytes]] = []
     content_type = cache_control = None
+    has_language = False
     vary: list[bytes] = []
     for key, value in headers:
         lowered = key.lower()
         if lowered == _CONTENT_TYPE:
             content_type = value
+        elif lowered == _CONTENT_LANGUAGE:
+            has_language = True  # a replayed answer keeps the language it was written in
         elif lowered == _CACHE_CONTROL:
             cache_control = value
             continue
@@ -53,7 +56,8 @@ def cache_headers(
             continue
         decorated.append((key, value))
     if content_type is not None and _is_translated(content_type):
-        decorated.append((_CONTENT_LANGUAGE, language.encode("ascii")))
+        if not has_language:
+            decorated.append((_CONTENT_LANGUAGE, language.encode("ascii")))
         if _ACCEPT_LANGUAGE.lower() not in {part.lower() for part in vary}:
             vary.append(_ACCEPT_LANGUAGE)
     if vary:

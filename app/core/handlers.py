@@ -17,6 +17,7 @@ from app.core.envelope import ValidationIssue, failure, request_language
 from app.core.errors import ERROR_TYPE_BY_STATUS, AppError, ErrorType
 from app.core.i18n import MessageKey
 from app.core.i18n.issues import RuleViolationError, issue_params
+from app.core.idempotency import Replay, replay_response
 
 logger = logging.getLogger("app.errors")
 
@@ -121,10 +122,17 @@ async def not_modified_handler(request: Request, exc: Exception) -> Response:
     return Response(status_code=304, headers=headers)
 
 
+async def replay_handler(request: Request, exc: Exception) -> Response:
+    """A retried `Idempotency-Key` request: the first answer, again."""
+    assert isinstance(exc, Replay)  # noqa: S101 - registered for it only
+    return replay_response(exc, request_language(request))
+
+
 def install_exception_handlers(app: FastAPI) -> None:
     """Register the handlers; crashes are caught by `UnhandledErrorMiddleware`, not here."""
     app.add_exception_handler(AppError, app_error_handler)
     app.add_exception_handler(NotModified, not_modified_handler)
+    app.add_exception_handler(Replay, replay_handler)
     app.add_exception_handler(RequestValidationError, request_validation_handler)
     app.add_exception_handler(StarletteHTTPException, http_exception_handler)
 

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from app.core.errors import MalformedRequestError, UnsupportedMediaTypeError
 from app.core.i18n import MessageKey
+from app.core.idempotency import settle
 from app.core.nul_text import (
     form_nul_locations,
     json_nul_locations,
@@ -125,6 +126,12 @@ class EnvelopeRoute(APIRoute):
                 refuse_unknown_query(request, declared)
             if reads_body and _has_body(request):
                 await _refuse_unreadable_body(request, reads_form)
-            return await handler(request)
+            try:
+                response = await handler(request)
+            except BaseException:
+                await settle(request, None)  # an `Idempotency-Key` held by this request is freed
+                raise
+            await settle(request, response)
+            return response
 
         return checked_handler

@@ -22,6 +22,7 @@ from app.core.routing import EnvelopeRoute
 from app.core.security.tokens import Realm
 from app.database.page import Page
 from app.depends import (
+    AnonymousIdempotency,
     AuthKit,
     Client,
     CurrentUserPrincipal,
@@ -50,6 +51,7 @@ ACCOUNT_PATH = "/api/v1/users/me"
 )
 async def register(
     body: RegisterRequest,
+    idempotency: AnonymousIdempotency,
     session: PostgresSession,
     services: AuthKit,
     lang: Lang,

@@ -12,7 +12,7 @@ from app.core.conditional import if_match, tag_response
 from app.core.envelope import Envelope, error_responses, success
 from app.core.errors import ErrorType
 from app.core.routing import EnvelopeRoute
-from app.depends import CurrentAdminPrincipal, Lang, MongoDB, PostgresSession
+from app.depends import AdminIdempotency, CurrentAdminPrincipal, Lang, MongoDB, PostgresSession
 
 router = APIRouter(prefix="/categories", tags=["categories"], route_class=EnvelopeRoute)
 
@@ -59,6 +59,7 @@ async def create_category(
     data: CategoryCreate,
     admin: CurrentAdminPrincipal,
     session: PostgresSession,
+    idempotency: AdminIdempotency,
     lang: Lang,
     request: Request,
     response: Response,

@@ -18,7 +18,14 @@ from app.core.caching import PUBLIC_CATALOG, public_cache
 from app.core.conditional import if_match, tag_response
 from app.core.envelope import Envelope, error_responses, success
 from app.core.errors import ErrorType
-from app.depends import CurrentActor, CurrentUserPrincipal, Lang, MongoDB, PostgresSession
+from app.depends import (
+    CurrentActor,
+    CurrentUserPrincipal,
+    Lang,
+    MongoDB,
+    PostgresSession,
+    UserIdempotency,
+)
 
 router = APIRouter(prefix="/products", tags=["products"], route_class=ExactNumberRoute)
 
@@ -65,6 +72,7 @@ async def create_product(
     data: ProductCreate,
     user: CurrentUserPrincipal,
     session: PostgresSession,
+    idempotency: UserIdempotency,
     db: MongoDB,
     lang: Lang,
     request: Request,

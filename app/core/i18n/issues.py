@@ -67,6 +67,8 @@ ISSUE_MESSAGES: Mapping[str, MessageKey] = {
     "password_too_long": MessageKey.ISSUE_PASSWORD_TOO_LONG,
     "password_too_many_bytes": MessageKey.ISSUE_PASSWORD_TOO_MANY_BYTES,
     "nothing_to_change": MessageKey.ISSUE_NOTHING_TO_CHANGE,
+    "idempotency_key": MessageKey.IDEMPOTENCY_KEY_INVALID,
+    "idempotency_key_reused": MessageKey.IDEMPOTENCY_KEY_REUSED,
 }
 
 # Issues about the GraphQL document itself (its syntax, its fit to the schema) keep
