@@ -23,7 +23,7 @@ from app.api.auth.principal import Principal
 from app.core.envelope import request_language
 from app.core.errors import ConflictError, ValidationError
 from app.core.i18n import MessageKey
-from app.core.idempotency import CLAIM_STATE_KEY, Replay
+from app.core.idempotency import CLAIM_SCOPE_KEY, Replay
 from app.database.redis import RedisStore, redis_errors
 
 HEADER = "Idempotency-Key"
@@ -107,7 +107,7 @@ async def claim_key(request: Request, key: str | None, store: RedisStore, scope:
         claimed = await store.client.set(redis_key, marker, nx=True, ex=IN_PROGRESS_TTL_SECONDS)
         if claimed:
             claim = RedisClaim(store, redis_key, fingerprint, request_language(request))
-            setattr(request.state, CLAIM_STATE_KEY, claim)
+            request.scope[CLAIM_SCOPE_KEY] = claim
             return
         raw = await store.client.get(redis_key)
     if raw is None:

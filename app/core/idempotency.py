@@ -1,7 +1,7 @@
 """The route-side half of `Idempotency-Key`: settle a claim when the handler ends, replay one.
 
 The claim itself (who, which key, which body, stored where) is made by a dependency
-(`app.api.idempotency`) after authentication; it leaves itself in the request's state, and
+(`app.api.idempotency`) after authentication; it leaves itself in the request's scope, and
 `EnvelopeRoute` settles it once the handler has answered (the unit of work has committed
 by then) or failed. A retried request the store already answered ends in `Replay`, which
 `core.handlers` turns back into the first answer.
@@ -14,8 +14,9 @@ from fastapi import Request, Response
 
 from app.core.i18n import MessageKey, translate
 
-# Where the claim waits in `request.state` for the route to settle it.
-CLAIM_STATE_KEY = "idempotency_claim"
+# Where the claim waits for the route to settle it: in the request's own scope, not in
+# `scope["state"]`, which a server may share between requests (asgi-lifespan's does).
+CLAIM_SCOPE_KEY = "fusion.idempotency_claim"
 REPLAYED_HEADER = "Idempotent-Replayed"
 
 
@@ -63,10 +64,9 @@ def replay_response(replay: Replay, language: str) -> Response:
 
 async def settle(request: Request, response: Response | None) -> None:
     """Store `response` under the request's claim, or release the claim if there is none."""
-    claim: Claim | None = getattr(request.state, CLAIM_STATE_KEY, None)
+    claim: Claim | None = request.scope.pop(CLAIM_SCOPE_KEY, None)
     if claim is None:
         return
-    setattr(request.state, CLAIM_STATE_KEY, None)
     if response is None:
         await claim.abandon()
     else:
