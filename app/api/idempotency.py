@@ -12,12 +12,14 @@ Same key, different request: 422. A request that fails keeps nothing, so its ret
 
 import hashlib
 import json
+import logging
 import re
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Header, Request, Response
 from pydantic import JsonValue
+from redis.exceptions import RedisError
 
 from app.api.auth.principal import Principal
 from app.core.envelope import request_language
@@ -25,6 +27,8 @@ from app.core.errors import ConflictError, ValidationError
 from app.core.i18n import MessageKey
 from app.core.idempotency import CLAIM_SCOPE_KEY, Replay
 from app.database.redis import RedisStore, redis_errors
+
+logger = logging.getLogger("app.idempotency")
 
 HEADER = "Idempotency-Key"
 # Stripe's convention, which clients know: an answer is kept for a day.
@@ -82,13 +86,19 @@ class RedisClaim:
             "body": bytes(response.body).decode("utf-8"),
             "headers": headers,
         }
-        with redis_errors():
+        try:
             await self.store.client.set(self.redis_key, json.dumps(record), ex=ANSWER_TTL_SECONDS)
+        except (RedisError, OSError) as error:
+            # The resource exists: answer it. A retry meets the marker (409) until it expires.
+            logger.warning("idempotency answer not stored: %s", type(error).__name__)
 
     async def abandon(self) -> None:
         """Free the key so the client's retry runs again."""
-        with redis_errors():
+        try:
             await self.store.client.delete(self.redis_key)
+        except (RedisError, OSError) as error:
+            # The request's own failure is the answer; the marker expires by itself.
+            logger.warning("idempotency key not freed: %s", type(error).__name__)
 
 
 async def claim_key(request: Request, key: str | None, store: RedisStore, scope: str) -> None:
