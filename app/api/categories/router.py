@@ -81,9 +81,8 @@ async def update_category(
     request: Request,
 ) -> Envelope[CategoryOut]:
     """Rename or re-slug a category (administrators); 409 in use, 412 if `If-Match` is stale."""
-    category = await service.update_category(
-        session, db, admin, slug, data, expected=if_match(request)
-    )
+    expected = if_match(request)
+    category = await service.update_category(session, db, admin, slug, data, expected=expected)
     return success(category, lang)
 
 
