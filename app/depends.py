@@ -26,6 +26,7 @@ from app.api.auth.ratelimit import LoginLimiter
 from app.api.auth.service import AuthServices
 from app.api.auth.sessions import ClientInfo
 from app.api.auth.tokens import TokenService
+from app.api.idempotency import IdempotencyKey, anonymous_scope, claim_key, principal_scope
 from app.api.products.dependencies import current_actor
 from app.api.users.repository import UserRepository
 from app.api.users.service import load_active_user
@@ -107,6 +108,32 @@ PostgresSession = Annotated[AsyncSession, Depends(postgres_session, scope="funct
 AdminSession = Annotated[AsyncSession, Depends(admin_session, scope="function")]
 MongoDB = Annotated[AsyncDatabase[dict[str, Any]], Depends(mongo_database)]
 Redis = Annotated[RedisStore, Depends(redis_store)]
+
+
+async def user_idempotency(
+    request: Request, principal: CurrentUserPrincipal, store: Redis, key: IdempotencyKey = None
+) -> None:
+    """Hold a signed-in user's `Idempotency-Key` (or replay its stored answer)."""
+    await claim_key(request, key, store, principal_scope(principal))
+
+
+async def admin_idempotency(
+    request: Request, principal: CurrentAdminPrincipal, store: Redis, key: IdempotencyKey = None
+) -> None:
+    """Hold an administrator's `Idempotency-Key` (or replay its stored answer)."""
+    await claim_key(request, key, store, principal_scope(principal))
+
+
+async def anonymous_idempotency(request: Request, store: Redis, key: IdempotencyKey = None) -> None:
+    """Hold a signed-out caller's `Idempotency-Key`, scoped to their address."""
+    await claim_key(request, key, store, anonymous_scope(request))
+
+
+# Creating POSTs take an optional `Idempotency-Key` (app/api/idempotency.py); name the one
+# matching the route's caller, after its auth dependency so the key is scoped to them.
+UserIdempotency = Annotated[None, Depends(user_idempotency)]
+AdminIdempotency = Annotated[None, Depends(admin_idempotency)]
+AnonymousIdempotency = Annotated[None, Depends(anonymous_idempotency)]
 
 
 async def current_user(principal: CurrentUserPrincipal, session: PostgresSession) -> User:

@@ -9,6 +9,7 @@ from starlette.types import Scope
 
 from app.core.errors import ErrorType
 from app.core.i18n import MessageKey, negotiate, translate
+from app.core.i18n.issues import localize_issues
 
 DataT = TypeVar("DataT")
 
@@ -99,7 +100,8 @@ def failure(
         error_type=error_type,
         message=translate(message or error_type.message_key, language, params),
         status_code=error_type.status_code,
-        data=data,
+        # Each validation issue's `msg` in the same language as `message` (REST and GraphQL).
+        data=localize_issues(data, language),
     )
 
 

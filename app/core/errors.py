@@ -21,6 +21,7 @@ class ErrorType(StrEnum):
     METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
     NOT_ACCEPTABLE = "NOT_ACCEPTABLE"
     CONFLICT = "CONFLICT"
+    PRECONDITION_FAILED = "PRECONDITION_FAILED"
     PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
     UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE"
     VALIDATION_ERROR = "VALIDATION_ERROR"
@@ -50,6 +51,7 @@ STATUS: Mapping[ErrorType, int] = {
     ErrorType.METHOD_NOT_ALLOWED: HTTPStatus.METHOD_NOT_ALLOWED,
     ErrorType.NOT_ACCEPTABLE: HTTPStatus.NOT_ACCEPTABLE,
     ErrorType.CONFLICT: HTTPStatus.CONFLICT,
+    ErrorType.PRECONDITION_FAILED: HTTPStatus.PRECONDITION_FAILED,
     ErrorType.PAYLOAD_TOO_LARGE: HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
     ErrorType.UNSUPPORTED_MEDIA_TYPE: HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
     ErrorType.VALIDATION_ERROR: HTTPStatus.UNPROCESSABLE_ENTITY,
@@ -68,6 +70,7 @@ DEFAULT_MESSAGE: Mapping[ErrorType, MessageKey] = {
     ErrorType.METHOD_NOT_ALLOWED: MessageKey.METHOD_NOT_ALLOWED,
     ErrorType.NOT_ACCEPTABLE: MessageKey.NOT_ACCEPTABLE,
     ErrorType.CONFLICT: MessageKey.CONFLICT,
+    ErrorType.PRECONDITION_FAILED: MessageKey.PRECONDITION_FAILED,
     ErrorType.PAYLOAD_TOO_LARGE: MessageKey.PAYLOAD_TOO_LARGE,
     ErrorType.UNSUPPORTED_MEDIA_TYPE: MessageKey.UNSUPPORTED_MEDIA_TYPE,
     ErrorType.VALIDATION_ERROR: MessageKey.VALIDATION_ERROR,
@@ -146,6 +149,12 @@ class ConflictError(AppError):
     """The change contradicts existing state (a duplicate, a resource still in use)."""
 
     error_type = ErrorType.CONFLICT
+
+
+class PreconditionFailedError(AppError):
+    """`If-Match` named a version the resource no longer has: someone changed it meanwhile."""
+
+    error_type = ErrorType.PRECONDITION_FAILED
 
 
 class PayloadTooLargeError(AppError):

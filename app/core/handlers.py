@@ -7,14 +7,17 @@ from typing import Any
 import fastapi.routing
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import JsonValue
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from app.core.conditional import NotModified
 from app.core.envelope import ValidationIssue, failure, request_language
 from app.core.errors import ERROR_TYPE_BY_STATUS, UNAVAILABLE_RETRY_AFTER, AppError, ErrorType
 from app.core.i18n import MessageKey
+from app.core.i18n.issues import RuleViolationError, issue_params
+from app.core.idempotency import Replay, replay_response
 
 logger = logging.getLogger("app.errors")
 
@@ -36,15 +39,32 @@ def envelope_response(
 
 
 def validation_issues(errors: Sequence[Any]) -> list[JsonValue]:
-    """`{loc, msg, type}` for each pydantic error; `input` and `ctx` are dropped (no echo)."""
-    return [
-        ValidationIssue(
-            loc=[part if isinstance(part, int) else str(part) for part in error.get("loc", ())],
-            msg=str(error.get("msg", "")),
-            type=str(error.get("type", "")),
-        ).model_dump()
-        for error in errors
-    ]
+    """`{loc, msg, type}` for each pydantic error; `input` is dropped (no echo).
+
+    `msg` is left for `failure()` to take from the catalog in the response's language; the
+    rule's public limits ride along as `ctx`, which `failure()` uses and removes.
+    """
+    return [_issue_of(error) for error in errors]
+
+
+def _issue_of(error: Any) -> JsonValue:
+    kind = str(error.get("type", ""))
+    ctx = error.get("ctx") or {}
+    violation = ctx.get("error")
+    params: dict[str, str | int]
+    if isinstance(violation, RuleViolationError):
+        # A validator's own rule (a password's length...): its type and limits, not "value_error".
+        kind, params = violation.kind, dict(violation.params)
+    else:
+        params = issue_params(ctx)
+    issue: dict[str, JsonValue] = ValidationIssue(
+        loc=[part if isinstance(part, int) else str(part) for part in error.get("loc", ())],
+        msg="",
+        type=kind,
+    ).model_dump()
+    if params:
+        issue["ctx"] = dict(params)
+    return issue
 
 
 async def app_error_handler(request: Request, exc: Exception) -> JSONResponse:
@@ -95,9 +115,24 @@ def allowed_methods(request: Request) -> list[str]:
     return sorted(methods)
 
 
+async def not_modified_handler(request: Request, exc: Exception) -> Response:
+    """304 with no body (RFC 9110 §15.4.5): the tag and caching headers a 200 would carry."""
+    assert isinstance(exc, NotModified)  # noqa: S101 - registered for it only
+    headers = {"ETag": exc.etag, "Cache-Control": exc.cache_control, "Vary": "Accept-Language"}
+    return Response(status_code=304, headers=headers)
+
+
+async def replay_handler(request: Request, exc: Exception) -> Response:
+    """A retried `Idempotency-Key` request: the first answer, again."""
+    assert isinstance(exc, Replay)  # noqa: S101 - registered for it only
+    return replay_response(exc, request_language(request))
+
+
 def install_exception_handlers(app: FastAPI) -> None:
     """Register the handlers; crashes are caught by `UnhandledErrorMiddleware`, not here."""
     app.add_exception_handler(AppError, app_error_handler)
+    app.add_exception_handler(NotModified, not_modified_handler)
+    app.add_exception_handler(Replay, replay_handler)
     app.add_exception_handler(RequestValidationError, request_validation_handler)
     app.add_exception_handler(StarletteHTTPException, http_exception_handler)
 

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from opentelemetry import trace
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.core.caching import cache_headers
 from app.core.envelope import LANGUAGE_STATE_KEY, scope_language
 from app.core.errors import ErrorType
 from app.core.handlers import envelope_response
@@ -34,6 +35,7 @@ _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 _REQUEST_ID = b"x-request-id"
 _ACCEPT_LANGUAGE = b"accept-language"
 _CONTENT_LENGTH = b"content-length"
+_AUTHORIZATION = b"authorization"
 # Set only where the response has not set them itself.
 _SECURITY_HEADERS = (
     (b"x-content-type-options", b"nosniff"),
@@ -80,7 +82,7 @@ def _response_headers(
 
 
 class RequestContextMiddleware:
-    """Request id (echoed), language, security headers (HSTS over https) and one log line.
+    """Request id (echoed), language, caching and security headers, and one log line.
 
     With `metrics`, each request is also counted under its route template; with `trace_ids`
     (tracing on), the log line carries the trace id. Both are decided once, at startup.
@@ -97,11 +99,14 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         offered = accept_language = None
+        authorized = False
         for key, value in scope["headers"]:
             if key == _REQUEST_ID and offered is None:
                 offered = value.decode("latin-1")
             elif key == _ACCEPT_LANGUAGE and accept_language is None:
                 accept_language = value.decode("latin-1")
+            elif key == _AUTHORIZATION:
+                authorized = True
         if offered is None or not _SAFE_REQUEST_ID.match(offered):
             # 128 random bits as hex (what `secrets.token_hex` does, two calls cheaper).
             offered = os.urandom(16).hex()
@@ -110,7 +115,7 @@ class RequestContextMiddleware:
         state["request_id"] = request_id
         # Negotiated once here (and cached per header value): routes, error handlers, the
         # crash net and GraphQL all read it from the scope.
-        state[LANGUAGE_STATE_KEY] = negotiate(accept_language)
+        state[LANGUAGE_STATE_KEY] = language = negotiate(accept_language)
         raw_request_id = request_id.encode("latin-1")
         https = scope.get("scheme") == "https"
         started = time.perf_counter()
@@ -121,7 +126,9 @@ class RequestContextMiddleware:
             if message["type"] == "http.response.start":
                 status = message["status"]
                 message["headers"] = _response_headers(
-                    message.get("headers", ()), raw_request_id, https
+                    cache_headers(message.get("headers", ()), language, authorized),
+                    raw_request_id,
+                    https,
                 )
             await send(message)
 

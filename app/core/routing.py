@@ -5,10 +5,14 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from fastapi import Request, Response, params
+from fastapi.dependencies.models import Dependant
+from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
+from pydantic import BaseModel
 
 from app.core.errors import MalformedRequestError, UnsupportedMediaTypeError
 from app.core.i18n import MessageKey
+from app.core.idempotency import settle
 from app.core.nul_text import (
     form_nul_locations,
     json_nul_locations,
@@ -68,11 +72,41 @@ async def _refuse_unreadable_body(request: Request, reads_form: bool) -> None:
         raise nul_error(locations)
 
 
+def declared_query_names(dependant: Dependant) -> frozenset[str]:
+    """Every query parameter name the route or its dependencies read (model fields included)."""
+    names: set[str] = set()
+    pending = [dependant]
+    while pending:
+        current = pending.pop()
+        pending.extend(current.dependencies)
+        for field in current.query_params:
+            model = field.field_info.annotation
+            if isinstance(model, type) and issubclass(model, BaseModel):
+                # `Annotated[Model, Query()]`: FastAPI reads each of the model's fields.
+                names.update(info.alias or name for name, info in model.model_fields.items())
+            else:
+                names.add(field.alias)
+    return frozenset(names)
+
+
+def refuse_unknown_query(request: Request, declared: frozenset[str]) -> None:
+    """A query parameter the route does not read is a 422: a typo is never silently ignored."""
+    unknown = [name for name in dict.fromkeys(request.query_params.keys()) if name not in declared]
+    if unknown:
+        raise RequestValidationError(
+            [
+                {"type": "extra_forbidden", "loc": ("query", name), "msg": "", "input": None}
+                for name in unknown
+            ]
+        )
+
+
 class EnvelopeRoute(APIRoute):
     """An `APIRoute` that refuses what its handler cannot read, before anything reads it.
 
     A non-JSON body is a 415 rather than a bad value; a lone surrogate a 400; text holding
-    NUL anywhere (path, query string, body) a 422 naming the field (`app.core.nul_text`).
+    NUL anywhere (path, query string, body) a 422 naming the field (`app.core.nul_text`);
+    a query parameter the route does not declare a 422 (`extra_forbidden`), on every route.
     """
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
@@ -83,11 +117,21 @@ class EnvelopeRoute(APIRoute):
             self.body_field.field_info, params.Form
         )
 
+        declared = declared_query_names(self.dependant)
+
         async def checked_handler(request: Request) -> Response:
             if locations := url_nul_locations(request):
                 raise nul_error(locations)
+            if request.scope["query_string"]:
+                refuse_unknown_query(request, declared)
             if reads_body and _has_body(request):
                 await _refuse_unreadable_body(request, reads_form)
-            return await handler(request)
+            try:
+                response = await handler(request)
+            except BaseException:
+                await settle(request, None)  # an `Idempotency-Key` held by this request is freed
+                raise
+            await settle(request, response)
+            return response
 
         return checked_handler

@@ -3,6 +3,7 @@
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from fastapi import Request, Response
 from fastapi.responses import JSONResponse
+from pydantic import JsonValue
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
@@ -20,6 +21,7 @@ from app.core.errors import (
     ErrorType,
     MalformedRequestError,
     UnsupportedMediaTypeError,
+    ValidationError,
 )
 from app.core.i18n import MessageKey
 from app.core.middleware import request_id_of
@@ -30,6 +32,8 @@ from app.graphql.schema import build_schema
 from app.settings import Settings
 
 GRAPHQL_PATH = "/graphql"
+# GraphQL-over-HTTP's GET parameters; any other is a 422, as on every REST route.
+QUERY_PARAMETERS = frozenset({"query", "variables", "operationName", "extensions"})
 
 
 class _MethodNotAllowedError(AppError):
@@ -63,6 +67,7 @@ class EnvelopeGraphQLRouter(GraphQLRouter[GraphQLContext, None]):
     ) -> Response:
         """Serve one request; request-level failures get the GraphQL-over-HTTP error body."""
         try:
+            _refuse_unknown_parameters(request)
             return await super().run(request, context, root_value)
         except HTTPException as exc:
             error = _transport_error(exc)
@@ -116,6 +121,15 @@ class EnvelopeGraphQLRouter(GraphQLRouter[GraphQLContext, None]):
         if result.extensions:
             response["extensions"] = result.extensions
         return response
+
+
+def _refuse_unknown_parameters(request: Request) -> None:
+    unknown = [name for name in dict.fromkeys(request.query_params) if name not in QUERY_PARAMETERS]
+    if unknown:
+        issues: list[JsonValue] = [
+            {"loc": ["query", name], "msg": "", "type": "extra_forbidden"} for name in unknown
+        ]
+        raise ValidationError(data=issues)
 
 
 class _OtherMethods:

@@ -1,6 +1,7 @@
 """Register, log in, refresh, log out and sessions through the real routes (fakes or servers)."""
 
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
 import httpx
 import pytest
@@ -164,8 +165,15 @@ async def test_sessions_list_marks_the_current_one_and_revoking_one_bites_at_onc
     one = await auth_accounts.user()
     other = await auth_accounts.login(one.username)
     listing = assert_envelope(await api.get("/api/v1/auth/sessions", headers=one.headers), 200)
-    marks = {item["sid"]: item["current"] for item in listing["data"]}
+    assert (listing["data"]["total"], listing["data"]["offset"]) == (2, 0)
+    marks = {item["sid"]: item["current"] for item in listing["data"]["items"]}
     assert marks == {one.sid: True, other.sid: False}
+    for item in listing["data"]["items"]:  # ISO 8601 in UTC, as every other timestamp
+        assert datetime.fromisoformat(item["created_at"]).utcoffset() == timedelta(0)
+        assert datetime.fromisoformat(item["last_seen_at"]).utcoffset() == timedelta(0)
+    second = await api.get("/api/v1/auth/sessions?offset=1&limit=1", headers=one.headers)
+    order = [item["sid"] for item in listing["data"]["items"]]
+    assert [item["sid"] for item in assert_envelope(second, 200)["data"]["items"]] == order[1:]
 
     revoked = await api.delete(f"/api/v1/auth/sessions/{other.sid}", headers=one.headers)
     assert_envelope(revoked, 200)

@@ -10,6 +10,7 @@ from bson import ObjectId
 from pymongo.asynchronous.database import AsyncDatabase
 
 from app.core.errors import ErrorType
+from app.core.i18n import MessageKey, translate
 from tests.behaviour.domain import API, Accounts, Caller, create_category, create_product
 from tests.envelope import assert_envelope
 
@@ -88,7 +89,7 @@ async def test_create_in_an_unknown_category_is_422_naming_the_field(
     assert envelope["data"] == [
         {
             "loc": ["body", "category"],
-            "msg": "No category has this slug",
+            "msg": translate(MessageKey.CATEGORY_UNKNOWN, "en"),
             "type": "category_unknown",
         }
     ]

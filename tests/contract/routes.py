@@ -12,10 +12,15 @@ from starlette.routing import BaseRoute, Match
 # they are not API responses and cannot carry the envelope. Nothing else may be listed here.
 FRAMEWORK_DOCS_PATHS = frozenset({"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
 
-# Routes whose body a standard fixes, so they cannot carry the envelope (for example a JWK Set,
-# RFC 7517 §5, at /.well-known/jwks.json). None yet. Each entry needs its reason beside it and
-# its own test of that format: these paths leave every contract check and the meta-test.
-STANDARD_FORMAT_PATHS: frozenset[str] = frozenset()
+# Routes whose body a standard fixes, so they cannot carry the envelope. Each entry needs its
+# reason beside it and its own test of that format: these paths leave every contract check
+# and the meta-test.
+STANDARD_FORMAT_PATHS: frozenset[str] = frozenset(
+    {
+        # RFC 7517 §5 JWK Set: JWKS clients read `keys` at the root (test_jwks_format.py).
+        "/.well-known/jwks.json",
+    }
+)
 
 # Operator endpoints outside the API: Prometheus's text exposition at /metrics (its format is
 # Prometheus's, it is left out of OpenAPI and answered only to METRICS_ALLOWED_NETWORKS, others

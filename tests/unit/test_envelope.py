@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from app.core.envelope import Envelope, error_responses, success
 from app.core.errors import ErrorType
+from app.core.i18n import MessageKey, translate
 from app.core.routing import EnvelopeRoute
 from app.depends import Lang
 from tests.envelope import assert_envelope
@@ -140,7 +141,11 @@ async def test_validation_lists_problems_without_values(client: httpx.AsyncClien
     response = await client.post("/_probe/items", json={"name": 5, "password": "hunter2-secret"})
     body = assert_envelope(response, 422, ErrorType.VALIDATION_ERROR)
     assert body["data"] == [
-        {"loc": ["body", "name"], "msg": "Input should be a valid string", "type": "string_type"}
+        {
+            "loc": ["body", "name"],
+            "msg": translate(MessageKey.ISSUE_STRING_TYPE, "en"),
+            "type": "string_type",
+        }
     ]
     assert "hunter2-secret" not in response.text
 

@@ -8,15 +8,15 @@ from app.api.admins.repository import AdminRepository
 from app.api.admins.service import admin_finder
 from app.api.auth import service as auth_service
 from app.api.auth.schema import LoginRequest, RefreshRequest, TokenPairOut
+from app.api.pagination import PageOut, PageQuery, page_out
 from app.api.users import service as user_service
 from app.api.users.repository import UserRepository
-from app.api.users.schema import UserOut, UserPage
+from app.api.users.schema import UserOut
 from app.core.envelope import Envelope, error_responses, success
 from app.core.errors import ErrorType
 from app.core.i18n import MessageKey
 from app.core.routing import EnvelopeRoute
 from app.core.security.tokens import Realm
-from app.database.page import MAX_LIMIT
 from app.depends import (
     AdminRolePrincipal,
     AdminSession,
@@ -33,8 +33,6 @@ router = APIRouter(prefix="/api/v1/admin", tags=["admin"], route_class=EnvelopeR
 
 # Ids are 32-bit in every store; a larger one is a 422, not a driver overflow (a 500).
 MAX_ID = 2**31 - 1
-# Far beyond any real listing, low enough that page * size stays a small offset.
-MAX_PAGE = 100_000
 UserId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 LOGIN_ERRORS = (
@@ -106,16 +104,14 @@ async def logout(
 
 @router.get("/users", responses=error_responses(*ADMIN_ERRORS))
 async def list_users(
+    query: Annotated[PageQuery, Query()],
     admin: CurrentAdmin,
     session: PostgresSession,
     lang: Lang,
-    page: Annotated[int, Query(ge=1, le=MAX_PAGE, description="1-based page number")] = 1,
-    size: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="users per page")] = 20,
-) -> Envelope[UserPage]:
+) -> Envelope[PageOut[UserOut]]:
     """One page of users in id order, with the total count."""
-    found = await user_service.list_users(UserRepository(session), page=page, size=size)
-    items = [UserOut.of(user) for user in found.items]
-    return success(UserPage(items=items, total=found.total, page=page, size=size), lang)
+    found = await user_service.list_users(UserRepository(session), query)
+    return success(page_out(found, UserOut.of), lang)
 
 
 async def _set_banned(

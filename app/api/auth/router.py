@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, status
+from fastapi import APIRouter, Path, Query, Response, status
 
 from app.api.auth import service
 from app.api.auth.schema import (
@@ -12,6 +12,7 @@ from app.api.auth.schema import (
     SessionOut,
     TokenPairOut,
 )
+from app.api.pagination import PageOut, PageQuery, page_out
 from app.api.users.repository import UserRepository
 from app.api.users.schema import UserOut
 from app.core.envelope import Envelope, error_responses, success
@@ -19,7 +20,9 @@ from app.core.errors import ErrorType
 from app.core.i18n import MessageKey
 from app.core.routing import EnvelopeRoute
 from app.core.security.tokens import Realm
+from app.database.page import Page
 from app.depends import (
+    AnonymousIdempotency,
     AuthKit,
     Client,
     CurrentUserPrincipal,
@@ -38,6 +41,7 @@ LOGIN_ERRORS = (
     ErrorType.SERVICE_UNAVAILABLE,
 )
 SIGNED_IN_ERRORS = (ErrorType.UNAUTHORIZED, ErrorType.SERVICE_UNAVAILABLE)
+ACCOUNT_PATH = "/api/v1/users/me"
 
 
 @router.post(
@@ -46,7 +50,12 @@ SIGNED_IN_ERRORS = (ErrorType.UNAUTHORIZED, ErrorType.SERVICE_UNAVAILABLE)
     responses=error_responses(ErrorType.CONFLICT, ErrorType.SERVICE_UNAVAILABLE),
 )
 async def register(
-    body: RegisterRequest, session: PostgresSession, services: AuthKit, lang: Lang
+    body: RegisterRequest,
+    idempotency: AnonymousIdempotency,
+    session: PostgresSession,
+    services: AuthKit,
+    lang: Lang,
+    response: Response,
 ) -> Envelope[UserOut]:
     """Create a user account (409 if the username, in any case, or the email is taken)."""
     user = await service.register_user(
@@ -56,6 +65,8 @@ async def register(
         email=body.email,
         password=body.password,
     )
+    # The account's own address: readable there once the new user signs in.
+    response.headers["Location"] = ACCOUNT_PATH
     return success(
         UserOut.of(user), lang, ErrorType.RESOURCE_CREATED, message=MessageKey.AUTH_REGISTERED
     )
@@ -122,11 +133,17 @@ async def logout_all(
 
 @router.get("/sessions", responses=error_responses(*SIGNED_IN_ERRORS))
 async def sessions(
-    principal: CurrentUserPrincipal, tokens: Tokens, lang: Lang
-) -> Envelope[list[SessionOut]]:
-    """The account's live sessions, oldest first; `current` marks this one."""
+    query: Annotated[PageQuery, Query()],
+    principal: CurrentUserPrincipal,
+    tokens: Tokens,
+    lang: Lang,
+) -> Envelope[PageOut[SessionOut]]:
+    """The account's live sessions, oldest first, a page at a time; `current` marks this one."""
     found = await service.list_sessions(principal, tokens)
-    return success([SessionOut.of(item, principal.sid) for item in found], lang)
+    # One account's sessions are few (a small set in Redis): the page is cut here.
+    window = found[query.offset : query.offset + query.limit]
+    page = Page(items=window, total=len(found), offset=query.offset, limit=query.limit)
+    return success(page_out(page, lambda item: SessionOut.of(item, principal.sid)), lang)
 
 
 @router.delete("/sessions/{sid}", responses=error_responses(*SIGNED_IN_ERRORS, ErrorType.NOT_FOUND))

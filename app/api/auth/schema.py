@@ -1,5 +1,6 @@
 """Request and response bodies of the auth routes."""
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -72,8 +73,9 @@ class SessionOut(BaseModel):
     """One live session; `current` marks the one the request came with."""
 
     sid: str
-    created_at: int
-    last_seen_at: int
+    # ISO 8601 in UTC like every other timestamp the API sends (Redis keeps epoch seconds).
+    created_at: datetime
+    last_seen_at: datetime
     user_agent: str
     ip: str
     current: bool
@@ -83,8 +85,8 @@ class SessionOut(BaseModel):
         """The payload for a session."""
         return cls(
             sid=session.sid,
-            created_at=session.created_at,
-            last_seen_at=session.last_seen_at,
+            created_at=datetime.fromtimestamp(session.created_at, UTC),
+            last_seen_at=datetime.fromtimestamp(session.last_seen_at, UTC),
             user_agent=session.user_agent,
             ip=session.ip,
             current=session.sid == current_sid,

@@ -2,15 +2,17 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import APIRouter, Path, Query, Request, Response, status
 
 from app.api.categories import service
 from app.api.categories.schema import CategoryCreate, CategoryOut, CategoryUpdate, Slug
 from app.api.pagination import PageOut, PageQuery
+from app.core.caching import PUBLIC_CATALOG, public_cache
+from app.core.conditional import if_match, tag_response
 from app.core.envelope import Envelope, error_responses, success
 from app.core.errors import ErrorType
 from app.core.routing import EnvelopeRoute
-from app.depends import CurrentAdminPrincipal, Lang, MongoDB, PostgresSession
+from app.depends import AdminIdempotency, CurrentAdminPrincipal, Lang, MongoDB, PostgresSession
 
 router = APIRouter(prefix="/categories", tags=["categories"], route_class=EnvelopeRoute)
 
@@ -19,26 +21,31 @@ ADMIN_WRITE_ERRORS = (
     ErrorType.UNAUTHORIZED,
     ErrorType.NOT_FOUND,
     ErrorType.CONFLICT,
+    ErrorType.PRECONDITION_FAILED,
     ErrorType.SERVICE_UNAVAILABLE,
 )
 
 
 @router.get("", responses=error_responses(ErrorType.SERVICE_UNAVAILABLE))
 async def list_categories(
-    query: Annotated[PageQuery, Query()], session: PostgresSession, lang: Lang
+    query: Annotated[PageQuery, Query()], session: PostgresSession, lang: Lang, response: Response
 ) -> Envelope[PageOut[CategoryOut]]:
     """List categories in slug order, a page at a time, with the total count."""
-    return success(await service.list_categories(session, query), lang)
+    page = await service.list_categories(session, query)
+    public_cache(response)
+    return success(page, lang)
 
 
 @router.get(
     "/{slug}", responses=error_responses(ErrorType.NOT_FOUND, ErrorType.SERVICE_UNAVAILABLE)
 )
 async def get_category(
-    slug: SlugPath, session: PostgresSession, lang: Lang
+    slug: SlugPath, session: PostgresSession, lang: Lang, request: Request, response: Response
 ) -> Envelope[CategoryOut]:
-    """Show one category."""
-    return success(await service.get_category(session, slug), lang)
+    """Show one category, with its `ETag` (`If-None-Match` answers 304 when unchanged)."""
+    category = await service.get_category(session, slug)
+    tag_response(request, response, category, PUBLIC_CATALOG)
+    return success(category, lang)
 
 
 @router.post(
@@ -49,10 +56,17 @@ async def get_category(
     ),
 )
 async def create_category(
-    data: CategoryCreate, admin: CurrentAdminPrincipal, session: PostgresSession, lang: Lang
+    data: CategoryCreate,
+    admin: CurrentAdminPrincipal,
+    session: PostgresSession,
+    idempotency: AdminIdempotency,
+    lang: Lang,
+    request: Request,
+    response: Response,
 ) -> Envelope[CategoryOut]:
-    """Create a category (administrators); 409 if the slug is taken."""
+    """Create a category (administrators); 409 if the slug is taken. `Location` names it."""
     category = await service.create_category(session, admin, data)
+    response.headers["Location"] = str(request.url_for("get_category", slug=category.slug).path)
     return success(category, lang, ErrorType.RESOURCE_CREATED)
 
 
@@ -64,9 +78,12 @@ async def update_category(
     session: PostgresSession,
     db: MongoDB,
     lang: Lang,
+    request: Request,
 ) -> Envelope[CategoryOut]:
-    """Rename or re-slug a category (administrators); 409 to re-slug one that is in use."""
-    return success(await service.update_category(session, db, admin, slug, data), lang)
+    """Rename or re-slug a category (administrators); 409 in use, 412 if `If-Match` is stale."""
+    expected = if_match(request)
+    category = await service.update_category(session, db, admin, slug, data, expected=expected)
+    return success(category, lang)
 
 
 @router.delete("/{slug}", responses=error_responses(*ADMIN_WRITE_ERRORS))
@@ -76,7 +93,8 @@ async def delete_category(
     session: PostgresSession,
     db: MongoDB,
     lang: Lang,
+    request: Request,
 ) -> Envelope[None]:
-    """Delete a category (administrators); 409 while active products use it."""
-    await service.delete_category(session, db, admin, slug)
+    """Delete a category (administrators); 409 while in use, 412 if `If-Match` is stale."""
+    await service.delete_category(session, db, admin, slug, expected=if_match(request))
     return success(None, lang)

@@ -6,6 +6,7 @@ FOR UPDATE while counting the products in MongoDB, and creating a product holds 
 SHARE until its request commits, so one of the two always sees the other.
 """
 
+from collections.abc import Sequence
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
@@ -17,6 +18,7 @@ from app.api.categories.schema import CategoryCreate, CategoryOut, CategoryUpdat
 from app.api.pagination import PageOut, PageQuery, page_out
 from app.api.permissions import require_admin
 from app.api.products.repository import ProductRepository
+from app.core.conditional import check_if_match
 from app.core.errors import ConflictError
 from app.core.i18n import MessageKey
 
@@ -49,10 +51,16 @@ async def update_category(
     principal: Principal | None,
     slug: str,
     data: CategoryUpdate,
+    expected: Sequence[str] | None = None,
 ) -> CategoryOut:
     """Rename or re-slug a category (administrators only); `ConflictError` to re-slug one in use."""
     require_admin(principal)
     categories = CategoryRepository(session)
+    # `expected`: the entity tags the caller last read (`If-Match`); the row, locked until
+    # commit, must still have one of them, else `PreconditionFailedError` (412).
+    if expected is not None:
+        current = await categories.get_by_slug(slug, lock=RowLock.UPDATE)
+        check_if_match(expected, CategoryOut.model_validate(current))
     if data.slug is not None and data.slug != slug:
         await categories.get_by_slug(slug, lock=RowLock.UPDATE)
         # Products name their category by slug: one with active products keeps its slug
@@ -67,12 +75,14 @@ async def delete_category(
     db: MongoDatabase,
     principal: Principal | None,
     slug: str,
+    expected: Sequence[str] | None = None,
 ) -> None:
     """Remove a category (administrators only); `ConflictError` while active products use it."""
     require_admin(principal)
     categories = CategoryRepository(session)
     # Locked before counting: a product created meanwhile waits for this request to end.
-    await categories.get_by_slug(slug, lock=RowLock.UPDATE)
+    current = await categories.get_by_slug(slug, lock=RowLock.UPDATE)
+    check_if_match(expected, CategoryOut.model_validate(current))
     await _refuse_if_in_use(db, slug)
     await categories.delete(slug)
 

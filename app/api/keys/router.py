@@ -1,23 +1,35 @@
 """`/.well-known/jwks.json`: the public keys, so other services can verify our tokens."""
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
 
 from app.api.keys.schema import JWK, JWKSet
-from app.core.envelope import Envelope, error_responses, success
-from app.core.i18n import MessageKey
+from app.core.envelope import error_responses
 from app.core.routing import EnvelopeRoute
-from app.depends import JwtKeys, Lang
+from app.depends import JwtKeys
 
 router = APIRouter(tags=["auth"], route_class=EnvelopeRoute)
 
 # Short enough that a rotated-in key is seen well before it signs anything a client holds.
 CACHE_SECONDS = 300
+JWK_SET_MEDIA_TYPE = "application/jwk-set+json"
 
 
-# In the envelope like every route (DESIGN): a generic JWKS client reads `data`, not the root.
-@router.get("/.well-known/jwks.json", responses=error_responses())
-async def jwks(keys: JwtKeys, lang: Lang, response: Response) -> Envelope[JWKSet]:
-    """The RFC 7517 JWK Set (in `data`) of every key that verifies tokens right now."""
-    response.headers["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
+# The second standard-format exception beside GraphQL: RFC 7517 §5 fixes this body, and every
+# JWKS client (API gateways, other services) reads `keys` at the root, so no envelope here.
+# Failures (a 500, a 405) still answer in the envelope.
+@router.get(
+    "/.well-known/jwks.json",
+    response_model=JWKSet,
+    response_class=JSONResponse,
+    responses=error_responses(),
+)
+async def jwks(keys: JwtKeys) -> JSONResponse:
+    """The RFC 7517 JWK Set of every key that verifies tokens right now (not enveloped)."""
     key_set = JWKSet(keys=[JWK.model_validate(jwk) for jwk in keys.jwks()])
-    return success(key_set, lang, message=MessageKey.AUTH_JWKS)
+    return JSONResponse(
+        key_set.model_dump(mode="json"),
+        # RFC 7517 §8.5 registers this type; JWKS clients read it as JSON.
+        media_type=JWK_SET_MEDIA_TYPE,
+        headers={"Cache-Control": f"public, max-age={CACHE_SECONDS}"},
+    )

@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Sequence
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 
-from app.core.errors import NotFoundError
+from app.core.errors import NotFoundError, PreconditionFailedError
 from app.core.i18n import MessageKey
 from app.database.mongo import mongo_errors
 from app.database.page import Page, clamp_limit, clamp_offset
@@ -131,8 +132,13 @@ class ProductRepository:
         price: Decimal | None = None,
         category_slug: str | None = None,
         tags: Sequence[str] | None = None,
+        unchanged_since: datetime | None = None,
     ) -> Product:
-        """Change the given fields of an active product (None leaves one as it is)."""
+        """Change the given fields of an active product (None leaves one as it is).
+
+        With `unchanged_since`, only if the product was last changed then (compare-and-set):
+        otherwise `PreconditionFailedError`, and nothing is written.
+        """
         changes: Document = {"updated_at": mongo_now()}
         if name is not None:
             changes["name"] = name
@@ -146,20 +152,32 @@ class ProductRepository:
             changes["tags"] = list(tags)
         with mongo_errors(MessageKey.PRODUCT_EXISTS):
             document = await self.collection.find_one_and_update(
-                self._live(product_id), {"$set": changes}, return_document=ReturnDocument.AFTER
+                self._version(product_id, unchanged_since),
+                {"$set": changes},
+                return_document=ReturnDocument.AFTER,
             )
         if document is None:
-            raise NotFoundError(MessageKey.PRODUCT_NOT_FOUND)
+            raise _missed(unchanged_since)
         return Product.from_document(document)
 
-    async def soft_delete(self, product_id: str) -> None:
-        """Mark the product inactive; `NotFoundError` if absent or already deleted."""
+    async def soft_delete(self, product_id: str, unchanged_since: datetime | None = None) -> None:
+        """Mark the product inactive; `NotFoundError` if absent or already deleted.
+
+        With `unchanged_since`, only if it was last changed then (else `PreconditionFailedError`).
+        """
         with mongo_errors():
             result = await self.collection.update_one(
-                self._live(product_id), {"$set": {"active": False, "updated_at": mongo_now()}}
+                self._version(product_id, unchanged_since),
+                {"$set": {"active": False, "updated_at": mongo_now()}},
             )
         if result.matched_count == 0:
-            raise NotFoundError(MessageKey.PRODUCT_NOT_FOUND)
+            raise _missed(unchanged_since)
+
+    def _version(self, product_id: str, unchanged_since: datetime | None) -> Document:
+        query = self._live(product_id)
+        if unchanged_since is not None:
+            query["updated_at"] = unchanged_since
+        return query
 
     async def count_active_by_category(self, category_slug: str) -> int:
         """How many live products are in the category (e.g. before deleting it)."""
@@ -172,3 +190,10 @@ class ProductRepository:
     def _live(product_id: str) -> Document:
         # An id that is not an ObjectId matches nothing instead of raising.
         return {"_id": object_id(product_id) or "", "active": True}
+
+
+def _missed(unchanged_since: datetime | None) -> Exception:
+    # A compare-and-set that matched nothing: the product changed (or went) since it was read.
+    if unchanged_since is not None:
+        return PreconditionFailedError()
+    return NotFoundError(MessageKey.PRODUCT_NOT_FOUND)

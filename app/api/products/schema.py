@@ -8,7 +8,7 @@ from pydantic import AfterValidator, BaseModel, Field, StringConstraints, model_
 from pydantic_core import PydanticCustomError
 
 from app.api.categories.schema import SLUG_PATTERN, Slug
-from app.api.operator_guard import OperatorFreeModel, QueryText
+from app.api.operator_guard import OperatorFreeModel
 from app.api.pagination import PageQuery
 from app.api.products.prices import Price, PriceBound, PriceOut
 from app.api.products.repository import ProductSort
@@ -31,6 +31,10 @@ def _distinct(tags: list[str]) -> list[str]:
     # Order kept, repeats dropped: a tag is a set member, not a count.
     return list(dict.fromkeys(tags))
 
+
+# Matched literally (escaped before it reaches MongoDB, never an operator or a pattern), so
+# any text is fine: `$5 deal` is a search, not an injection.
+SearchText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 
 Tags = Annotated[list[Tag], Field(max_length=MAX_TAGS), AfterValidator(_distinct)]
 
@@ -114,8 +118,9 @@ class ProductListQuery(PageQuery):
     """Filters, order and page of a product listing; every filter given must match."""
 
     category: Slug | None = None
-    search: QueryText | None = Field(
-        default=None, description="Text the name contains, in any letter case (not a pattern)."
+    search: SearchText | None = Field(
+        default=None,
+        description="Text the name contains, in any letter case; any text, matched literally.",
     )
     tag: Tag | None = None
     owner_id: int | None = Field(default=None, ge=1)

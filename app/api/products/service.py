@@ -5,6 +5,8 @@ A product names its category by slug; the category lives in PostgreSQL. Creating
 for this request to commit and then counts the product (see the categories service).
 """
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from pydantic import JsonValue
@@ -17,6 +19,7 @@ from app.api.pagination import PageOut, page_out
 from app.api.permissions import is_owner_or_admin, require_principal, require_user
 from app.api.products.repository import ProductRepository
 from app.api.products.schema import ProductCreate, ProductListQuery, ProductOut, ProductUpdate
+from app.core.conditional import check_if_match
 from app.core.envelope import ValidationIssue
 from app.core.errors import ForbiddenError, NotFoundError, ValidationError
 from app.core.i18n import MessageKey
@@ -70,9 +73,14 @@ async def update_product(
     principal: Principal | None,
     product_id: str,
     data: ProductUpdate,
+    expected: Sequence[str] | None = None,
 ) -> ProductOut:
-    """Change a product (its owner or an administrator); a new category must exist."""
-    products = await _modifiable(db, principal, product_id)
+    """Change a product (its owner or an administrator); a new category must exist.
+
+    `expected`: entity tags the caller last read (`If-Match`); the product must still have
+    one when it is written, else `PreconditionFailedError`.
+    """
+    products, since = await _modifiable(db, principal, product_id, expected)
     if data.category is not None:
         await _require_category(session, data.category)
     product = await products.update(
@@ -82,26 +90,39 @@ async def update_product(
         price=data.price,
         category_slug=data.category,
         tags=data.tags,
+        unchanged_since=since,
     )
     return ProductOut.of(product)
 
 
-async def delete_product(db: MongoDatabase, principal: Principal | None, product_id: str) -> None:
+async def delete_product(
+    db: MongoDatabase,
+    principal: Principal | None,
+    product_id: str,
+    expected: Sequence[str] | None = None,
+) -> None:
     """Soft-delete a product (its owner or an administrator): it is kept, but inactive."""
-    products = await _modifiable(db, principal, product_id)
-    await products.soft_delete(product_id)
+    products, since = await _modifiable(db, principal, product_id, expected)
+    await products.soft_delete(product_id, unchanged_since=since)
 
 
 async def _modifiable(
-    db: MongoDatabase, principal: Principal | None, product_id: str
-) -> ProductRepository:
+    db: MongoDatabase,
+    principal: Principal | None,
+    product_id: str,
+    expected: Sequence[str] | None,
+) -> tuple[ProductRepository, datetime | None]:
+    # With `If-Match`, the version read here is the one the write must still find.
     caller = require_principal(principal)
     _require_object_id(product_id)
     products = ProductRepository(db)
     product = await products.get(product_id)
     if not is_owner_or_admin(caller, product.owner_id):
         raise ForbiddenError(MessageKey.PRODUCT_FORBIDDEN)
-    return products
+    if expected is None:
+        return products, None
+    check_if_match(expected, ProductOut.of(product))
+    return products, product.updated_at
 
 
 def _require_object_id(product_id: str) -> None:

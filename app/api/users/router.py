@@ -1,10 +1,12 @@
 """`/api/v1/users/me`: the signed-in user's own account."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request, Response
 
 from app.api.users import service
 from app.api.users.repository import UserRepository
 from app.api.users.schema import PasswordChange, ProfileUpdate, UserOut
+from app.core.caching import PRIVATE_REVALIDATE
+from app.core.conditional import check_if_match, if_match, tag_response
 from app.core.envelope import Envelope, error_responses, success
 from app.core.errors import ErrorType
 from app.core.i18n import MessageKey
@@ -17,16 +19,26 @@ ACCOUNT_ERRORS = (ErrorType.UNAUTHORIZED, ErrorType.FORBIDDEN, ErrorType.SERVICE
 
 
 @router.get("/me", responses=error_responses(*ACCOUNT_ERRORS))
-async def me(user: CurrentUser, lang: Lang) -> Envelope[UserOut]:
-    """The caller's account."""
-    return success(UserOut.of(user), lang)
-
-
-@router.patch("/me", responses=error_responses(*ACCOUNT_ERRORS, ErrorType.CONFLICT))
-async def update_me(
-    body: ProfileUpdate, user: CurrentUser, session: PostgresSession, lang: Lang
+async def me(
+    user: CurrentUser, lang: Lang, request: Request, response: Response
 ) -> Envelope[UserOut]:
-    """Change the caller's username and/or email (409 if another account has either)."""
+    """The caller's account, with its `ETag` (`If-None-Match` answers 304 when unchanged)."""
+    account = UserOut.of(user)
+    tag_response(request, response, account, PRIVATE_REVALIDATE)
+    return success(account, lang)
+
+
+@router.patch(
+    "/me",
+    responses=error_responses(*ACCOUNT_ERRORS, ErrorType.CONFLICT, ErrorType.PRECONDITION_FAILED),
+)
+async def update_me(
+    body: ProfileUpdate, user: CurrentUser, session: PostgresSession, lang: Lang, request: Request
+) -> Envelope[UserOut]:
+    """Change the caller's username and/or email (409 if taken, 412 on a stale If-Match)."""
+    # Only the caller edits their own row; the check and the write share the request's
+    # transaction, which is as strong as a single user's two tabs need.
+    check_if_match(if_match(request), UserOut.of(user))
     updated = await service.update_profile(
         UserRepository(session), user, username=body.username, email=body.email
     )

@@ -5,6 +5,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.api.auth.schema import Email, Username
+from app.core.i18n.issues import RuleViolationError
 from app.core.security.passwords import MAX_PASSWORD_CHARS, NewPassword
 from app.models.postgres.users import User
 
@@ -45,7 +46,7 @@ class ProfileUpdate(BaseModel):
     @model_validator(mode="after")
     def _something_to_change(self) -> "ProfileUpdate":
         if self.username is None and self.email is None:
-            raise ValueError("give a username or an email to change")
+            raise RuleViolationError("nothing_to_change", "give a username or an email to change")
         return self
 
 
@@ -56,12 +57,3 @@ class PasswordChange(BaseModel):
 
     current_password: str = Field(min_length=1, max_length=MAX_PASSWORD_CHARS * 4)
     new_password: NewPassword
-
-
-class UserPage(BaseModel):
-    """One page of users and how many there are in all."""
-
-    items: list[UserOut]
-    total: int
-    page: int
-    size: int

@@ -4,6 +4,7 @@ from app.api.auth.audit import AuditEventType
 from app.api.auth.principal import Principal
 from app.api.auth.service import AuthServices
 from app.api.auth.sessions import ClientInfo
+from app.api.pagination import PageQuery
 from app.api.users.repository import UserRepository
 from app.core.errors import AuthError, ConflictError, ForbiddenError, NotFoundError, ValidationError
 from app.core.i18n import MessageKey
@@ -77,9 +78,9 @@ async def change_password(
     return ended
 
 
-async def list_users(users: UserRepository, *, page: int, size: int) -> Page[User]:
-    """One page (1-based) of users in id order."""
-    return await users.list(offset=(page - 1) * size, limit=size)
+async def list_users(users: UserRepository, query: PageQuery) -> Page[User]:
+    """One page of users in id order."""
+    return await users.list(offset=query.offset, limit=query.limit)
 
 
 async def set_user_banned(

@@ -10,6 +10,7 @@ from typing import Annotated, TypeVar
 from passlib.context import CryptContext
 from pydantic import AfterValidator
 
+from app.core.i18n.issues import RuleViolationError
 from app.core.metrics import BCRYPT_QUEUE_DEPTH, bcrypt_wait_timed
 
 T = TypeVar("T")
@@ -23,14 +24,28 @@ MAX_PASSWORD_BYTES = 72
 def check_password_rules(password: str) -> str:
     """Return `password` if it meets the length rules, else raise `ValueError` (a 422)."""
     if len(password) < MIN_PASSWORD_CHARS:
-        raise ValueError(f"password must have at least {MIN_PASSWORD_CHARS} characters")
+        raise RuleViolationError(
+            "password_too_short",
+            f"password must have at least {MIN_PASSWORD_CHARS} characters",
+            min_length=MIN_PASSWORD_CHARS,
+        )
     if len(password) > MAX_PASSWORD_CHARS:
-        raise ValueError(f"password must have at most {MAX_PASSWORD_CHARS} characters")
+        raise RuleViolationError(
+            "password_too_long",
+            f"password must have at most {MAX_PASSWORD_CHARS} characters",
+            max_length=MAX_PASSWORD_CHARS,
+        )
     if len(password.encode("utf-8")) > MAX_PASSWORD_BYTES:
-        raise ValueError(f"password must be at most {MAX_PASSWORD_BYTES} bytes in UTF-8")
+        raise RuleViolationError(
+            "password_too_many_bytes",
+            f"password must be at most {MAX_PASSWORD_BYTES} bytes in UTF-8",
+            limit=MAX_PASSWORD_BYTES,
+        )
     # bcrypt refuses NUL bytes outright; the routes refuse NUL text earlier, the CLI here.
     if "\x00" in password:
-        raise ValueError("password must not contain the NUL character (U+0000)")
+        raise RuleViolationError(
+            "nul_character", "password must not contain the NUL character (U+0000)"
+        )
     return password
 
 

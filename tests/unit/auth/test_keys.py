@@ -243,11 +243,14 @@ def test_cli_without_command_prints_help(capsys: pytest.CaptureFixture[str]) -> 
     assert "keys" in capsys.readouterr().out
 
 
-async def test_jwks_lists_the_public_keys_in_the_envelope(client: httpx.AsyncClient) -> None:
+async def test_jwks_is_a_bare_rfc7517_key_set(client: httpx.AsyncClient) -> None:
     response = await client.get("/.well-known/jwks.json")
-    body = assert_envelope(response, 200, ErrorType.SUCCESS)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/jwk-set+json"
     assert response.headers["cache-control"] == "public, max-age=300"
-    (jwk,) = body["data"]["keys"]
+    body = response.json()
+    assert set(body) == {"keys"}  # RFC 7517 §5: the set itself, no envelope around it
+    (jwk,) = body["keys"]
     assert set(jwk) == {"kty", "kid", "use", "alg", "n", "e"}
     key = rsa.RSAPublicNumbers(e=_int(jwk["e"]), n=_int(jwk["n"])).public_key()
     assert thumbprint(key) == jwk["kid"]
@@ -259,6 +262,11 @@ async def test_jwks_shows_every_verification_key(app: FastAPI, client: httpx.Asy
     retired = generate_private_key().public_key()
     current: KeySet = app.state.jwt_keys
     app.state.jwt_keys = KeySet.build(current.signing_key, [retired])
-    body = assert_envelope(await client.get("/.well-known/jwks.json"), 200)
-    kids = [jwk["kid"] for jwk in body["data"]["keys"]]
+    response = await client.get("/.well-known/jwks.json")
+    assert response.status_code == 200
+    kids = [jwk["kid"] for jwk in response.json()["keys"]]
     assert kids == [current.signing_kid, thumbprint(retired)]
+
+
+async def test_jwks_failures_keep_the_envelope(client: httpx.AsyncClient) -> None:
+    assert_envelope(await client.post("/.well-known/jwks.json"), 405, ErrorType.METHOD_NOT_ALLOWED)

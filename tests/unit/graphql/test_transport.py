@@ -163,3 +163,21 @@ async def test_other_methods_name_get_and_post(running: httpx.AsyncClient, metho
     assert response.status_code == 405
     assert sorted(part.strip() for part in response.headers["allow"].split(",")) == ["GET", "POST"]
     check_envelope(response.json(), 405, "en")
+
+
+async def test_an_unknown_query_parameter_is_refused(running: httpx.AsyncClient) -> None:
+    response = await running.get(
+        "/graphql",
+        params={"query": "{ __typename }", "foo": "1"},
+        headers={"Accept-Language": "ar"},
+    )
+    error = transport_error(response, ErrorType.VALIDATION_ERROR, "ar")
+    assert error["extensions"]["data"] == [
+        {
+            "loc": ["query", "foo"],
+            "msg": translate(MessageKey.ISSUE_EXTRA_FORBIDDEN, "ar"),
+            "type": "extra_forbidden",
+        }
+    ]
+    ok = await running.get("/graphql", params={"query": "{ __typename }"})
+    assert ok.status_code == 200, ok.text
