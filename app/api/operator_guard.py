@@ -12,7 +12,12 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
+from app.core.text_patterns import TRIMMED
+
 OPERATOR_PREFIX = "$"
+# What the schema can say of the rule below: trimmed, it is not empty and does not start
+# with `$` (a JSON object carrying an operator key is refused too, which no pattern says).
+QUERY_TEXT_PATTERN = rf"^[{TRIMMED}]*[^\x00{TRIMMED}$][^\x00]*$"
 
 
 def has_operator_key(value: object) -> bool:
@@ -65,6 +70,8 @@ def _refuse_operator_text(text: str) -> str:
 # outright when it is shaped like an operator, so a probe gets a loud 422.
 QueryText = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=100, pattern=QUERY_TEXT_PATTERN
+    ),
     AfterValidator(_refuse_operator_text),
 ]

@@ -7,10 +7,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.api.auth.sessions import SessionInfo
 from app.api.auth.tokens import TokenPair
 from app.core.security.passwords import MAX_PASSWORD_CHARS, NewPassword
+from app.core.text_patterns import NUL_FREE_PATTERN
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
 # A shape check only (one @, a dot in the domain): ownership is proven by mail, not syntax.
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+EMAIL_PATTERN = r"^[^@\s\x00]+@[^@\s\x00]+\.[^@\s\x00]+$"
 
 
 Username = Annotated[str, Field(min_length=3, max_length=64, pattern=USERNAME_PATTERN)]
@@ -33,8 +34,10 @@ class LoginRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     # Bounded, not rule-checked: an old password may predate today's rules.
-    username: str = Field(min_length=1, max_length=64)
-    password: str = Field(min_length=1, max_length=MAX_PASSWORD_CHARS * 4)
+    username: str = Field(min_length=1, max_length=64, pattern=NUL_FREE_PATTERN)
+    password: str = Field(
+        min_length=1, max_length=MAX_PASSWORD_CHARS * 4, pattern=NUL_FREE_PATTERN
+    )
 
 
 class RefreshRequest(BaseModel):
@@ -42,7 +45,7 @@ class RefreshRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    refresh_token: str = Field(min_length=1, max_length=4096)
+    refresh_token: str = Field(min_length=1, max_length=4096, pattern=NUL_FREE_PATTERN)
 
 
 class TokenPairOut(BaseModel):

@@ -6,6 +6,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.api.operator_guard import OperatorFreeModel
+from app.core.text_patterns import NON_BLANK_PATTERN
 
 # Lowercase words of letters and digits joined by single hyphens: safe in a URL as it is.
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -18,7 +19,10 @@ Slug = Annotated[
     Field(description="Lowercase letters, digits and single hyphens, 2 to 64 characters."),
 ]
 CategoryName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=128, pattern=NON_BLANK_PATTERN
+    ),
 ]
 
 

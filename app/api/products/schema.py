@@ -12,6 +12,7 @@ from app.api.operator_guard import OperatorFreeModel, QueryText
 from app.api.pagination import PageQuery
 from app.api.products.prices import Price, PriceBound, PriceOut
 from app.api.products.repository import ProductSort
+from app.core.text_patterns import NON_BLANK_PATTERN, NUL_FREE_PATTERN
 from app.models.mongo.products import Product
 
 MAX_TAGS = 20
@@ -23,8 +24,15 @@ ProductId = Annotated[
     Field(description="The product's id: 24 hexadecimal digits."),
 ]
 Tag = Annotated[str, StringConstraints(min_length=1, max_length=32, pattern=SLUG_PATTERN)]
-ProductName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
-Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+ProductName = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=120, pattern=NON_BLANK_PATTERN
+    ),
+]
+Description = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=2000, pattern=NUL_FREE_PATTERN)
+]
 
 
 def _distinct(tags: list[str]) -> list[str]:

@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.api.auth.schema import Email, Username
 from app.core.security.passwords import MAX_PASSWORD_CHARS, NewPassword
+from app.core.text_patterns import NUL_FREE_PATTERN
 from app.models.postgres.users import User
 
 
@@ -54,7 +55,9 @@ class PasswordChange(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    current_password: str = Field(min_length=1, max_length=MAX_PASSWORD_CHARS * 4)
+    current_password: str = Field(
+        min_length=1, max_length=MAX_PASSWORD_CHARS * 4, pattern=NUL_FREE_PATTERN
+    )
     new_password: NewPassword
 
 
