@@ -3,20 +3,33 @@
 The app refuses NUL (U+0000) in any text before a handler reads it (`app.core.nul_text`);
 these patterns say the same in the OpenAPI document, so generated clients and fuzzers learn
 it from the schema rather than from a 422. Pydantic enforces them too (the same `pattern`),
-so a field cannot promise more than it accepts. Character classes are written out rather
-than `\\s`: Python's `re` (schemathesis, most clients) and pydantic's Rust engine disagree on
-what `\\s` covers, and JSON Schema's ECMA-262 reading is a third opinion.
+so a field cannot promise more than it accepts. Whitespace is spelled out rather than `\\s`:
+Python's `re` (schemathesis, many clients), pydantic's Rust engine and JSON Schema's
+ECMA-262 each read `\\s` differently.
+
+Text that is trimmed (names, search text) is checked as sent: its length limit and pattern
+apply to the raw value and `trim` runs after them, so the schema's `maxLength` is exactly
+the limit (trimming first would let a longer value through).
 """
 
-# Whitespace as pydantic's `strip_whitespace` trims it (Unicode White_Space), spelled out.
-TRIMMED = (
-    r"\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+# Unicode White_Space, the characters trimmed from both ends of trimmed text.
+WHITESPACE = (
+    "\t\n\x0b\x0c\r \x85\xa0\u1680"
+    + "".join(chr(code) for code in range(0x2000, 0x200B))
+    + "\u2028\u2029\u202f\u205f\u3000"
 )
+# The same characters as a regex class body (`\uXXXX` reads alike in all three engines).
+TRIMMED = "".join(f"\\u{ord(char):04x}" for char in WHITESPACE)
 
 # Any text without NUL.
 NUL_FREE_PATTERN = r"^[^\x00]*$"
-# Text that still holds a character once trimmed (stripped fields with a minimum length).
+# Text that still holds a character once trimmed.
 NON_BLANK_PATTERN = rf"^[^\x00]*[^\x00{TRIMMED}][^\x00]*$"
 
 # The OpenAPI extension naming a limit in UTF-8 bytes, which JSON Schema has no keyword for.
 MAX_UTF8_BYTES_KEY = "x-max-utf8-bytes"
+
+
+def trim(text: str) -> str:
+    """`text` without the `WHITESPACE` at either end (after its raw limits were checked)."""
+    return text.strip(WHITESPACE)

@@ -40,6 +40,23 @@ class LoginRequest(BaseModel):
     )
 
 
+class PasswordLoginForm(BaseModel):
+    """The OAuth2 password form (RFC 6749 §4.3.2) Swagger's "Authorize" posts, with its limits."""
+
+    # FastAPI's `OAuth2PasswordRequestForm` fields, bounded as `LoginRequest` is.
+    grant_type: Annotated[str, Field(pattern=r"^password$")] | None = None
+    username: str = Field(min_length=1, max_length=64, pattern=NUL_FREE_PATTERN)
+    password: str = Field(
+        min_length=1,
+        max_length=MAX_PASSWORD_CHARS * 4,
+        pattern=NUL_FREE_PATTERN,
+        json_schema_extra={"format": "password"},
+    )
+    scope: str = Field(default="", max_length=1024, pattern=NUL_FREE_PATTERN)
+    client_id: Annotated[str, Field(max_length=256, pattern=NUL_FREE_PATTERN)] | None = None
+    client_secret: Annotated[str, Field(max_length=256, pattern=NUL_FREE_PATTERN)] | None = None
+
+
 class RefreshRequest(BaseModel):
     """A refresh token to spend for a new pair."""
 

@@ -8,6 +8,8 @@ from app.api.pagination import PageOut
 from app.api.products import service
 from app.api.products.routing import ExactNumberRoute
 from app.api.products.schema import (
+    ORDERED_PARAMETERS_KEY,
+    PRICE_RANGE,
     ProductCreate,
     ProductId,
     ProductListQuery,
@@ -29,11 +31,18 @@ OWNER_WRITE_ERRORS = (
 )
 
 
-@router.get("", responses=error_responses(ErrorType.SERVICE_UNAVAILABLE))
+@router.get(
+    "",
+    responses=error_responses(ErrorType.SERVICE_UNAVAILABLE),
+    openapi_extra={ORDERED_PARAMETERS_KEY: [list(PRICE_RANGE)]},
+)
 async def list_products(
     query: Annotated[ProductListQuery, Query()], db: MongoDB, lang: Lang
 ) -> Envelope[PageOut[ProductOut]]:
-    """List active products: filter, sort (`price`, `-price`, `name`, ...), page, total."""
+    """List active products: filter, sort (`price`, `-price`, `name`, ...), page, total.
+
+    `min_price` must not exceed `max_price` when both are given (a 422 otherwise).
+    """
     return success(await service.list_products(db, query), lang)
 
 

@@ -12,10 +12,16 @@ from app.api.operator_guard import OperatorFreeModel, QueryText
 from app.api.pagination import PageQuery
 from app.api.products.prices import Price, PriceBound, PriceOut
 from app.api.products.repository import ProductSort
-from app.core.text_patterns import NON_BLANK_PATTERN, NUL_FREE_PATTERN
+from app.core.text_patterns import NON_BLANK_PATTERN, NUL_FREE_PATTERN, trim
 from app.models.mongo.products import Product
 
 MAX_TAGS = 20
+
+# Rules between parameters that JSON Schema cannot state, published on the operation as
+# `[lower, upper]` pairs (each given bound must not exceed the other), so generated clients
+# and fuzzers can keep them (the contract tier's schemathesis hooks read it).
+ORDERED_PARAMETERS_KEY = "x-ordered-parameters"
+PRICE_RANGE = ("min_price", "max_price")
 
 # An ObjectId's 24 hex digits; anything else is a 422 before MongoDB is asked.
 ProductId = Annotated[
@@ -24,14 +30,14 @@ ProductId = Annotated[
     Field(description="The product's id: 24 hexadecimal digits."),
 ]
 Tag = Annotated[str, StringConstraints(min_length=1, max_length=32, pattern=SLUG_PATTERN)]
+# Limits on the text as sent, then trimmed (see `app.core.text_patterns`).
 ProductName = Annotated[
     str,
-    StringConstraints(
-        strip_whitespace=True, min_length=1, max_length=120, pattern=NON_BLANK_PATTERN
-    ),
+    StringConstraints(min_length=1, max_length=120, pattern=NON_BLANK_PATTERN),
+    AfterValidator(trim),
 ]
 Description = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=2000, pattern=NUL_FREE_PATTERN)
+    str, StringConstraints(max_length=2000, pattern=NUL_FREE_PATTERN), AfterValidator(trim)
 ]
 
 
@@ -133,6 +139,7 @@ class ProductListQuery(PageQuery):
 
     @model_validator(mode="after")
     def _price_range_is_ordered(self) -> Self:
+        # The operation publishes this rule as `PRICE_RANGE` under `ORDERED_PARAMETERS_KEY`.
         if (
             self.min_price is not None
             and self.max_price is not None

@@ -38,7 +38,16 @@ class UserOut(BaseModel):
 class ProfileUpdate(BaseModel):
     """New username and/or email; a field left out stays as it is."""
 
-    model_config = ConfigDict(extra="forbid")
+    # The validator below, in JSON Schema: at least one of the two, and not null.
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "anyOf": [
+                {"required": [name], "properties": {name: {"type": "string"}}}
+                for name in ("username", "email")
+            ]
+        },
+    )
 
     username: Username | None = None
     email: Email | None = None

@@ -1,0 +1,91 @@
+"""schemathesis hooks: the rules the OpenAPI document states only as `x-` extensions.
+
+JSON Schema cannot say "min_price <= max_price" or "at most 72 bytes in UTF-8", so the app
+publishes them as extensions (`x-ordered-parameters` on an operation, `x-max-utf8-bytes` on
+a string) and these hooks keep schemathesis' *positive* cases within them: a case that breaks
+one is not valid, so it must not be sent as valid. Negative cases are left alone.
+
+Used by the contract tier (imported by its conftest) and by an outside CLI run
+(`SCHEMATHESIS_HOOKS=tests.contract.hooks schemathesis run ...`).
+"""
+
+from collections.abc import Iterator, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import schemathesis
+from schemathesis import Case, HookContext
+
+from app.api.products.schema import ORDERED_PARAMETERS_KEY
+from app.core.text_patterns import MAX_UTF8_BYTES_KEY
+
+
+def _number(value: object) -> Decimal | None:
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def breaks_ordering(definition: Mapping[str, Any], query: Mapping[str, Any] | None) -> bool:
+    """Whether `query` gives a pair of `x-ordered-parameters` bounds in the wrong order."""
+    for low_name, high_name in definition.get(ORDERED_PARAMETERS_KEY, ()):
+        low = _number((query or {}).get(low_name))
+        high = _number((query or {}).get(high_name))
+        if low is not None and high is not None and low > high:
+            return True
+    return False
+
+
+def _resolve(schema: Any, document: Mapping[str, Any]) -> Any:
+    # Local references only (`#/components/schemas/Name`), as FastAPI writes them.
+    while isinstance(schema, Mapping) and "$ref" in schema:
+        node: Any = document
+        for part in str(schema["$ref"]).removeprefix("#/").split("/"):
+            node = node[part]
+        schema = node
+    return schema
+
+
+def byte_limits(schema: Any, document: Mapping[str, Any]) -> Iterator[tuple[str, int]]:
+    """`(property, limit)` for each body property whose schema names `x-max-utf8-bytes`."""
+    resolved = _resolve(schema, document)
+    if not isinstance(resolved, Mapping):
+        return
+    for name, prop in resolved.get("properties", {}).items():
+        # A nullable field is `anyOf: [{string...}, {null}]`: the limit sits on a branch.
+        branches = [prop, *prop.get("anyOf", ())]
+        for branch in branches:
+            limit = _resolve(branch, document).get(MAX_UTF8_BYTES_KEY)
+            if isinstance(limit, int):
+                yield name, limit
+                break
+
+
+def breaks_byte_limit(case: Case) -> bool:
+    """Whether the case's JSON body holds a string longer in UTF-8 than its schema allows."""
+    body = case.body
+    request_body = case.operation.definition.raw.get("requestBody")
+    if not isinstance(body, Mapping) or not isinstance(request_body, Mapping):
+        return False
+    document = case.operation.schema.raw_schema
+    content = request_body.get("content", {}).get(case.media_type or "application/json", {})
+    for name, limit in byte_limits(content.get("schema"), document):
+        value = body.get(name)
+        if isinstance(value, str) and len(value.encode("utf-8", "surrogatepass")) > limit:
+            return True
+    return False
+
+
+@schemathesis.hook
+def filter_case(context: HookContext, case: Case) -> bool:
+    """Keep a positive case only if it also meets the rules stated as extensions."""
+    del context
+    if case.meta is None or not case.meta.generation.mode.is_positive:
+        return True
+    if breaks_ordering(case.operation.definition.raw, case.query):
+        return False
+    return not breaks_byte_limit(case)
