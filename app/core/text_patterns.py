@@ -28,6 +28,8 @@ NON_BLANK_PATTERN = rf"^[^\x00]*[^\x00{TRIMMED}][^\x00]*$"
 
 # The OpenAPI extension naming a limit in UTF-8 bytes, which JSON Schema has no keyword for.
 MAX_UTF8_BYTES_KEY = "x-max-utf8-bytes"
+# The OpenAPI extension marking a field that must hold the signed-in caller's own password.
+CALLER_PASSWORD_KEY = "x-caller-password"
 
 
 def trim(text: str) -> str:

@@ -22,7 +22,8 @@ from schemathesis.specs.openapi.checks import (
     use_after_free,
 )
 
-from tests.contract.auth import AuthHeaders, requires_auth
+from tests.contract.auth import AuthHeaders, caller_password, requires_auth
+from tests.contract.hooks import give_caller_password
 from tests.contract.reference import PREFIX as REFERENCE_PREFIX
 from tests.contract.registry import AUTH_ANONYMOUS, AUTH_VALID, registry_for
 from tests.contract.routes import RouteKey
@@ -160,6 +161,8 @@ def run_case(case: GeneratedCase, client: Any, auth_headers: AuthHeaders) -> Non
             )
     registry.record(operation_key(case), AUTH_ANONYMOUS)
     headers = dict(auth_headers(case.operation.schema.app, case.operation))
+    # A valid request carries the caller's own password where the document says so.
+    give_caller_password(case, caller_password(case.operation.schema.app))
     authenticated = case.call(session=client, headers=headers)
     case.validate_response(authenticated, checks=checks_for(case))
     if positive and sent_method(authenticated) == case.operation.method.upper():

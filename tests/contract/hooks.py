@@ -3,7 +3,9 @@
 JSON Schema cannot say "min_price <= max_price" or "at most 72 bytes in UTF-8", so the app
 publishes them as extensions (`x-ordered-parameters` on an operation, `x-max-utf8-bytes` on
 a string) and these hooks keep schemathesis' *positive* cases within them: a case that breaks
-one is not valid, so it must not be sent as valid. Negative cases are left alone.
+one is not valid, so it must not be sent as valid. Negative cases are left alone. A field
+marked `x-caller-password` is given the signed-in caller's password by whoever signs the
+case in (`give_caller_password`), as the token is.
 
 Used by the contract tier (imported by its conftest) and by an outside CLI run
 (`SCHEMATHESIS_HOOKS=tests.contract.hooks schemathesis run ...`).
@@ -17,7 +19,7 @@ import schemathesis
 from schemathesis import Case, HookContext
 
 from app.api.products.schema import ORDERED_PARAMETERS_KEY
-from app.core.text_patterns import MAX_UTF8_BYTES_KEY
+from app.core.text_patterns import CALLER_PASSWORD_KEY, MAX_UTF8_BYTES_KEY
 
 
 def _number(value: object) -> Decimal | None:
@@ -50,34 +52,45 @@ def _resolve(schema: Any, document: Mapping[str, Any]) -> Any:
     return schema
 
 
-def byte_limits(schema: Any, document: Mapping[str, Any]) -> Iterator[tuple[str, int]]:
-    """`(property, limit)` for each body property whose schema names `x-max-utf8-bytes`."""
-    resolved = _resolve(schema, document)
+def _body_properties(case: Case) -> Iterator[tuple[str, list[Mapping[str, Any]]]]:
+    # `(name, schemas)` per property of the case's body schema; a nullable field is
+    # `anyOf: [{string...}, {null}]`, so its branches are listed beside it.
+    request_body = case.operation.definition.raw.get("requestBody")
+    if not isinstance(request_body, Mapping):
+        return
+    document = case.operation.schema.raw_schema
+    content = request_body.get("content", {}).get(case.media_type or "application/json", {})
+    resolved = _resolve(content.get("schema"), document)
     if not isinstance(resolved, Mapping):
         return
     for name, prop in resolved.get("properties", {}).items():
-        # A nullable field is `anyOf: [{string...}, {null}]`: the limit sits on a branch.
         branches = [prop, *prop.get("anyOf", ())]
-        for branch in branches:
-            limit = _resolve(branch, document).get(MAX_UTF8_BYTES_KEY)
-            if isinstance(limit, int):
-                yield name, limit
-                break
+        yield name, [_resolve(branch, document) for branch in branches]
 
 
 def breaks_byte_limit(case: Case) -> bool:
-    """Whether the case's JSON body holds a string longer in UTF-8 than its schema allows."""
+    """Whether the case's body holds a string longer in UTF-8 than its `x-max-utf8-bytes`."""
     body = case.body
-    request_body = case.operation.definition.raw.get("requestBody")
-    if not isinstance(body, Mapping) or not isinstance(request_body, Mapping):
+    if not isinstance(body, Mapping):
         return False
-    document = case.operation.schema.raw_schema
-    content = request_body.get("content", {}).get(case.media_type or "application/json", {})
-    for name, limit in byte_limits(content.get("schema"), document):
+    for name, schemas in _body_properties(case):
         value = body.get(name)
-        if isinstance(value, str) and len(value.encode("utf-8", "surrogatepass")) > limit:
-            return True
+        limits = [s[MAX_UTF8_BYTES_KEY] for s in schemas if MAX_UTF8_BYTES_KEY in s]
+        if isinstance(value, str) and limits:
+            if len(value.encode("utf-8", "surrogatepass")) > min(limits):
+                return True
     return False
+
+
+def give_caller_password(case: Case, password: str) -> None:
+    """Put the caller's password in the `x-caller-password` fields of a positive case."""
+    if case.meta is None or not case.meta.generation.mode.is_positive:
+        return
+    if not isinstance(case.body, dict):
+        return
+    for name, schemas in _body_properties(case):
+        if name in case.body and any(s.get(CALLER_PASSWORD_KEY) for s in schemas):
+            case.body[name] = password
 
 
 @schemathesis.hook

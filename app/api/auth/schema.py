@@ -7,11 +7,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.api.auth.sessions import SessionInfo
 from app.api.auth.tokens import TokenPair
 from app.core.security.passwords import MAX_PASSWORD_CHARS, NewPassword
-from app.core.text_patterns import NUL_FREE_PATTERN
+from app.core.text_patterns import NUL_FREE_PATTERN, TRIMMED
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
 # A shape check only (one @, a dot in the domain): ownership is proven by mail, not syntax.
-EMAIL_PATTERN = r"^[^@\s\x00]+@[^@\s\x00]+\.[^@\s\x00]+$"
+# Whitespace spelled out, not `\s`, which the regex engines read differently (text_patterns).
+_EMAIL_PART = rf"[^@\x00{TRIMMED}]+"
+EMAIL_PATTERN = rf"^{_EMAIL_PART}@{_EMAIL_PART}\.{_EMAIL_PART}$"
 
 
 Username = Annotated[str, Field(min_length=3, max_length=64, pattern=USERNAME_PATTERN)]

@@ -6,7 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.api.auth.schema import Email, Username
 from app.core.security.passwords import MAX_PASSWORD_CHARS, NewPassword
-from app.core.text_patterns import NUL_FREE_PATTERN
+from app.core.text_patterns import CALLER_PASSWORD_KEY, NUL_FREE_PATTERN
 from app.models.postgres.users import User
 
 
@@ -64,8 +64,13 @@ class PasswordChange(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    # A credential no schema can describe: the extension tells clients and fuzzers that a
+    # valid request carries the signed-in account's own password here.
     current_password: str = Field(
-        min_length=1, max_length=MAX_PASSWORD_CHARS * 4, pattern=NUL_FREE_PATTERN
+        min_length=1,
+        max_length=MAX_PASSWORD_CHARS * 4,
+        pattern=NUL_FREE_PATTERN,
+        json_schema_extra={CALLER_PASSWORD_KEY: True},
     )
     new_password: NewPassword
 
