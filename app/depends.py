@@ -21,8 +21,8 @@ from app.api.auth.dependencies import (
     require_role,
 )
 from app.api.auth.principal import Principal
-from app.api.auth.schema import PasswordLoginForm
 from app.api.auth.ratelimit import LoginLimiter
+from app.api.auth.schema import PasswordLoginForm
 from app.api.auth.service import AuthServices
 from app.api.auth.sessions import ClientInfo
 from app.api.auth.tokens import TokenService

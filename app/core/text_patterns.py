@@ -3,9 +3,9 @@
 The app refuses NUL (U+0000) in any text before a handler reads it (`app.core.nul_text`);
 these patterns say the same in the OpenAPI document, so generated clients and fuzzers learn
 it from the schema rather than from a 422. Pydantic enforces them too (the same `pattern`),
-so a field cannot promise more than it accepts. Whitespace is spelled out rather than `\\s`:
-Python's `re` (schemathesis, many clients), pydantic's Rust engine and JSON Schema's
-ECMA-262 each read `\\s` differently.
+so a field cannot promise more than it accepts. Whitespace is spelled out rather than as the
+regex class for it: Python's `re` (schemathesis, many clients), pydantic's Rust engine and
+JSON Schema's ECMA-262 each read that class differently.
 
 Text that is trimmed (names, search text) is checked as sent: its length limit and pattern
 apply to the raw value and `trim` runs after them, so the schema's `maxLength` is exactly
@@ -29,7 +29,7 @@ NON_BLANK_PATTERN = rf"^[^\x00]*[^\x00{TRIMMED}][^\x00]*$"
 # The OpenAPI extension naming a limit in UTF-8 bytes, which JSON Schema has no keyword for.
 MAX_UTF8_BYTES_KEY = "x-max-utf8-bytes"
 # The OpenAPI extension marking a field that must hold the signed-in caller's own password.
-CALLER_PASSWORD_KEY = "x-caller-password"
+CALLER_PASSWORD_KEY = "x-caller-password"  # noqa: S105 - an extension name, not a secret
 
 
 def trim(text: str) -> str:

@@ -52,7 +52,7 @@ def _resolve(schema: Any, document: Mapping[str, Any]) -> Any:
     return schema
 
 
-def _body_properties(case: Case) -> Iterator[tuple[str, list[Mapping[str, Any]]]]:
+def _body_properties(case: Case[Any]) -> Iterator[tuple[str, list[Mapping[str, Any]]]]:
     # `(name, schemas)` per property of the case's body schema; a nullable field is
     # `anyOf: [{string...}, {null}]`, so its branches are listed beside it.
     request_body = case.operation.definition.raw.get("requestBody")
@@ -68,7 +68,7 @@ def _body_properties(case: Case) -> Iterator[tuple[str, list[Mapping[str, Any]]]
         yield name, [_resolve(branch, document) for branch in branches]
 
 
-def breaks_byte_limit(case: Case) -> bool:
+def breaks_byte_limit(case: Case[Any]) -> bool:
     """Whether the case's body holds a string longer in UTF-8 than its `x-max-utf8-bytes`."""
     body = case.body
     if not isinstance(body, Mapping):
@@ -76,13 +76,13 @@ def breaks_byte_limit(case: Case) -> bool:
     for name, schemas in _body_properties(case):
         value = body.get(name)
         limits = [s[MAX_UTF8_BYTES_KEY] for s in schemas if MAX_UTF8_BYTES_KEY in s]
-        if isinstance(value, str) and limits:
-            if len(value.encode("utf-8", "surrogatepass")) > min(limits):
-                return True
+        too_long = isinstance(value, str) and limits
+        if too_long and len(str(value).encode("utf-8", "surrogatepass")) > min(limits):
+            return True
     return False
 
 
-def give_caller_password(case: Case, password: str) -> None:
+def give_caller_password(case: Case[Any], password: str) -> None:
     """Put the caller's password in the `x-caller-password` fields of a positive case."""
     if case.meta is None or not case.meta.generation.mode.is_positive:
         return
@@ -94,7 +94,7 @@ def give_caller_password(case: Case, password: str) -> None:
 
 
 @schemathesis.hook
-def filter_case(context: HookContext, case: Case) -> bool:
+def filter_case(context: HookContext, case: Case[Any]) -> bool:
     """Keep a positive case only if it also meets the rules stated as extensions."""
     del context
     if case.meta is None or not case.meta.generation.mode.is_positive:

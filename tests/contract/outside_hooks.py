@@ -16,6 +16,7 @@ from typing import Any
 
 import requests
 import schemathesis
+from requests.structures import CaseInsensitiveDict
 from schemathesis import AuthContext, Case
 
 # Importing it registers the hooks that keep positive cases within the document's `x-` rules.
@@ -56,7 +57,7 @@ def admin_session() -> tuple[str, str]:
     return token, credentials["password"]
 
 
-def _wants_admin(case: Case) -> bool:
+def _wants_admin(case: Case[Any]) -> bool:
     # Only-admin operations name AdminBearer alone; owner-or-admin ones accept a user too.
     requirements = case.operation.definition.raw.get("security", [])
     schemes = {name for requirement in requirements for name in requirement}
@@ -68,17 +69,19 @@ def _wants_admin(case: Case) -> bool:
 class FreshSession:
     """A token of the operation's realm, from a session opened for this case alone."""
 
-    def get(self, case: Case, context: AuthContext) -> tuple[str, str] | None:
+    def get(self, case: Case[Any], context: AuthContext) -> tuple[str, str] | None:
         """Open the session (public operations get none): its token and password."""
         del context
         if not case.operation.definition.raw.get("security"):
             return None
         return admin_session() if _wants_admin(case) else user_session()
 
-    def set(self, case: Case, data: tuple[str, str] | None, context: AuthContext) -> None:
+    def set(self, case: Case[Any], data: tuple[str, str] | None, context: AuthContext) -> None:
         """Send the token as a bearer token; the password where `x-caller-password` asks."""
         del context
         if data is not None:
             token, password = data
-            case.headers = {**(case.headers or {}), "Authorization": f"Bearer {token}"}
+            if case.headers is None:
+                case.headers = CaseInsensitiveDict()
+            case.headers["Authorization"] = f"Bearer {token}"
             give_caller_password(case, password)

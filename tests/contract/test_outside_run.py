@@ -79,12 +79,15 @@ def served(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
                 pytest.fail("uvicorn did not start")
             found = RUNNING.search(line)
             base_url = found.group(1) if found else None
-        yield base_url, {
-            **env,
-            "OUTSIDE_BASE_URL": base_url,
-            "OUTSIDE_ADMIN_USERNAME": ADMIN,
-            "OUTSIDE_ADMIN_PASSWORD": password,
-        }
+        yield (
+            base_url,
+            {
+                **env,
+                "OUTSIDE_BASE_URL": base_url,
+                "OUTSIDE_ADMIN_USERNAME": ADMIN,
+                "OUTSIDE_ADMIN_PASSWORD": password,
+            },
+        )
     finally:
         server.terminate()
         server.wait(timeout=30)

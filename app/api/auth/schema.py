@@ -37,9 +37,7 @@ class LoginRequest(BaseModel):
 
     # Bounded, not rule-checked: an old password may predate today's rules.
     username: str = Field(min_length=1, max_length=64, pattern=NUL_FREE_PATTERN)
-    password: str = Field(
-        min_length=1, max_length=MAX_PASSWORD_CHARS * 4, pattern=NUL_FREE_PATTERN
-    )
+    password: str = Field(min_length=1, max_length=MAX_PASSWORD_CHARS * 4, pattern=NUL_FREE_PATTERN)
 
 
 class PasswordLoginForm(BaseModel):
