@@ -43,7 +43,7 @@ class ProfileUpdate(BaseModel):
         extra="forbid",
         json_schema_extra={
             "anyOf": [
-                {"required": [name], "properties": {name: {"type": "string"}}}
+                {"required": [name], "properties": {name: {"not": {"type": "null"}}}}
                 for name in ("username", "email")
             ]
         },
