@@ -162,7 +162,7 @@ def run_case(case: GeneratedCase, client: Any, auth_headers: AuthHeaders) -> Non
     registry.record(operation_key(case), AUTH_ANONYMOUS)
     headers = dict(auth_headers(case.operation.schema.app, case.operation))
     # A valid request carries the caller's own password where the document says so.
-    give_caller_password(case, caller_password(case.operation.schema.app))
+    give_caller_password(case, lambda: caller_password(case.operation.schema.app))
     authenticated = case.call(session=client, headers=headers)
     case.validate_response(authenticated, checks=checks_for(case))
     if positive and sent_method(authenticated) == case.operation.method.upper():

@@ -11,7 +11,7 @@ Used by the contract tier (imported by its conftest) and by an outside CLI run
 (`SCHEMATHESIS_HOOKS=tests.contract.hooks schemathesis run ...`).
 """
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -82,7 +82,7 @@ def breaks_byte_limit(case: Case[Any]) -> bool:
     return False
 
 
-def give_caller_password(case: Case[Any], password: str) -> None:
+def give_caller_password(case: Case[Any], password: Callable[[], str]) -> None:
     """Put the caller's password in the `x-caller-password` fields of a positive case."""
     if case.meta is None or not case.meta.generation.mode.is_positive:
         return
@@ -90,15 +90,19 @@ def give_caller_password(case: Case[Any], password: str) -> None:
         return
     for name, schemas in _body_properties(case):
         if name in case.body and any(s.get(CALLER_PASSWORD_KEY) for s in schemas):
-            case.body[name] = password
+            case.body[name] = password()
 
 
 @schemathesis.hook
 def filter_case(context: HookContext, case: Case[Any]) -> bool:
     """Keep a positive case only if it also meets the rules stated as extensions."""
     del context
+    definition = case.operation.definition.raw
+    # GraphQL operations (the contract tier fuzzes those too) have no OpenAPI definition.
+    if not isinstance(definition, Mapping):
+        return True
     if case.meta is None or not case.meta.generation.mode.is_positive:
         return True
-    if breaks_ordering(case.operation.definition.raw, case.query):
+    if breaks_ordering(definition, case.query):
         return False
     return not breaks_byte_limit(case)

@@ -84,4 +84,4 @@ class FreshSession:
             if case.headers is None:
                 case.headers = CaseInsensitiveDict()
             case.headers["Authorization"] = f"Bearer {token}"
-            give_caller_password(case, password)
+            give_caller_password(case, lambda: password)

@@ -3,7 +3,7 @@
 import re
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from fastapi import FastAPI
 from hypothesis import given, settings
@@ -102,20 +102,18 @@ def _schema_of(annotation: Any) -> Schema:
 def test_valid_text_by_the_schema_is_accepted_by_the_type(data: st.DataObject) -> None:
     for annotation in (CategoryName, ProductName, Description, QueryText):
         schema = _schema_of(annotation)
-        text = data.draw(
-            st.from_regex(schema["pattern"], fullmatch=True).filter(
-                lambda s, schema=schema: schema.get("minLength", 0) <= len(s) <= schema["maxLength"]
-            )
-        )
-        TypeAdapter(annotation).validate_python(text)
+        low, high = schema.get("minLength", 0), schema["maxLength"]
+        text: str = data.draw(st.from_regex(str(schema["pattern"]), fullmatch=True))
+        if low <= len(text) <= high:
+            TypeAdapter(annotation).validate_python(text)
 
 
 @settings(max_examples=60, deadline=None)
 @given(data=st.data())
 def test_valid_prices_by_the_schema_are_accepted(data: st.DataObject) -> None:
     for annotation, schema in ((Price, PRICE_JSON_SCHEMA), (PriceBound, PRICE_BOUND_JSON_SCHEMA)):
-        number, text = schema["anyOf"]
-        spelled = data.draw(st.from_regex(text["pattern"], fullmatch=True))
+        number, text = cast("list[Schema]", schema["anyOf"])
+        spelled: str = data.draw(st.from_regex(str(text["pattern"]), fullmatch=True))
         cents = data.draw(st.integers(min_value=0, max_value=99999999))
         on_grid = Decimal(cents) / 100
         low_ok = on_grid > 0 if "exclusiveMinimum" in number else on_grid >= 0
