@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
-from app.core.text_patterns import TRIMMED, trim
+from app.core.openapi_rules import TRIMMED, trim
 
 OPERATOR_PREFIX = "$"
 # What the schema can say of the rule below: trimmed, it is not empty and does not start
@@ -72,7 +72,7 @@ def _refuse_operator_text(text: str) -> str:
 # outright when it is shaped like an operator, so a probe gets a loud 422.
 QueryText = Annotated[
     str,
-    # Limits on the text as sent, then trimmed (see `app.core.text_patterns`).
+    # Limits on the text as sent, then trimmed (see `app.core.openapi_rules`).
     StringConstraints(min_length=1, max_length=100, pattern=QUERY_TEXT_PATTERN),
     AfterValidator(trim),
     AfterValidator(_refuse_operator_text),

@@ -18,8 +18,11 @@ from typing import Any
 import schemathesis
 from schemathesis import Case, HookContext
 
-from app.api.products.schema import ORDERED_PARAMETERS_KEY
-from app.core.text_patterns import CALLER_PASSWORD_KEY, MAX_UTF8_BYTES_KEY
+from app.core.openapi_rules import (
+    CALLER_PASSWORD_KEY,
+    MAX_UTF8_BYTES_KEY,
+    ORDERED_PARAMETERS_KEY,
+)
 
 
 def _number(value: object) -> Decimal | None:

@@ -17,9 +17,9 @@ from app.api.users.schema import UserOut
 from app.core.envelope import Envelope, error_responses, success
 from app.core.errors import ErrorType
 from app.core.i18n import MessageKey
+from app.core.openapi_rules import NUL_FREE_PATTERN
 from app.core.routing import EnvelopeRoute
 from app.core.security.tokens import Realm
-from app.core.text_patterns import NUL_FREE_PATTERN
 from app.depends import (
     AuthKit,
     Client,

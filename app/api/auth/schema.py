@@ -6,12 +6,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.auth.sessions import SessionInfo
 from app.api.auth.tokens import TokenPair
+from app.core.openapi_rules import NUL_FREE_PATTERN, TRIMMED
 from app.core.security.passwords import MAX_PASSWORD_CHARS, NewPassword
-from app.core.text_patterns import NUL_FREE_PATTERN, TRIMMED
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
 # A shape check only (one @, a dot in the domain): ownership is proven by mail, not syntax.
-# Whitespace spelled out, not `\s`, which the regex engines read differently (text_patterns).
+# Whitespace spelled out, not `\s`, which the regex engines read differently (openapi_rules).
 _EMAIL_PART = rf"[^@\x00{TRIMMED}]+"
 EMAIL_PATTERN = rf"^{_EMAIL_PART}@{_EMAIL_PART}\.{_EMAIL_PART}$"
 

@@ -8,7 +8,6 @@ from app.api.pagination import PageOut
 from app.api.products import service
 from app.api.products.routing import ExactNumberRoute
 from app.api.products.schema import (
-    ORDERED_PARAMETERS_KEY,
     PRICE_RANGE,
     ProductCreate,
     ProductId,
@@ -18,6 +17,7 @@ from app.api.products.schema import (
 )
 from app.core.envelope import Envelope, error_responses, success
 from app.core.errors import ErrorType
+from app.core.openapi_rules import ORDERED_PARAMETERS_KEY
 from app.depends import CurrentActor, CurrentUserPrincipal, Lang, MongoDB, PostgresSession
 
 router = APIRouter(prefix="/products", tags=["products"], route_class=ExactNumberRoute)

@@ -12,15 +12,13 @@ from app.api.operator_guard import OperatorFreeModel, QueryText
 from app.api.pagination import PageQuery
 from app.api.products.prices import Price, PriceBound, PriceOut
 from app.api.products.repository import ProductSort
-from app.core.text_patterns import NON_BLANK_PATTERN, NUL_FREE_PATTERN, trim
+from app.core.openapi_rules import NON_BLANK_PATTERN, NUL_FREE_PATTERN, trim
 from app.models.mongo.products import Product
 
 MAX_TAGS = 20
 
-# Rules between parameters that JSON Schema cannot state, published on the operation as
-# `[lower, upper]` pairs (each given bound must not exceed the other), so generated clients
-# and fuzzers can keep them (the contract tier's schemathesis hooks read it).
-ORDERED_PARAMETERS_KEY = "x-ordered-parameters"
+# A rule between parameters JSON Schema cannot state: the listing route publishes it under
+# `ORDERED_PARAMETERS_KEY` (app.core.openapi_rules) for generated clients and fuzzers.
 PRICE_RANGE = ("min_price", "max_price")
 
 # An ObjectId's 24 hex digits; anything else is a 422 before MongoDB is asked.
@@ -30,7 +28,7 @@ ProductId = Annotated[
     Field(description="The product's id: 24 hexadecimal digits."),
 ]
 Tag = Annotated[str, StringConstraints(min_length=1, max_length=32, pattern=SLUG_PATTERN)]
-# Limits on the text as sent, then trimmed (see `app.core.text_patterns`).
+# Limits on the text as sent, then trimmed (see `app.core.openapi_rules`).
 ProductName = Annotated[
     str,
     StringConstraints(min_length=1, max_length=120, pattern=NON_BLANK_PATTERN),
@@ -139,7 +137,7 @@ class ProductListQuery(PageQuery):
 
     @model_validator(mode="after")
     def _price_range_is_ordered(self) -> Self:
-        # The operation publishes this rule as `PRICE_RANGE` under `ORDERED_PARAMETERS_KEY`.
+        # The operation publishes this rule as `PRICE_RANGE` (see above).
         if (
             self.min_price is not None
             and self.max_price is not None

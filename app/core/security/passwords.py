@@ -10,7 +10,7 @@ from typing import Annotated, TypeVar
 from passlib.context import CryptContext
 from pydantic import AfterValidator, Field
 
-from app.core.text_patterns import MAX_UTF8_BYTES_KEY, NUL_FREE_PATTERN
+from app.core.openapi_rules import MAX_UTF8_BYTES_KEY, NUL_FREE_PATTERN
 
 T = TypeVar("T")
 

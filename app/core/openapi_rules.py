@@ -1,4 +1,4 @@
-"""Rules every client-supplied text keeps, as JSON Schema patterns the types carry.
+"""Rules as the OpenAPI document states them: text patterns the types carry, and extensions.
 
 The app refuses NUL (U+0000) in any text before a handler reads it (`app.core.nul_text`);
 these patterns say the same in the OpenAPI document, so generated clients and fuzzers learn
@@ -26,6 +26,10 @@ NUL_FREE_PATTERN = r"^[^\x00]*$"
 # Text that still holds a character once trimmed.
 NON_BLANK_PATTERN = rf"^[^\x00]*[^\x00{TRIMMED}][^\x00]*$"
 
+# What JSON Schema has no keyword for is stated as an OpenAPI extension, which generated
+# clients and fuzzers can read (the contract tier's schemathesis hooks obey each of these).
+# On an operation: `[lower, upper]` pairs of parameters; when both are given, lower <= upper.
+ORDERED_PARAMETERS_KEY = "x-ordered-parameters"
 # The OpenAPI extension naming a limit in UTF-8 bytes, which JSON Schema has no keyword for.
 MAX_UTF8_BYTES_KEY = "x-max-utf8-bytes"
 # The OpenAPI extension marking a field that must hold the signed-in caller's own password.
