@@ -103,7 +103,8 @@ def test_an_outside_schemathesis_run_with_every_check_finds_nothing(
          "--max-examples", MAX_EXAMPLES, "--seed", SEED, "--workers", "2", "--no-color",
          "--generation-database", "none", "--report-dir", str(tmp_path / "report")],
         env={**env, "SCHEMATHESIS_HOOKS": "tests.contract.outside_hooks", "PYTHONPATH": str(ROOT)},
-        cwd=ROOT, capture_output=True, text=True, timeout=RUN_TIMEOUT,
+        # Its cache (`.schemathesis/`) goes to the test's directory, not the working tree.
+        cwd=tmp_path, capture_output=True, text=True, timeout=RUN_TIMEOUT,
     )  # fmt: skip
     summary = result.stdout[result.stdout.rfind("SUMMARY") :]
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
