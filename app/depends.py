@@ -3,8 +3,7 @@
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
-from fastapi.security import OAuth2PasswordRequestForm
+from fastapi import Depends, Form, Request
 from pymongo.asynchronous.database import AsyncDatabase
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,6 +22,7 @@ from app.api.auth.dependencies import (
 )
 from app.api.auth.principal import Principal
 from app.api.auth.ratelimit import LoginLimiter
+from app.api.auth.schema import PasswordLoginForm
 from app.api.auth.service import AuthServices
 from app.api.auth.sessions import ClientInfo
 from app.api.auth.tokens import TokenService
@@ -98,7 +98,7 @@ JwtKeys = Annotated[KeySet, Depends(get_key_set)]
 Client = Annotated[ClientInfo, Depends(client_info)]
 AuthKit = Annotated[AuthServices, Depends(get_auth_services)]
 # The OAuth2 password form (RFC 6749 §4.3) Swagger's "Authorize" posts.
-PasswordForm = Annotated[OAuth2PasswordRequestForm, Depends()]
+PasswordForm = Annotated[PasswordLoginForm, Form()]
 # An admin-realm caller holding the admin role (403 otherwise); GraphQL uses the same check.
 AdminRolePrincipal = Annotated[Principal, Depends(require_role(Realm.ADMIN, DEFAULT_ADMIN_ROLE))]
 

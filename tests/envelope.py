@@ -210,11 +210,17 @@ def check_graphql_exchange(exchange: Exchange) -> dict[str, Any]:
         check_envelope(body, exchange.status, exchange.language)
         return body
     assert set(body) <= {"data", "errors", "extensions"}, f"GraphQL keys {sorted(body)}"
-    if exchange.status != 200 or "data" not in body:
+    if exchange.status != 200:
         assert "data" not in body, f"{exchange.status} with data: {exchange.text[:300]}"
         check_graphql_errors(body, exchange.language)
         codes = {error["extensions"]["status_code"] for error in body["errors"]}
         assert codes == {exchange.status}, f"HTTP {exchange.status}, entries say {codes}"
+    elif "data" not in body:
+        # A document that did not parse or validate: a 200 (the `application/json` rule)
+        # whose errors are request errors, about the document and never about a field.
+        check_graphql_errors(body, exchange.language)
+        paths = [error["path"] for error in body["errors"] if "path" in error]
+        assert not paths, f"a request error names a field path: {paths}"
     elif body.get("errors") is not None:
         check_graphql_errors(body, exchange.language)
     for error in body.get("errors") or ():

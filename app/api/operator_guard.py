@@ -12,7 +12,12 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
+from app.core.openapi_rules import TRIMMED, trim
+
 OPERATOR_PREFIX = "$"
+# What the schema can say of the rule below: trimmed, it is not empty and does not start
+# with `$` (a JSON object carrying an operator key is refused too, which no pattern says).
+QUERY_TEXT_PATTERN = rf"^[{TRIMMED}]*[^\x00{TRIMMED}$][^\x00]*$"
 
 
 def has_operator_key(value: object) -> bool:
@@ -38,7 +43,9 @@ def _operator_key_error() -> PydanticCustomError:
 class OperatorFreeModel(BaseModel):
     """A request body: unknown fields and `$`-prefixed keys anywhere in it are refused."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # No model-wide trimming: a field's schema limits apply to the text as sent (fields that
+    # trim say so in their type, after their limits).
+    model_config = ConfigDict(extra="forbid")
 
     @model_validator(mode="before")
     @classmethod
@@ -65,6 +72,8 @@ def _refuse_operator_text(text: str) -> str:
 # outright when it is shaped like an operator, so a probe gets a loud 422.
 QueryText = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    # Limits on the text as sent, then trimmed (see `app.core.openapi_rules`).
+    StringConstraints(min_length=1, max_length=100, pattern=QUERY_TEXT_PATTERN),
+    AfterValidator(trim),
     AfterValidator(_refuse_operator_text),
 ]

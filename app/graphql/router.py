@@ -110,7 +110,15 @@ class EnvelopeGraphQLRouter(GraphQLRouter[GraphQLContext, None]):
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
         """The response body: `data`, and `errors[]` each carrying the envelope in `extensions`."""
-        response: GraphQLHTTPResponse = {"data": result.data}
+        # GraphQL-over-HTTP: `data` is absent when execution never started (the document did
+        # not parse or validate). Such request errors carry no `path`; every error raised
+        # while executing a field does.
+        never_executed = (
+            result.data is None
+            and bool(result.errors)
+            and all(error.path is None for error in result.errors or ())
+        )
+        response: GraphQLHTTPResponse = {} if never_executed else {"data": result.data}
         if result.errors:
             errors: list[object] = [
                 *format_errors(

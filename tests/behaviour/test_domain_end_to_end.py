@@ -73,4 +73,4 @@ async def test_category_and_products_life_cycle(api: httpx.AsyncClient, accounts
     # With the category gone, new products cannot name it.
     orphan = {"name": "Spade", "price": "5.00", "category": "garden"}
     refused = await api.post(f"{API}/products", json=orphan, headers=ann.headers)
-    assert assert_envelope(refused, 422)["data"][0]["loc"] == ["body", "category"]
+    assert assert_envelope(refused, 409)["data"][0]["loc"] == ["body", "category"]

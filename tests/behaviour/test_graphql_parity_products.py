@@ -120,7 +120,7 @@ async def test_create_product_failures_match(api: httpx.AsyncClient, accounts: A
         ({**good, "price": "1.005"}, ann, ErrorType.VALIDATION_ERROR),
         ({**good, "price": "0"}, ann, ErrorType.VALIDATION_ERROR),
         ({**good, "price": "1e2"}, ann, ErrorType.VALIDATION_ERROR),
-        ({**good, "category": "no-such"}, ann, ErrorType.VALIDATION_ERROR),
+        ({**good, "category": "no-such"}, ann, ErrorType.CONFLICT),
     ]
     for payload, caller, error_type in cases:
         headers = caller.headers if caller else {}
@@ -133,7 +133,7 @@ async def test_create_product_failures_match(api: httpx.AsyncClient, accounts: A
     unknown = await graphql(
         api, CREATE_PRODUCT, {"input": {**good, "category": "no-such"}}, ann.headers
     )
-    assert [issue["loc"] for issue in error_of(unknown, ErrorType.VALIDATION_ERROR)["data"]] == [
+    assert [issue["loc"] for issue in error_of(unknown, ErrorType.CONFLICT)["data"]] == [
         ["body", "category"]
     ]
     bad_price = await graphql(
@@ -176,7 +176,7 @@ async def test_update_product_failures_match(api: httpx.AsyncClient, accounts: A
         (product["id"], {"name": "mine"}, None, ErrorType.UNAUTHORIZED),
         (absent, {"name": "ghost"}, ann, ErrorType.NOT_FOUND),
         (product["id"], {"price": "-1"}, ann, ErrorType.VALIDATION_ERROR),
-        (product["id"], {"category": "no-such"}, ann, ErrorType.VALIDATION_ERROR),
+        (product["id"], {"category": "no-such"}, ann, ErrorType.CONFLICT),
     ]
     for product_id, change, caller, error_type in cases:
         headers = caller.headers if caller else {}

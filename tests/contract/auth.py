@@ -69,7 +69,8 @@ async def _fresh_account(app: FastAPI, realm: Realm) -> tuple[int, str]:
     # A bcrypt hash made once per app: valid (a password check on it works), and cheap after.
     if not hasattr(app.state, "contract_password_hash"):
         hasher: PasswordHasher = app.state.password_hasher
-        app.state.contract_password_hash = await hasher.hash(secrets.token_urlsafe(16))
+        app.state.contract_password = secrets.token_urlsafe(16)
+        app.state.contract_password_hash = await hasher.hash(app.state.contract_password)
     name = f"contract{secrets.token_hex(6)}"
     fields = {
         "username": name,
@@ -98,6 +99,12 @@ def realm_auth_headers(app: FastAPI, realm: Realm) -> Mapping[str, str]:
     loop: asyncio.AbstractEventLoop = app.state.contract_loop
     token = asyncio.run_coroutine_threadsafe(_mint(app, realm), loop).result(MINT_TIMEOUT)
     return {"Authorization": f"Bearer {token}"}
+
+
+def caller_password(app: FastAPI) -> str:
+    """The password of every account `realm_auth_headers` signs in (for `x-caller-password`)."""
+    password: str = app.state.contract_password
+    return password
 
 
 def valid_auth_headers(app: FastAPI, operation: Any) -> Mapping[str, str]:

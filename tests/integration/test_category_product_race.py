@@ -46,7 +46,7 @@ async def test_create_waits_for_a_delete_in_progress(
         # ...so the create cannot have checked the category yet.
         assert not create.done()
     # The delete committed: the create now finds no category.
-    assert_envelope(await create, 422, ErrorType.VALIDATION_ERROR)
+    assert_envelope(await create, 409, ErrorType.CONFLICT)
     assert await app.state.mongo.db["products"].count_documents({}) == 0
 
 

@@ -18,6 +18,7 @@ from app.api.users.schema import UserOut
 from app.core.envelope import Envelope, error_responses, success
 from app.core.errors import ErrorType
 from app.core.i18n import MessageKey
+from app.core.openapi_rules import NUL_FREE_PATTERN
 from app.core.routing import EnvelopeRoute
 from app.core.security.tokens import Realm
 from app.database.page import Page
@@ -148,7 +149,7 @@ async def sessions(
 
 @router.delete("/sessions/{sid}", responses=error_responses(*SIGNED_IN_ERRORS, ErrorType.NOT_FOUND))
 async def revoke_session(
-    sid: Annotated[str, Path(min_length=1, max_length=64)],
+    sid: Annotated[str, Path(min_length=1, max_length=64, pattern=NUL_FREE_PATTERN)],
     principal: CurrentUserPrincipal,
     services: AuthKit,
     client: Client,

@@ -7,11 +7,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.auth.sessions import SessionInfo
 from app.api.auth.tokens import TokenPair
+from app.core.openapi_rules import NUL_FREE_PATTERN, TRIMMED
 from app.core.security.passwords import MAX_PASSWORD_CHARS, NewPassword
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
 # A shape check only (one @, a dot in the domain): ownership is proven by mail, not syntax.
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+# Whitespace spelled out, not `\s`, which the regex engines read differently (openapi_rules).
+_EMAIL_PART = rf"[^@\x00{TRIMMED}]+"
+EMAIL_PATTERN = rf"^{_EMAIL_PART}@{_EMAIL_PART}\.{_EMAIL_PART}$"
 
 
 Username = Annotated[str, Field(min_length=3, max_length=64, pattern=USERNAME_PATTERN)]
@@ -34,8 +37,25 @@ class LoginRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     # Bounded, not rule-checked: an old password may predate today's rules.
-    username: str = Field(min_length=1, max_length=64)
-    password: str = Field(min_length=1, max_length=MAX_PASSWORD_CHARS * 4)
+    username: str = Field(min_length=1, max_length=64, pattern=NUL_FREE_PATTERN)
+    password: str = Field(min_length=1, max_length=MAX_PASSWORD_CHARS * 4, pattern=NUL_FREE_PATTERN)
+
+
+class PasswordLoginForm(BaseModel):
+    """The OAuth2 password form (RFC 6749 §4.3.2) Swagger's "Authorize" posts, with its limits."""
+
+    # FastAPI's `OAuth2PasswordRequestForm` fields, bounded as `LoginRequest` is.
+    grant_type: Annotated[str, Field(pattern=r"^password$")] | None = None
+    username: str = Field(min_length=1, max_length=64, pattern=NUL_FREE_PATTERN)
+    password: str = Field(
+        min_length=1,
+        max_length=MAX_PASSWORD_CHARS * 4,
+        pattern=NUL_FREE_PATTERN,
+        json_schema_extra={"format": "password"},
+    )
+    scope: str = Field(default="", max_length=1024, pattern=NUL_FREE_PATTERN)
+    client_id: Annotated[str, Field(max_length=256, pattern=NUL_FREE_PATTERN)] | None = None
+    client_secret: Annotated[str, Field(max_length=256, pattern=NUL_FREE_PATTERN)] | None = None
 
 
 class RefreshRequest(BaseModel):
@@ -43,7 +63,7 @@ class RefreshRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    refresh_token: str = Field(min_length=1, max_length=4096)
+    refresh_token: str = Field(min_length=1, max_length=4096, pattern=NUL_FREE_PATTERN)
 
 
 class TokenPairOut(BaseModel):

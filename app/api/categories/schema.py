@@ -3,9 +3,10 @@
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from app.api.operator_guard import OperatorFreeModel
+from app.core.openapi_rules import NON_BLANK_PATTERN, trim
 
 # Lowercase words of letters and digits joined by single hyphens: safe in a URL as it is.
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -17,8 +18,11 @@ Slug = Annotated[
     StringConstraints(min_length=SLUG_MIN_LENGTH, max_length=SLUG_MAX_LENGTH, pattern=SLUG_PATTERN),
     Field(description="Lowercase letters, digits and single hyphens, 2 to 64 characters."),
 ]
+# Limits on the text as sent, then trimmed (see `app.core.openapi_rules`).
 CategoryName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)
+    str,
+    StringConstraints(min_length=1, max_length=128, pattern=NON_BLANK_PATTERN),
+    AfterValidator(trim),
 ]
 
 

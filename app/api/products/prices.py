@@ -16,7 +16,7 @@ import re
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer
+from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 CENT = Decimal("0.01")
@@ -45,16 +45,36 @@ def format_price(value: Decimal) -> str:
     return str(value.quantize(CENT))
 
 
+# The rules above in JSON Schema: a number on the cent grid, or its plain-notation text
+# (canonical spellings only: leading zeros and extra trailing zeros are accepted, not promised).
+_CENTS = r"(?:\.[0-9]{1,2})?"
+_POSITIVE_TEXT = rf"^(?:[1-9][0-9]{{0,5}}{_CENTS}|0\.(?:[1-9][0-9]?|0[1-9]))$"
+_BOUND_TEXT = rf"^(?:0|[1-9][0-9]{{0,5}}){_CENTS}$"
+_NUMBER = {"type": "number", "maximum": float(MAX_PRICE), "multipleOf": float(CENT)}
+PRICE_JSON_SCHEMA = {
+    "anyOf": [
+        {**_NUMBER, "exclusiveMinimum": 0},
+        {"type": "string", "pattern": _POSITIVE_TEXT},
+    ],
+    "examples": ["12.30"],
+}
+PRICE_BOUND_JSON_SCHEMA = {
+    "anyOf": [{**_NUMBER, "minimum": 0}, {"type": "string", "pattern": _BOUND_TEXT}],
+    "examples": ["10.00"],
+}
+
 Price = Annotated[
     Decimal,
-    Field(gt=0, le=MAX_PRICE, decimal_places=2, examples=["12.30"]),
+    Field(gt=0, le=MAX_PRICE, decimal_places=2),
+    WithJsonSchema(PRICE_JSON_SCHEMA, mode="validation"),
     BeforeValidator(_exact_input),
     AfterValidator(_to_cents),
 ]
 # A bound in a listing filter: zero is a meaningful lower bound there.
 PriceBound = Annotated[
     Decimal,
-    Field(ge=0, le=MAX_PRICE, decimal_places=2, examples=["10.00"]),
+    Field(ge=0, le=MAX_PRICE, decimal_places=2),
+    WithJsonSchema(PRICE_BOUND_JSON_SCHEMA, mode="validation"),
     BeforeValidator(_exact_input),
     AfterValidator(_to_cents),
 ]

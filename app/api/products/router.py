@@ -8,6 +8,7 @@ from app.api.pagination import PageOut
 from app.api.products import service
 from app.api.products.routing import ExactNumberRoute
 from app.api.products.schema import (
+    PRICE_RANGE,
     ProductCreate,
     ProductId,
     ProductListQuery,
@@ -18,6 +19,7 @@ from app.core.caching import PUBLIC_CATALOG, public_cache
 from app.core.conditional import if_match, tag_response
 from app.core.envelope import Envelope, error_responses, success
 from app.core.errors import ErrorType
+from app.core.openapi_rules import ORDERED_PARAMETERS_KEY
 from app.depends import (
     CurrentActor,
     CurrentUserPrincipal,
@@ -39,11 +41,18 @@ OWNER_WRITE_ERRORS = (
 )
 
 
-@router.get("", responses=error_responses(ErrorType.SERVICE_UNAVAILABLE))
+@router.get(
+    "",
+    responses=error_responses(ErrorType.SERVICE_UNAVAILABLE),
+    openapi_extra={ORDERED_PARAMETERS_KEY: [list(PRICE_RANGE)]},
+)
 async def list_products(
     query: Annotated[ProductListQuery, Query()], db: MongoDB, lang: Lang, response: Response
 ) -> Envelope[PageOut[ProductOut]]:
-    """List active products: filter, sort (`price`, `-price`, `name`, ...), page, total."""
+    """List active products: filter, sort (`price`, `-price`, `name`, ...), page, total.
+
+    `min_price` must not exceed `max_price` when both are given (a 422 otherwise).
+    """
     page = await service.list_products(db, query)
     public_cache(response)
     return success(page, lang)

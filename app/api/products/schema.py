@@ -12,9 +12,14 @@ from app.api.operator_guard import OperatorFreeModel
 from app.api.pagination import PageQuery
 from app.api.products.prices import Price, PriceBound, PriceOut
 from app.api.products.repository import ProductSort
+from app.core.openapi_rules import NON_BLANK_PATTERN, NUL_FREE_PATTERN, trim
 from app.models.mongo.products import Product
 
 MAX_TAGS = 20
+
+# A rule between parameters JSON Schema cannot state: the listing route publishes it under
+# `ORDERED_PARAMETERS_KEY` (app.core.openapi_rules) for generated clients and fuzzers.
+PRICE_RANGE = ("min_price", "max_price")
 
 # An ObjectId's 24 hex digits; anything else is a 422 before MongoDB is asked.
 ProductId = Annotated[
@@ -23,8 +28,15 @@ ProductId = Annotated[
     Field(description="The product's id: 24 hexadecimal digits."),
 ]
 Tag = Annotated[str, StringConstraints(min_length=1, max_length=32, pattern=SLUG_PATTERN)]
-ProductName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
-Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+# Limits on the text as sent, then trimmed (see `app.core.openapi_rules`).
+ProductName = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=120, pattern=NON_BLANK_PATTERN),
+    AfterValidator(trim),
+]
+Description = Annotated[
+    str, StringConstraints(max_length=2000, pattern=NUL_FREE_PATTERN), AfterValidator(trim)
+]
 
 
 def _distinct(tags: list[str]) -> list[str]:
@@ -130,6 +142,7 @@ class ProductListQuery(PageQuery):
 
     @model_validator(mode="after")
     def _price_range_is_ordered(self) -> Self:
+        # The operation publishes this rule as `PRICE_RANGE` (see above).
         if (
             self.min_price is not None
             and self.max_price is not None

@@ -21,7 +21,7 @@ from app.api.products.repository import ProductRepository
 from app.api.products.schema import ProductCreate, ProductListQuery, ProductOut, ProductUpdate
 from app.core.conditional import check_if_match
 from app.core.envelope import ValidationIssue
-from app.core.errors import ForbiddenError, NotFoundError, ValidationError
+from app.core.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from app.core.i18n import MessageKey
 from app.models.mongo.products import object_id
 
@@ -137,8 +137,9 @@ async def _require_category(session: AsyncSession, slug: str) -> None:
     try:
         await CategoryRepository(session).get_by_slug(slug, lock=RowLock.SHARE)
     except NotFoundError:
-        # A 422 naming the field: the request is wrong, not the product's address.
-        raise ValidationError(
+        # A 409 naming the field: the request is well formed (the OpenAPI document calls it
+        # valid) but refers to a category the database does not hold, a state conflict.
+        raise ConflictError(
             MessageKey.CATEGORY_UNKNOWN,
             data=[_issue(["body", "category"], "No category has this slug", "category_unknown")],
         ) from None

@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.api.auth.schema import Email, Username
 from app.core.i18n.issues import RuleViolationError
+from app.core.openapi_rules import CALLER_PASSWORD_KEY, NUL_FREE_PATTERN
 from app.core.security.passwords import MAX_PASSWORD_CHARS, NewPassword
 from app.models.postgres.users import User
 
@@ -38,7 +39,16 @@ class UserOut(BaseModel):
 class ProfileUpdate(BaseModel):
     """New username and/or email; a field left out stays as it is."""
 
-    model_config = ConfigDict(extra="forbid")
+    # The validator below, in JSON Schema: at least one of the two, and not null.
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "anyOf": [
+                {"required": [name], "properties": {name: {"not": {"type": "null"}}}}
+                for name in ("username", "email")
+            ]
+        },
+    )
 
     username: Username | None = None
     email: Email | None = None
@@ -55,5 +65,12 @@ class PasswordChange(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    current_password: str = Field(min_length=1, max_length=MAX_PASSWORD_CHARS * 4)
+    # A credential no schema can describe: the extension tells clients and fuzzers that a
+    # valid request carries the signed-in account's own password here.
+    current_password: str = Field(
+        min_length=1,
+        max_length=MAX_PASSWORD_CHARS * 4,
+        pattern=NUL_FREE_PATTERN,
+        json_schema_extra={CALLER_PASSWORD_KEY: True},
+    )
     new_password: NewPassword

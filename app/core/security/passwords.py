@@ -8,7 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Annotated, TypeVar
 
 from passlib.context import CryptContext
-from pydantic import AfterValidator
+from pydantic import AfterValidator, Field
+
+from app.core.openapi_rules import MAX_UTF8_BYTES_KEY, NUL_FREE_PATTERN
 
 from app.core.i18n.issues import RuleViolationError
 from app.core.metrics import BCRYPT_QUEUE_DEPTH, bcrypt_wait_timed
@@ -50,7 +52,24 @@ def check_password_rules(password: str) -> str:
 
 
 # Use in request schemas: `password: NewPassword`; a broken rule is a 422 that echoes nothing.
-NewPassword = Annotated[str, AfterValidator(check_password_rules)]
+NewPassword = Annotated[
+    str,
+    AfterValidator(check_password_rules),
+    # The rules above as far as JSON Schema can say them: at most 72 bytes means at most 72
+    # characters; the byte limit itself has no keyword, so `x-max-utf8-bytes` names it.
+    Field(
+        description=(
+            f"{MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters, at most "
+            f"{MAX_PASSWORD_BYTES} bytes in UTF-8, no NUL."
+        ),
+        json_schema_extra={
+            "minLength": MIN_PASSWORD_CHARS,
+            "maxLength": min(MAX_PASSWORD_CHARS, MAX_PASSWORD_BYTES),
+            "pattern": NUL_FREE_PATTERN,
+            MAX_UTF8_BYTES_KEY: MAX_PASSWORD_BYTES,
+        },
+    ),
+]
 
 
 def fits_bcrypt(password: str) -> bool:

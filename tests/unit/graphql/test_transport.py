@@ -104,6 +104,8 @@ async def test_json_with_charset_is_read(running: httpx.AsyncClient) -> None:
 async def test_syntax_error_is_malformed(running: httpx.AsyncClient) -> None:
     response = await running.post("/graphql", json={"query": "{ me { "})
     assert response.status_code == 200
+    # Execution never started, so GraphQL-over-HTTP says `data` is absent, not null.
+    assert set(response.json()) == {"errors"}
     [error] = response.json()["errors"]
     check_envelope(error["extensions"], 400)
     assert error["extensions"]["error_type"] == ErrorType.MALFORMED_REQUEST.value
@@ -111,6 +113,7 @@ async def test_syntax_error_is_malformed(running: httpx.AsyncClient) -> None:
 
 async def test_unknown_field_is_a_validation_error(running: httpx.AsyncClient) -> None:
     response = await running.post("/graphql", json={"query": "{ nope }"})
+    assert set(response.json()) == {"errors"}
     [error] = response.json()["errors"]
     check_envelope(error["extensions"], 422)
     [issue] = error["extensions"]["data"]
@@ -181,3 +184,11 @@ async def test_an_unknown_query_parameter_is_refused(running: httpx.AsyncClient)
     ]
     ok = await running.get("/graphql", params={"query": "{ __typename }"})
     assert ok.status_code == 200, ok.text
+
+
+async def test_a_field_error_keeps_data(running: httpx.AsyncClient) -> None:
+    # Executed: the refused field is null in `data`, which stays (unlike a request error).
+    response = await running.post("/graphql", json={"query": "{ me { id } }"})
+    body = response.json()
+    assert body["data"] is None
+    assert body["errors"][0]["path"] == ["me"]
