@@ -230,7 +230,7 @@ def static(session: nox.Session) -> None:
     """
     import json
 
-    session.install(*nox.project.dependency_groups(PYPROJECT, "static"))
+    install(session, "static", project=False)
     for framework, target in CHECKOV_TARGETS:
         # --skip-download: nothing is fetched from the vendor's platform.
         output = session.run(

@@ -10,10 +10,9 @@ from typing import Annotated, TypeVar
 from passlib.context import CryptContext
 from pydantic import AfterValidator, Field
 
-from app.core.openapi_rules import MAX_UTF8_BYTES_KEY, NUL_FREE_PATTERN
-
 from app.core.i18n.issues import RuleViolationError
 from app.core.metrics import BCRYPT_QUEUE_DEPTH, bcrypt_wait_timed
+from app.core.openapi_rules import MAX_UTF8_BYTES_KEY, NUL_FREE_PATTERN
 
 T = TypeVar("T")
 
