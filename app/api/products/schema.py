@@ -46,7 +46,12 @@ def _distinct(tags: list[str]) -> list[str]:
 
 # Matched literally (escaped before it reaches MongoDB, never an operator or a pattern), so
 # any text is fine: `$5 deal` is a search, not an injection.
-SearchText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+# Limits on the text as sent, then trimmed (see `app.core.openapi_rules`).
+SearchText = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=100, pattern=NON_BLANK_PATTERN),
+    AfterValidator(trim),
+]
 
 Tags = Annotated[list[Tag], Field(max_length=MAX_TAGS), AfterValidator(_distinct)]
 
