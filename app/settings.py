@@ -89,6 +89,8 @@ class AuthSettings(_Section):
     jwt_dev_keys_dir: Path = Path("var/keys")
     # bcrypt's cost: 12 in production (a test lowers it to 4, bcrypt's floor, for speed).
     bcrypt_rounds: int = Field(default=12, ge=4, le=16)
+    # bcrypt jobs running or waiting per process; more are refused with 503 + Retry-After.
+    bcrypt_queue_limit: int = Field(default=64, ge=1)
     login_rate_limit_per_address: str = "30/minute"
     login_rate_limit_per_username: str = "10/15 minutes"
     session_key_prefix: str = "auth"
@@ -140,6 +142,8 @@ class DatabaseSettings(_Section):
     pool_size: int = Field(default=5, ge=1)
     max_overflow: int = Field(default=10, ge=0)
     connect_timeout_seconds: float = Field(default=5.0, gt=0)
+    # How long a request waits for a pooled SQL connection before a 503 (not a 500).
+    pool_timeout_seconds: float = Field(default=10.0, gt=0)
 
 
 # Embedded backends are for a bare machine: they keep data in one process or one file.

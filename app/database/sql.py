@@ -59,6 +59,8 @@ def create_sql_database(name: str, url: str, settings: DatabaseSettings) -> SQLD
             "pool_pre_ping": True,
             "pool_size": settings.pool_size,
             "max_overflow": settings.max_overflow,
+            # Bounded wait for a connection; a timeout is classified as unavailable (503).
+            "pool_timeout": settings.pool_timeout_seconds,
             # MySQL closes idle connections after `wait_timeout`; recycle well before.
             "pool_recycle": 1800,
         }

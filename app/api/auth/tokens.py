@@ -1,6 +1,7 @@
 """Issues, verifies, refreshes and revokes tokens; the sessions behind them live in Redis."""
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from app.api.auth.principal import Principal
@@ -16,6 +17,9 @@ from app.core.security.tokens import (
 )
 
 logger = logging.getLogger("app.auth")
+
+# Reads an account row: its current role, or a 401/403 when it may no longer sign in.
+AccountRole = Callable[[Realm, int], Awaitable[str]]
 
 
 class RefreshTokenReusedError(AuthError):
@@ -74,9 +78,15 @@ class TokenService:
         )
 
     async def issue(
-        self, realm: Realm, account_id: int, role: str, *, client: ClientInfo | None = None
+        self,
+        realm: Realm,
+        account_id: int,
+        role: str,
+        *,
+        generation: int = 0,
+        client: ClientInfo | None = None,
     ) -> TokenPair:
-        """Open a session for the account and return its first token pair (call after login)."""
+        """Open a session under the account's `generation` and return its first token pair."""
         sid, refresh_jti = new_token_id(), new_token_id()
         pair = self._pair(realm=realm, account_id=account_id, role=role, sid=sid, jti=refresh_jti)
         await self._sessions.create(
@@ -85,6 +95,7 @@ class TokenService:
             account_id=account_id,
             role=role,
             refresh_jti=refresh_jti,
+            generation=generation,
             client=client,
         )
         return pair
@@ -102,9 +113,19 @@ class TokenService:
             jti=claims.jti,
         )
 
-    async def refresh(self, refresh_token: str, realm: Realm) -> TokenPair:
-        """Spend a refresh token for a new pair; replaying a spent one ends the session."""
+    async def refresh(
+        self, refresh_token: str, realm: Realm, account_role: AccountRole
+    ) -> TokenPair:
+        """Spend a refresh token for a new pair; replaying a spent one ends the session.
+
+        `account_role` reads the account row (refusing a gone, banned or inactive account)
+        before the rotation; the rotation refuses a session older than the last revocation.
+        """
         claims = self._codec.decode(refresh_token, realm=realm, token_type=TokenType.REFRESH)
+        # A session that has ended is a 401 whatever became of the account since.
+        if not await self._sessions.is_active(claims.sid, realm, claims.account_id):
+            raise AuthError(MessageKey.AUTH_SESSION_ENDED, headers=INVALID_TOKEN_CHALLENGE)
+        role = await account_role(realm, claims.account_id)
         new_jti = new_token_id()
         rotation = await self._sessions.rotate(
             claims.sid, claims.jti, new_jti, realm=realm, account_id=claims.account_id
@@ -120,11 +141,11 @@ class TokenService:
             raise RefreshTokenReusedError(claims.account_id)
         if rotation.outcome is not RotateOutcome.ROTATED or session is None:
             raise AuthError(MessageKey.AUTH_SESSION_ENDED, headers=INVALID_TOKEN_CHALLENGE)
-        # The session's role, not the token's: a role changed since login applies now.
+        # The row's role, not the token's: a role changed since login applies now.
         return self._pair(
             realm=realm,
             account_id=claims.account_id,
-            role=session.role,
+            role=role,
             sid=claims.sid,
             jti=new_jti,
         )
@@ -136,5 +157,8 @@ class TokenService:
         )
 
     async def logout_all(self, realm: Realm, account_id: int, *, keep: str | None = None) -> int:
-        """End every session of an account (all but `keep`): logout-all, ban, password change."""
+        """End every session of an account (all but `keep`) and bump its generation.
+
+        Logout-all, ban and password change call it, the latter two after their commit.
+        """
         return await self._sessions.revoke_all(realm, account_id, keep=keep)

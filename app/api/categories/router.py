@@ -10,13 +10,14 @@ from app.api.pagination import PageOut, PageQuery
 from app.core.envelope import Envelope, error_responses, success
 from app.core.errors import ErrorType
 from app.core.routing import EnvelopeRoute
-from app.depends import CurrentAdminPrincipal, Lang, MongoDB, PostgresSession
+from app.depends import AdminRolePrincipal, Lang, MongoDB, PostgresSession
 
 router = APIRouter(prefix="/categories", tags=["categories"], route_class=EnvelopeRoute)
 
 SlugPath = Annotated[Slug, Path()]
 ADMIN_WRITE_ERRORS = (
     ErrorType.UNAUTHORIZED,
+    ErrorType.FORBIDDEN,
     ErrorType.NOT_FOUND,
     ErrorType.CONFLICT,
     ErrorType.SERVICE_UNAVAILABLE,
@@ -45,11 +46,14 @@ async def get_category(
     "",
     status_code=status.HTTP_201_CREATED,
     responses=error_responses(
-        ErrorType.UNAUTHORIZED, ErrorType.CONFLICT, ErrorType.SERVICE_UNAVAILABLE
+        ErrorType.UNAUTHORIZED,
+        ErrorType.FORBIDDEN,
+        ErrorType.CONFLICT,
+        ErrorType.SERVICE_UNAVAILABLE,
     ),
 )
 async def create_category(
-    data: CategoryCreate, admin: CurrentAdminPrincipal, session: PostgresSession, lang: Lang
+    data: CategoryCreate, admin: AdminRolePrincipal, session: PostgresSession, lang: Lang
 ) -> Envelope[CategoryOut]:
     """Create a category (administrators); 409 if the slug is taken."""
     category = await service.create_category(session, admin, data)
@@ -60,7 +64,7 @@ async def create_category(
 async def update_category(
     slug: SlugPath,
     data: CategoryUpdate,
-    admin: CurrentAdminPrincipal,
+    admin: AdminRolePrincipal,
     session: PostgresSession,
     db: MongoDB,
     lang: Lang,
@@ -72,7 +76,7 @@ async def update_category(
 @router.delete("/{slug}", responses=error_responses(*ADMIN_WRITE_ERRORS))
 async def delete_category(
     slug: SlugPath,
-    admin: CurrentAdminPrincipal,
+    admin: AdminRolePrincipal,
     session: PostgresSession,
     db: MongoDB,
     lang: Lang,

@@ -49,7 +49,10 @@ async def get_product(product_id: ProductIdPath, db: MongoDB, lang: Lang) -> Env
     "",
     status_code=status.HTTP_201_CREATED,
     responses=error_responses(
-        ErrorType.UNAUTHORIZED, ErrorType.CONFLICT, ErrorType.SERVICE_UNAVAILABLE
+        ErrorType.UNAUTHORIZED,
+        ErrorType.FORBIDDEN,
+        ErrorType.CONFLICT,
+        ErrorType.SERVICE_UNAVAILABLE,
     ),
 )
 async def create_product(
