@@ -42,13 +42,17 @@ def create_redis(settings: DatabaseSettings) -> RedisStore:
     if url == MEMORY_URL:
         client = fakeredis.FakeAsyncRedis(decode_responses=True)
     else:
-        client = redis.asyncio.Redis.from_url(
+        # A blocking pool: past `max_connections` a command waits (bounded) for a connection
+        # instead of failing at once; a burst of 50 refreshes answered 503 without it.
+        pool = redis.asyncio.BlockingConnectionPool.from_url(
             url,
             decode_responses=True,
             socket_connect_timeout=timeout,
             socket_timeout=timeout,
             max_connections=settings.pool_size + settings.max_overflow,
+            timeout=settings.pool_timeout_seconds,
         )
+        client = redis.asyncio.Redis.from_pool(pool)
     return RedisStore(client=client, prefix=settings.redis_key_prefix)
 
 

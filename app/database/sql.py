@@ -51,7 +51,13 @@ def create_sql_database(name: str, url: str, settings: DatabaseSettings) -> SQLD
     options: dict[str, Any]
     if backend == "sqlite":
         sqlite.prepare_file(parsed)
-        options = sqlite.engine_options(parsed, timeout)
+        options = {
+            **sqlite.engine_options(parsed, timeout),
+            # The same bounded pool as a server's, so a pool timeout behaves alike (a 503).
+            "pool_size": settings.pool_size,
+            "max_overflow": settings.max_overflow,
+            "pool_timeout": settings.pool_timeout_seconds,
+        }
     else:
         options = {
             "connect_args": _connect_args(backend, timeout),

@@ -105,6 +105,12 @@ class LoginLimiter:
             await self._give_back(address_item, scope, identity)
             await self._limiter.clear(username_item, user_scope, user_identity)
 
+    async def cancel(self, realm: Realm, address: str, username: str) -> None:
+        """Give a reserved attempt back unchecked (bcrypt was too busy to run it)."""
+        async with _unavailable_on_failure():
+            for item, scope, identity in self._buckets(realm, address, username):
+                await self._give_back(item, scope, identity)
+
     async def _give_back(self, item: RateLimitItem, scope: str, identity: str) -> None:
         # A negative hit decrements the window's counter (the window's expiry is kept).
         await self._limiter.hit(item, scope, identity, cost=-1)

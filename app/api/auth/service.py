@@ -10,7 +10,13 @@ from app.api.auth.ratelimit import LoginLimiter
 from app.api.auth.sessions import ClientInfo, SessionInfo
 from app.api.auth.tokens import RefreshTokenReusedError, TokenPair, TokenService
 from app.api.users.repository import UserRepository
-from app.core.errors import AuthError, ConflictError, ForbiddenError, NotFoundError
+from app.core.errors import (
+    AuthError,
+    ConflictError,
+    ForbiddenError,
+    NotFoundError,
+    ServiceUnavailableError,
+)
 from app.core.i18n import MessageKey
 from app.core.security.passwords import PasswordHasher
 from app.core.security.tokens import Realm
@@ -97,9 +103,14 @@ async def login(
     # bcrypt runs (a queue of logins must not starve every other request of connections).
     account = await find_account(username)
     # Unknown accounts still pay for one bcrypt verify: timing must not reveal who exists.
-    verified = await services.hasher.verify(
-        password, account.password_hash if account is not None else None
-    )
+    try:
+        verified = await services.hasher.verify(
+            password, account.password_hash if account is not None else None
+        )
+    except ServiceUnavailableError:
+        # The bcrypt queue is full (503 + Retry-After): nothing was checked, so nothing counts.
+        await services.limiter.cancel(realm, client.ip, username)
+        raise
     if account is None or not verified:
         await services.audit.record(
             AuditEventType.LOGIN_FAILED,
