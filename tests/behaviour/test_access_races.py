@@ -5,7 +5,7 @@ servers (integration tier) PostgreSQL, MariaDB and Redis run them truly concurre
 """
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 
 import httpx
 import pytest
@@ -19,24 +19,30 @@ from tests.behaviour.accounts import PASSWORD, Accounts, bearer, unique
 from tests.envelope import assert_envelope
 
 RACERS = 20
+STAGGER = 0.01  # seconds between racers
 USERNAME_LIMIT = 10
 
 
 def _auth_settings(signing_pem: str, per_username: str, **more: int) -> AuthSettings:
     # The address budget is out of the way: every request comes from one test client.
+    options: dict[str, int] = {"bcrypt_rounds": 4, **more}
     return AuthSettings(
         jwt_private_key=SecretStr(signing_pem),
-        bcrypt_rounds=4,
         login_rate_limit_per_address="100000/minute",
         login_rate_limit_per_username=per_username,
-        **more,
+        **options,
     )
 
 
 @pytest.fixture
 def auth_settings(signing_pem: str) -> AuthSettings:
-    """Limits high enough for 20 concurrent correct logins (each reserves an attempt)."""
-    return _auth_settings(signing_pem, "100000/minute")
+    """Limits high enough for 20 concurrent correct logins (each reserves an attempt).
+
+    bcrypt at cost 8 (about 15 ms a hash): the racing logins are still hashing, after
+    reading the account row, when the ban or password change commits: the window a
+    stale read opens.
+    """
+    return _auth_settings(signing_pem, "100000/minute", bcrypt_rounds=8)
 
 
 async def _login(api: httpx.AsyncClient, username: str, password: str) -> httpx.Response:
@@ -58,9 +64,17 @@ async def _race_logins_and_refreshes(
     api: httpx.AsyncClient, username: str, password: str, refresh_tokens: list[str]
 ) -> list[tuple[str, str]]:
     """Every pair handed out by `RACERS` logins and refreshes running at once."""
-    logins = [_login(api, username, password) for _ in range(RACERS)]
+
+    async def staggered(delay: float, call: Awaitable[httpx.Response]) -> httpx.Response:
+        await asyncio.sleep(delay)
+        return await call
+
+    # Spread over the change's own time (its bcrypt and commit), so some read the row
+    # before it commits and open their session after it has revoked the others.
+    logins = [staggered(i * STAGGER, _login(api, username, password)) for i in range(RACERS)]
     refreshes = [
-        api.post("/api/v1/auth/refresh", json={"refresh_token": token}) for token in refresh_tokens
+        staggered(i * STAGGER, api.post("/api/v1/auth/refresh", json={"refresh_token": token}))
+        for i, token in enumerate(refresh_tokens)
     ]
     pairs = []
     for response in await asyncio.gather(*logins, *refreshes):
