@@ -94,6 +94,8 @@ class AuthSettings(_Section):
     login_rate_limit_per_address: str = "30/minute"
     login_rate_limit_per_username: str = "10/15 minutes"
     session_key_prefix: str = "auth"
+    # Live sessions per account; a new login ends the oldest beyond it.
+    max_sessions_per_account: int = Field(default=20, ge=1)
 
     @field_validator("jwt_verify_key_files", mode="before")
     @classmethod
@@ -197,6 +199,24 @@ def is_placeholder(value: str) -> bool:
     return value.strip().lower() in PLACEHOLDERS
 
 
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]"})
+
+
+def is_safe_credentialed_origin(origin: str) -> bool:
+    """Whether browsers may send credentials to us from `origin`: https, or http on localhost.
+
+    `null` is what sandboxed frames and `file:` pages send (anyone can make one), and a
+    plain `http://` origin can be spoofed by anyone on the network path.
+    """
+    scheme, _, rest = origin.partition("://")
+    if scheme == "https" and rest:
+        return True
+    authority = rest.split("/", 1)[0]
+    # `[::1]:8080` keeps its brackets; `localhost:3000` loses its port.
+    host = authority.split("]")[0] + "]" if authority.startswith("[") else authority.split(":")[0]
+    return scheme == "http" and host in LOCAL_HOSTS
+
+
 def production_problems(settings: Settings) -> list[str]:
     """What makes these settings unsafe for production (empty when they are fine)."""
     problems: list[str] = []
@@ -212,6 +232,12 @@ def production_problems(settings: Settings) -> list[str]:
                 problems.append(f"{variable} is a placeholder")
     if "*" in settings.cors.origins:
         problems.append("CORS_ORIGINS must list explicit origins")
+    if settings.cors.allow_credentials:
+        problems.extend(
+            f"CORS_ORIGINS may not trust {origin!r} with credentials"
+            for origin in settings.cors.origins
+            if not is_safe_credentialed_origin(origin)
+        )
     problems.extend(database_problems(settings.database))
     auth = settings.auth
     # Either source will do, so this cannot be a per-field `required_in_production` marker.

@@ -35,15 +35,20 @@ def envelope_response(
     return JSONResponse(body.model_dump(mode="json"), error_type.status_code, dict(headers or {}))
 
 
+# A 422 lists at most this many problems: a 1 MB body of 90k unknown keys once made an
+# 8 MB answer. The first ones are enough to fix a request; the rest would come back next.
+MAX_VALIDATION_PROBLEMS = 50
+
+
 def validation_issues(errors: Sequence[Any]) -> list[JsonValue]:
-    """`{loc, msg, type}` for each pydantic error; `input` and `ctx` are dropped (no echo)."""
+    """`{loc, msg, type}` for the first problems; `input` and `ctx` are dropped (no echo)."""
     return [
         ValidationIssue(
             loc=[part if isinstance(part, int) else str(part) for part in error.get("loc", ())],
             msg=str(error.get("msg", "")),
             type=str(error.get("type", "")),
         ).model_dump()
-        for error in errors
+        for error in errors[:MAX_VALIDATION_PROBLEMS]
     ]
 
 

@@ -227,3 +227,24 @@ class TestBcryptQueue:
         for response in shed:
             assert_envelope(response, 503, ErrorType.SERVICE_UNAVAILABLE)
             assert int(response.headers["retry-after"]) >= 1
+
+
+class TestSessionCap:
+    """An account holds a bounded number of live sessions; a new login ends the oldest."""
+
+    @pytest.fixture
+    def auth_settings(self, signing_pem: str) -> AuthSettings:
+        """Three live sessions per account."""
+        return _auth_settings(signing_pem, "100000/minute", max_sessions_per_account=3)
+
+    async def test_the_oldest_sessions_end(
+        self, api: httpx.AsyncClient, auth_accounts: Accounts
+    ) -> None:
+        """Five logins: the first two sessions are over, the last three work."""
+        user = await auth_accounts.user()
+        later = [await auth_accounts.login(user.username) for _ in range(4)]
+        sessions = [user, *later]
+        statuses = [
+            (await api.get("/api/v1/users/me", headers=s.headers)).status_code for s in sessions
+        ]
+        assert statuses == [401, 401, 200, 200, 200], statuses

@@ -58,7 +58,7 @@ def token_service(app: FastAPI) -> TokenService:
         state.redis.key(settings.auth.session_key_prefix),
         settings.auth.refresh_token_ttl_seconds,
     )
-    return TokenService(state.token_codec, sessions)
+    return TokenService(state.token_codec, sessions, settings.auth.max_sessions_per_account)
 
 
 def account_check(app: FastAPI) -> AccountCheck:

@@ -64,6 +64,8 @@ class SessionInfo:
     last_seen_at: int
     user_agent: str
     ip: str
+    # When it was opened, in ms: orders sessions opened within one second (eviction).
+    opened_ms: int = 0
 
 
 class RotateOutcome(enum.Enum):
@@ -143,6 +145,7 @@ class SessionStore:
             "role": role,
             "refresh_jti": refresh_jti,
             "generation": str(generation),
+            "opened_ms": str(time.time_ns() // 1_000_000),
             "created_at": now,
             "last_seen_at": now,
             "user_agent": client.user_agent[:MAX_USER_AGENT_CHARS],
@@ -278,7 +281,7 @@ class SessionStore:
             if stale:
                 await self._redis.srem(index, *stale)
         live = [s for s in sessions if s is not None and s.realm is realm]
-        return sorted(live, key=lambda s: (s.created_at, s.sid))
+        return sorted(live, key=lambda s: (s.created_at, s.opened_ms, s.sid))
 
     async def _watched(self, keys: Iterable[str], attempt: Callable[[Pipeline], Awaitable[T]]) -> T:
         async with unavailable_on_failure():
@@ -310,4 +313,5 @@ def _session_of(sid: str, fields: Mapping[str, str]) -> SessionInfo | None:
         last_seen_at=int(fields["last_seen_at"]),
         user_agent=fields.get("user_agent", ""),
         ip=fields.get("ip", ""),
+        opened_ms=int(fields.get("opened_ms") or 0),
     )

@@ -46,9 +46,13 @@ class TokenPair:
 class TokenService:
     """Token life cycle over a codec (keys, claims) and a session store (revocation)."""
 
-    def __init__(self, codec: TokenCodec, sessions: SessionStore) -> None:
+    def __init__(
+        self, codec: TokenCodec, sessions: SessionStore, max_sessions: int | None = None
+    ) -> None:
         self._codec = codec
         self._sessions = sessions
+        # Live sessions per account; past it the oldest end (None: no cap).
+        self._max_sessions = max_sessions
 
     @property
     def sessions(self) -> SessionStore:
@@ -98,7 +102,15 @@ class TokenService:
             generation=generation,
             client=client,
         )
+        if self._max_sessions is not None:
+            await self._evict_oldest(realm, account_id, self._max_sessions)
         return pair
+
+    async def _evict_oldest(self, realm: Realm, account_id: int, cap: int) -> None:
+        """End the account's oldest sessions beyond `cap` (a login per second cannot pile up)."""
+        live = await self._sessions.list(realm, account_id)  # oldest first
+        for session in live[: max(0, len(live) - cap)]:
+            await self._sessions.revoke(session.sid, realm=realm, account_id=account_id)
 
     async def authenticate(self, access_token: str, realm: Realm) -> Principal:
         """The principal of a valid access token of `realm` whose session is still open."""
