@@ -25,13 +25,13 @@ USERNAME_LIMIT = 10
 
 def _auth_settings(signing_pem: str, per_username: str, **more: int) -> AuthSettings:
     # The address budget is out of the way: every request comes from one test client.
-    options: dict[str, int] = {"bcrypt_rounds": 4, **more}
-    return AuthSettings(
+    defaults = AuthSettings(
         jwt_private_key=SecretStr(signing_pem),
+        bcrypt_rounds=4,
         login_rate_limit_per_address="100000/minute",
         login_rate_limit_per_username=per_username,
-        **options,
     )
+    return defaults.model_copy(update=more)
 
 
 @pytest.fixture
@@ -42,7 +42,9 @@ def auth_settings(signing_pem: str) -> AuthSettings:
     reading the account row, when the ban or password change commits: the window a
     stale read opens.
     """
-    return _auth_settings(signing_pem, "100000/minute", bcrypt_rounds=8)
+    return _auth_settings(
+        signing_pem, "100000/minute", bcrypt_rounds=8, max_sessions_per_account=100
+    )
 
 
 async def _login(api: httpx.AsyncClient, username: str, password: str) -> httpx.Response:

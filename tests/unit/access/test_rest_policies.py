@@ -39,7 +39,7 @@ def rest_policies(app: FastAPI) -> list[tuple[str, str, Policy]]:
         declared = set(_policies(route.dependant))
         assert len(declared) <= 1, f"{route.path} declares {declared}"
         policy = declared.pop() if declared else PUBLIC
-        rows += [(method, route.path, policy) for method in sorted(route.methods)]
+        rows += [(method, route.path, policy) for method in sorted(route.methods or ())]
     return sorted(rows, key=lambda row: (row[1], row[0]))
 
 

@@ -13,8 +13,9 @@ from tests.unit.access.readme_table import readme_table, table
 def field_policies() -> list[tuple[str, Policy]]:
     """(operation, policy) for every root field, queries first."""
     rows = []
-    for kind, root in (("query", Query), ("mutation", Mutation)):
-        definition: Any = root.__strawberry_definition__  # type: ignore[attr-defined]
+    roots: tuple[tuple[str, Any], ...] = (("query", Query), ("mutation", Mutation))
+    for kind, root in roots:
+        definition: Any = root.__strawberry_definition__
         for field in definition.fields:
             policies = [
                 cls.policy for cls in field.permission_classes if issubclass(cls, PolicyPermission)
