@@ -73,6 +73,12 @@ class World:
     products: list[ProductM] = field(default_factory=list)
     categories: set[str] = field(default_factory=set)
 
+    def cap_sessions(self, account: AccountM, cap: int) -> None:
+        """Past `cap` live sessions, the account's oldest end (sessions are in login order)."""
+        live = [s for s in self.sessions if s.account is account and s.alive]
+        for session in live[: max(0, len(live) - cap)]:
+            session.alive = False
+
     def end_sessions(self, account: AccountM, *, keep: SessionM | None = None) -> None:
         """Every session of `account` (but `keep`) ends."""
         for session in self.sessions:

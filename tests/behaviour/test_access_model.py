@@ -48,6 +48,7 @@ T = TypeVar("T")
 API = "/api/v1"
 PICK = st.integers(min_value=0, max_value=10_000)
 INSUFFICIENT_SCOPE = 'Bearer error="insufficient_scope"'
+SESSION_CAP = 3
 
 CREATE_PRODUCT = "mutation($input: ProductCreateInput!) { createProduct(input: $input) { id } }"
 UPDATE_PRODUCT = (
@@ -69,6 +70,8 @@ def auth_settings(signing_pem: str) -> AuthSettings:
         bcrypt_rounds=4,
         login_rate_limit_per_address="100000/minute",
         login_rate_limit_per_username="100000/minute",
+        # Small, so sequences reach it: a new login ends the account's oldest session.
+        max_sessions_per_account=SESSION_CAP,
     )
 
 
@@ -148,6 +151,7 @@ class AccessMachine(RuleBasedStateMachine):
             self.world.sessions.append(
                 SessionM(account, data["sid"], data["access_token"], data["refresh_token"])
             )
+            self.world.cap_sessions(account, SESSION_CAP)
 
     # -- accounts -----------------------------------------------------------------------
 
@@ -201,6 +205,11 @@ class AccessMachine(RuleBasedStateMachine):
         )
         self.check(response, 201, "register")
         account = AccountM(Realm.USER, response.json()["data"]["id"], username, password, USER_ROLE)
+        # SQLite hands a deleted row's id out again: from now on the id names this account
+        # (the deleted one's sessions stay dead: registration revokes whatever the id had).
+        self.world.accounts = [
+            a for a in self.world.accounts if (a.realm, a.id) != (Realm.USER, account.id)
+        ]
         self.world.accounts.append(account)
         self.login(account)
 

@@ -58,6 +58,9 @@ async def register(
         email=body.email,
         password=body.password,
     )
+    # A store may hand out a deleted account's id again (SQLite reuses the highest rowid):
+    # whatever sessions that account left in Redis must not open the new one.
+    await services.tokens.logout_all(Realm.USER, user.id)
     return success(
         UserOut.of(user), lang, ErrorType.RESOURCE_CREATED, message=MessageKey.AUTH_REGISTERED
     )
