@@ -3,22 +3,20 @@
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import Depends, Form, Request
+from fastapi import Depends, Form, Request, Response
 from pymongo.asynchronous.database import AsyncDatabase
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.api.admins.repository import AdminRepository
 from app.api.admins.service import load_active_admin
+from app.api.auth.access import ADMIN, ANY_ADMIN, OWNER_OR_ADMIN, USER, requires
 from app.api.auth.dependencies import (
     client_info,
-    current_admin_principal,
-    current_user_principal,
     get_auth_services,
     get_key_set,
     get_login_limiter,
     get_password_hasher,
     get_token_service,
-    require_role,
 )
 from app.api.auth.principal import Principal
 from app.api.auth.ratelimit import LoginLimiter
@@ -27,23 +25,26 @@ from app.api.auth.service import AuthServices
 from app.api.auth.sessions import ClientInfo
 from app.api.auth.tokens import TokenService
 from app.api.idempotency import IdempotencyKey, anonymous_scope, claim_key, principal_scope
-from app.api.products.dependencies import current_actor
 from app.api.users.repository import UserRepository
 from app.api.users.service import load_active_user
 from app.core.envelope import request_language
 from app.core.security.keys import KeySet
 from app.core.security.passwords import PasswordHasher
-from app.core.security.tokens import Realm
 from app.database.redis import RedisStore
 from app.database.session import unit_of_work
 from app.database.sql import SQLDatabase
-from app.models.mysql.admins import DEFAULT_ADMIN_ROLE, Admin
+from app.models.mysql.admins import Admin
 from app.models.postgres.users import User
 from app.settings import Settings
 
 # Dependencies are `async def` even when they do not await (here and in their modules):
 # FastAPI runs a plain `def` dependency in a worker thread, which costs more than the work
 # itself on every request.
+
+
+async def no_store(response: Response) -> None:
+    """Mark the response `Cache-Control: no-store` (RFC 6749 §5.1: token responses)."""
+    response.headers["Cache-Control"] = "no-store"
 
 
 async def get_app_settings(request: Request) -> Settings:
@@ -71,6 +72,18 @@ async def admin_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
+async def users_database(request: Request) -> SQLDatabase:
+    """The users' database itself, for code that opens its own short sessions (login)."""
+    database: SQLDatabase = request.app.state.postgres
+    return database
+
+
+async def admins_database(request: Request) -> SQLDatabase:
+    """The admin accounts' database itself, for code that opens its own short sessions."""
+    database: SQLDatabase = request.app.state.admins
+    return database
+
+
 async def mongo_database(request: Request) -> AsyncDatabase[dict[str, Any]]:
     """The app's MongoDB database."""
     database: AsyncDatabase[dict[str, Any]] = request.app.state.mongo.db
@@ -84,13 +97,17 @@ async def redis_store(request: Request) -> RedisStore:
 
 
 AppSettingsDep = Annotated[Settings, Depends(get_app_settings)]
+# On routes that hand out tokens: no cache (shared or private) may keep the answer.
+NoStore = Annotated[None, Depends(no_store)]
 Lang = Annotated[str, Depends(get_language)]
 
-# Auth: the caller of each realm, and the services the auth routes use.
-CurrentUserPrincipal = Annotated[Principal, Depends(current_user_principal)]
-CurrentAdminPrincipal = Annotated[Principal, Depends(current_admin_principal)]
-# Either realm: routes open to a resource's owner (a user) and to administrators.
-CurrentActor = Annotated[Principal, Depends(current_actor)]
+# Auth: one alias per declared policy (app/api/auth/access.py); each checks the token, the
+# live session, the account row (exists, active, not banned) and the role.
+CurrentUserPrincipal = Annotated[Principal, Depends(requires(USER))]
+# Any administrator, whatever the role: only for acting on their own session.
+CurrentAdminPrincipal = Annotated[Principal, Depends(requires(ANY_ADMIN))]
+# A user (the service then checks ownership) or an administrator with the admin role.
+CurrentActor = Annotated[Principal, Depends(requires(OWNER_OR_ADMIN))]
 Tokens = Annotated[TokenService, Depends(get_token_service)]
 Passwords = Annotated[PasswordHasher, Depends(get_password_hasher)]
 LoginLimit = Annotated[LoginLimiter, Depends(get_login_limiter)]
@@ -99,13 +116,16 @@ Client = Annotated[ClientInfo, Depends(client_info)]
 AuthKit = Annotated[AuthServices, Depends(get_auth_services)]
 # The OAuth2 password form (RFC 6749 §4.3) Swagger's "Authorize" posts.
 PasswordForm = Annotated[PasswordLoginForm, Form()]
-# An admin-realm caller holding the admin role (403 otherwise); GraphQL uses the same check.
-AdminRolePrincipal = Annotated[Principal, Depends(require_role(Realm.ADMIN, DEFAULT_ADMIN_ROLE))]
+# An admin-realm caller holding the admin role (403 otherwise); GraphQL uses the same policy.
+AdminRolePrincipal = Annotated[Principal, Depends(requires(ADMIN))]
 
 # Backends. scope="function": commit (or roll back) before the response is sent, so a client never
 # sees success for a write that then fails to commit.
 PostgresSession = Annotated[AsyncSession, Depends(postgres_session, scope="function")]
 AdminSession = Annotated[AsyncSession, Depends(admin_session, scope="function")]
+# The databases themselves: login reads in short sessions so bcrypt never holds a connection.
+UsersDatabase = Annotated[SQLDatabase, Depends(users_database)]
+AdminsDatabase = Annotated[SQLDatabase, Depends(admins_database)]
 MongoDB = Annotated[AsyncDatabase[dict[str, Any]], Depends(mongo_database)]
 Redis = Annotated[RedisStore, Depends(redis_store)]
 
@@ -138,12 +158,12 @@ AnonymousIdempotency = Annotated[None, Depends(anonymous_idempotency)]
 
 async def current_user(principal: CurrentUserPrincipal, session: PostgresSession) -> User:
     """The caller's user row, refused (401/403) when gone, banned or inactive."""
-    return await load_active_user(UserRepository(session), principal)
+    return await load_active_user(UserRepository(session), principal.account_id)
 
 
 async def current_admin(principal: AdminRolePrincipal, session: AdminSession) -> Admin:
     """The caller's admin row (admin role required), refused when gone or inactive."""
-    return await load_active_admin(AdminRepository(session), principal)
+    return await load_active_admin(AdminRepository(session), principal.account_id)
 
 
 # The account rows: read on every request, so a ban or deactivation bites at once.

@@ -132,9 +132,13 @@ class AuthSettings(_Section):
     jwt_dev_keys_dir: Path = Path("var/keys")
     # bcrypt's cost: 12 in production (a test lowers it to 4, bcrypt's floor, for speed).
     bcrypt_rounds: int = Field(default=12, ge=4, le=16)
+    # bcrypt jobs running or waiting per process; more are refused with 503 + Retry-After.
+    bcrypt_queue_limit: int = Field(default=64, ge=1)
     login_rate_limit_per_address: str = "30/minute"
     login_rate_limit_per_username: str = "10/15 minutes"
     session_key_prefix: str = "auth"
+    # Live sessions per account; a new login ends the oldest beyond it.
+    max_sessions_per_account: int = Field(default=20, ge=1)
 
     @field_validator("jwt_verify_key_files", mode="before")
     @classmethod
@@ -210,6 +214,8 @@ class DatabaseSettings(_Section):
     pool_size: int = Field(default=5, ge=1)
     max_overflow: int = Field(default=10, ge=0)
     connect_timeout_seconds: float = Field(default=5.0, gt=0)
+    # How long a request waits for a pooled SQL connection before a 503 (not a 500).
+    pool_timeout_seconds: float = Field(default=10.0, gt=0)
     # Where the embedded `memory://` Redis and MongoDB are saved at shutdown and restored at
     # startup (`nox -s dev` sets var/embedded, so a reload keeps them); unset: memory only.
     embedded_state_dir: Path | None = None
@@ -279,6 +285,24 @@ def is_placeholder(value: str) -> bool:
     return value.strip().lower() in PLACEHOLDERS
 
 
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]"})
+
+
+def is_safe_credentialed_origin(origin: str) -> bool:
+    """Whether browsers may send credentials to us from `origin`: https, or http on localhost.
+
+    `null` is what sandboxed frames and `file:` pages send (anyone can make one), and a
+    plain `http://` origin can be spoofed by anyone on the network path.
+    """
+    scheme, _, rest = origin.partition("://")
+    if scheme == "https" and rest:
+        return True
+    authority = rest.split("/", 1)[0]
+    # `[::1]:8080` keeps its brackets; `localhost:3000` loses its port.
+    host = authority.split("]")[0] + "]" if authority.startswith("[") else authority.split(":")[0]
+    return scheme == "http" and host in LOCAL_HOSTS
+
+
 def production_problems(settings: Settings) -> list[str]:
     """What makes these settings unsafe for production (empty when they are fine)."""
     problems: list[str] = []
@@ -294,6 +318,12 @@ def production_problems(settings: Settings) -> list[str]:
                 problems.append(f"{variable} is a placeholder")
     if "*" in settings.cors.origins:
         problems.append("CORS_ORIGINS must list explicit origins")
+    if settings.cors.allow_credentials:
+        problems.extend(
+            f"CORS_ORIGINS may not trust {origin!r} with credentials"
+            for origin in settings.cors.origins
+            if not is_safe_credentialed_origin(origin)
+        )
     problems.extend(database_problems(settings.database))
     auth = settings.auth
     # Either source will do, so this cannot be a per-field `required_in_production` marker.

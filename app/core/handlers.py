@@ -38,13 +38,18 @@ def envelope_response(
     return JSONResponse(body.model_dump(mode="json"), error_type.status_code, dict(headers or {}))
 
 
+# A 422 lists at most this many problems: a 1 MB body of 90k unknown keys once made an
+# 8 MB answer. The first ones are enough to fix a request; the rest would come back next.
+MAX_VALIDATION_PROBLEMS = 50
+
+
 def validation_issues(errors: Sequence[Any]) -> list[JsonValue]:
-    """`{loc, msg, type}` for each pydantic error; `input` is dropped (no echo).
+    """`{loc, msg, type}` for the first problems; `input` is dropped (no echo).
 
     `msg` is left for `failure()` to take from the catalog in the response's language; the
     rule's public limits ride along as `ctx`, which `failure()` uses and removes.
     """
-    return [_issue_of(error) for error in errors]
+    return [_issue_of(error) for error in errors[:MAX_VALIDATION_PROBLEMS]]
 
 
 def _issue_of(error: Any) -> JsonValue:

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from pymongo.errors import PyMongoError
 from redis.exceptions import RedisError
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from app.database import mongo, redis, sql_errors
 
@@ -12,6 +13,7 @@ from app.database import mongo, redis, sql_errors
 # that mean "down". Plain OSErrors (a missing file...) are left alone: they are not a backend.
 DRIVER_ERRORS: tuple[type[Exception], ...] = (
     DBAPIError,
+    PoolTimeoutError,
     PyMongoError,
     RedisError,
     ConnectionError,

@@ -21,3 +21,11 @@ async def unit_of_work(database: SQLDatabase) -> AsyncIterator[AsyncSession]:
             raise
         with sql_errors():
             await session.commit()
+
+
+async def commit_now(session: AsyncSession) -> None:
+    """Commit the unit of work early: for changes whose follow-up must come after the commit."""
+    # Revocations bump the account's generation only once the change is durable; the
+    # unit of work's own commit at the end then has nothing left to do.
+    with sql_errors():
+        await session.commit()

@@ -52,7 +52,13 @@ def create_sql_database(name: str, url: str, settings: DatabaseSettings) -> SQLD
     options: dict[str, Any]
     if backend == "sqlite":
         sqlite.prepare_file(parsed)
-        options = sqlite.engine_options(parsed, timeout)
+        options = {
+            **sqlite.engine_options(parsed, timeout),
+            # The same bounded pool as a server's, so a pool timeout behaves alike (a 503).
+            "pool_size": settings.pool_size,
+            "max_overflow": settings.max_overflow,
+            "pool_timeout": settings.pool_timeout_seconds,
+        }
     else:
         options = {
             "connect_args": _connect_args(backend, timeout),
@@ -60,6 +66,8 @@ def create_sql_database(name: str, url: str, settings: DatabaseSettings) -> SQLD
             "pool_pre_ping": True,
             "pool_size": settings.pool_size,
             "max_overflow": settings.max_overflow,
+            # Bounded wait for a connection; a timeout is classified as unavailable (503).
+            "pool_timeout": settings.pool_timeout_seconds,
             # MySQL closes idle connections after `wait_timeout`; recycle well before.
             "pool_recycle": 1800,
         }

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from app.core.errors import ConflictError, ServiceUnavailableError
 from app.core.i18n import MessageKey
@@ -35,7 +36,10 @@ def is_duplicate(error: BaseException) -> bool:
 
 
 def is_unavailable(error: BaseException) -> bool:
-    """The database cannot be reached, on whichever backend raised it."""
+    """The database cannot be reached (or no pooled connection is free), on any backend."""
+    # By class: SQLAlchemy's pool timeout ("QueuePool limit ... reached") is not a DBAPIError.
+    if isinstance(error, PoolTimeoutError):
+        return True
     if isinstance(error, DBAPIError) and error.connection_invalidated:
         return True
     return any(
@@ -50,7 +54,7 @@ def sql_errors(conflict: MessageKey = MessageKey.CONFLICT) -> Iterator[None]:
     """Turn a duplicate into `ConflictError(conflict)` and a lost database into a 503."""
     try:
         yield
-    except (DBAPIError, OSError, TimeoutError) as error:
+    except (DBAPIError, PoolTimeoutError, OSError, TimeoutError) as error:
         if is_duplicate(error):
             raise ConflictError(conflict) from error
         if is_unavailable(error):

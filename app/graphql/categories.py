@@ -7,12 +7,12 @@ import strawberry
 from pydantic import TypeAdapter
 from strawberry import Info
 
+from app.api.auth.access import ADMIN
 from app.api.categories import service
 from app.api.categories.schema import CategoryCreate, CategoryOut, Slug
-from app.core.security.tokens import Realm
 from app.graphql.context import GraphQLContext
 from app.graphql.inputs import PageInput, page_query, validated, validated_value
-from app.graphql.permissions import IsAdmin
+from app.graphql.permissions import permission
 
 
 @strawberry.type(name="Category")
@@ -84,7 +84,7 @@ async def resolve_create_category(
     data: Annotated[CategoryCreateInput, strawberry.argument(name="input")],
 ) -> CategoryType:
     """Add a category (administrators); CONFLICT if the slug is taken."""
-    admin = await info.context.require_principal(Realm.ADMIN)
+    admin = await info.context.admit(ADMIN)
     model = validated(CategoryCreate, vars(data), "body")
     async with info.context.postgres_lock:
         return CategoryType.of(await service.create_category(info.context.postgres, admin, model))
@@ -108,6 +108,6 @@ class CategoryMutation:
 
     create_category: CategoryType = strawberry.field(
         resolver=resolve_create_category,
-        permission_classes=[IsAdmin],
-        description="Add a category (an admin-realm token); CONFLICT if the slug is taken.",
+        permission_classes=[permission(ADMIN)],
+        description="Add a category (an admin with the admin role); CONFLICT if the slug is taken.",
     )

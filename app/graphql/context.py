@@ -12,13 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
-from app.api.auth.dependencies import claimed_realm
+from app.api.auth.access import Gate, Policy, gate_of
 from app.api.auth.principal import Principal
 from app.api.auth.tokens import TokenService
-from app.core.errors import AuthError
-from app.core.i18n import MessageKey
 from app.core.middleware import request_id_of
-from app.core.security.tokens import Realm
 from app.database.redis import RedisStore
 from app.depends import (
     AdminSession,
@@ -43,13 +40,14 @@ class GraphQLContext(BaseContext):
     language: str
     request_id: str
     tokens: TokenService
+    gate: Gate
     bearer_token: str | None
     postgres: AsyncSession
     admins: AsyncSession
     mongo: AsyncDatabase[dict[str, Any]]
     redis: RedisStore
-    # One verification per realm per request, however many fields ask for the caller.
-    _principals: dict[Realm, Principal] = field(default_factory=dict)
+    # One check per policy per request, however many fields ask for the caller.
+    _principals: dict[Policy, Principal] = field(default_factory=dict)
     # Query fields resolve concurrently, but one AsyncSession runs one statement at a time:
     # a resolver reading PostgreSQL holds this while it does.
     postgres_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -59,26 +57,11 @@ class GraphQLContext(BaseContext):
     def __post_init__(self) -> None:
         BaseContext.__init__(self)
 
-    async def principal(self, realm: Realm) -> Principal | None:
-        """The caller in `realm`, or None without a token; a token REST would refuse is a 401."""
-        if self.bearer_token is None:
-            return None
-        if realm not in self._principals:
-            self._principals[realm] = await self.tokens.authenticate(self.bearer_token, realm)
-        return self._principals[realm]
-
-    async def require_principal(self, realm: Realm) -> Principal:
-        """The caller in `realm`; `AuthError` without a token, exactly as the REST dependency."""
-        principal = await self.principal(realm)
-        if principal is None:
-            raise AuthError(MessageKey.AUTH_TOKEN_MISSING)
-        return principal
-
-    async def require_actor(self) -> Principal:
-        """The caller with a token of either realm, as REST's `current_actor`; else a 401."""
-        if self.bearer_token is None:
-            raise AuthError(MessageKey.AUTH_TOKEN_MISSING)
-        return await self.require_principal(claimed_realm(self.bearer_token))
+    async def admit(self, policy: Policy) -> Principal:
+        """The caller, admitted under `policy` by the same gate as REST (401/403 otherwise)."""
+        if policy not in self._principals:
+            self._principals[policy] = await self.gate.admit(policy, self.bearer_token)
+        return self._principals[policy]
 
     def loader(
         self, factory: "Callable[[GraphQLContext], DataLoader[KeyT, ValueT]]"
@@ -118,6 +101,7 @@ async def graphql_context(
         language=language,
         request_id=request_id_of(request.scope),
         tokens=tokens,
+        gate=gate_of(request.app),
         bearer_token=bearer_token_of(request),
         postgres=postgres,
         admins=admins,

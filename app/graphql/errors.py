@@ -9,6 +9,7 @@ Anything else is an INTERNAL_ERROR whose entry says nothing about the exception.
 """
 
 import logging
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -34,7 +35,18 @@ logger = logging.getLogger("app.errors")
 INVALID_VALUE_MSG = "Invalid value."
 
 
-def _issue(error: GraphQLError, kind: str) -> JsonValue:
+# graphql-core's suggestions ("Did you mean 'price'?") for arguments, types, enum values and
+# input fields: outside development they would reveal the schema one guess at a time, which
+# is what turning introspection off is for.
+_SUGGESTION = re.compile(r"\s*Did you mean .*$", re.DOTALL)
+
+
+def without_suggestions(message: str) -> str:
+    """The message without its "Did you mean ..." hint."""
+    return _SUGGESTION.sub("", message)
+
+
+def _issue(error: GraphQLError, kind: str, hints: bool = False) -> JsonValue:
     location = error.locations[0] if error.locations else None
     loc: list[str | int] = ["query"]
     if location is not None:
@@ -42,25 +54,30 @@ def _issue(error: GraphQLError, kind: str) -> JsonValue:
     about_a_value = any(
         isinstance(node, ValueNode | VariableDefinitionNode) for node in error.nodes or ()
     )
-    msg = INVALID_VALUE_MSG if about_a_value else error.message
+    text = error.message if hints else without_suggestions(error.message)
+    msg = INVALID_VALUE_MSG if about_a_value else text
     return ValidationIssue(loc=loc, msg=msg, type=kind).model_dump()
 
 
-def app_error_of(error: GraphQLError) -> AppError:
-    """The `AppError` an entry of `errors[]` reports (the raised one, or its classification)."""
+def app_error_of(error: GraphQLError, hints: bool = False) -> AppError:
+    """The `AppError` an entry of `errors[]` reports (the raised one, or its classification).
+
+    `hints`: keep graphql-core's "Did you mean" suggestions (development only).
+    """
     original = error.original_error
     if isinstance(original, AppError):
         return original
     if isinstance(original, GraphQLError):
         # A resolver may wrap errors; report what it wrapped.
-        return app_error_of(original)
+        return app_error_of(original, hints)
     if original is None and error.path is None:
         if isinstance(error, GraphQLSyntaxError):
             return MalformedRequestError(
-                MessageKey.GRAPHQL_SYNTAX_ERROR, data=[_issue(error, "graphql_syntax")]
+                MessageKey.GRAPHQL_SYNTAX_ERROR, data=[_issue(error, "graphql_syntax", hints)]
             )
         return ValidationError(
-            MessageKey.GRAPHQL_INVALID_DOCUMENT, data=[_issue(error, "graphql_validation")]
+            MessageKey.GRAPHQL_INVALID_DOCUMENT,
+            data=[_issue(error, "graphql_validation", hints)],
         )
     if original is not None and is_backend_unavailable(original):
         return ServiceUnavailableError()
@@ -76,12 +93,12 @@ def envelope_of(error: AppError, language: str) -> dict[str, Any]:
 
 
 def format_errors(
-    errors: Sequence[GraphQLError], language: str, request_id: str
+    errors: Sequence[GraphQLError], language: str, request_id: str, *, hints: bool = False
 ) -> list[dict[str, Any]]:
     """`errors[]` for the response: translated message, locations, path, envelope extensions."""
     formatted: list[dict[str, Any]] = []
     for error in errors:
-        app_error = app_error_of(error)
+        app_error = app_error_of(error, hints)
         if app_error.error_type is ErrorType.INTERNAL_ERROR:
             # The client sees nothing of it; the request id leads an operator here.
             logger.error(

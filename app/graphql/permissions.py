@@ -1,49 +1,35 @@
-"""Strawberry permission classes with the REST rules: same realms, same roles, same errors.
+"""Strawberry permissions over the declared access policies: the REST gate, the same errors.
 
-They raise the app's `AuthError`/`ForbiddenError` themselves (rather than returning False)
-so the entry in `errors[]` carries the same `error_type` and message REST would send.
+Each protected field carries `permission(policy)`; it calls the same `Gate.admit` as the
+REST dependency and raises the app's `AuthError`/`ForbiddenError` itself (rather than
+returning False), so the entry in `errors[]` carries the error_type REST would send.
 """
 
+from functools import cache
 from typing import Any, ClassVar
 
 from strawberry import Info
 from strawberry.permission import BasePermission
 
-from app.core.errors import ForbiddenError
-from app.core.i18n import MessageKey
-from app.core.security.tokens import Realm
+from app.api.auth.access import Policy
 from app.graphql.context import GraphQLContext
 
 
-class _RealmPermission(BasePermission):
-    """Admits a caller with a valid access token of `realm` (and one of `roles`, if any)."""
+class PolicyPermission(BasePermission):
+    """Admits the caller only as its field's policy allows."""
 
-    realm: ClassVar[Realm]
-    # Empty: any role of the realm, like `CurrentUserPrincipal`/`CurrentAdminPrincipal`.
-    roles: ClassVar[frozenset[str]] = frozenset()
+    policy: ClassVar[Policy]
 
     async def has_permission(
         self, source: Any, info: Info[GraphQLContext, None], **kwargs: Any
     ) -> bool:
-        """Authenticate as REST does, then apply `require_role`'s rule."""
-        principal = await info.context.require_principal(self.realm)
-        if self.roles and principal.role not in self.roles:
-            raise ForbiddenError(MessageKey.AUTH_ROLE_FORBIDDEN)
+        """Check the caller against the policy, exactly as REST's dependency does."""
+        await info.context.admit(self.policy)
         return True
 
 
-class IsUser(_RealmPermission):
-    """A signed-in user (user-realm token, live session)."""
-
-    realm = Realm.USER
-
-
-class IsAdmin(_RealmPermission):
-    """A signed-in admin (admin-realm token, live session)."""
-
-    realm = Realm.ADMIN
-
-
-def admin_with_role(*roles: str) -> type[BasePermission]:
-    """A permission admitting admins whose role is one of `roles` (else FORBIDDEN, 403)."""
-    return type(f"AdminWithRole_{'_'.join(roles)}", (IsAdmin,), {"roles": frozenset(roles)})
+@cache
+def permission(policy: Policy) -> type[PolicyPermission]:
+    """The permission class enforcing `policy` (one class per policy)."""
+    name = f"Requires_{policy.describe().replace(' ', '_').replace(',', '')}"
+    return type(name, (PolicyPermission,), {"policy": policy})

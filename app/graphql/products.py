@@ -12,6 +12,7 @@ from pydantic import TypeAdapter
 from strawberry import Info
 from strawberry.dataloader import DataLoader
 
+from app.api.auth.access import OWNER_OR_ADMIN, USER
 from app.api.categories.repository import CategoryRepository
 from app.api.categories.schema import CategoryOut
 from app.api.products import service
@@ -24,11 +25,10 @@ from app.api.products.schema import (
     ProductSortKey,
     ProductUpdate,
 )
-from app.core.security.tokens import Realm
 from app.graphql.categories import CategoryType
 from app.graphql.context import GraphQLContext
 from app.graphql.inputs import PageInput, page_values, validated, validated_value
-from app.graphql.permissions import IsUser
+from app.graphql.permissions import permission
 
 # The REST sort keys, named for GraphQL: `PRICE_DESC` is REST's `-price`.
 ProductSort = strawberry.enum(ProductSortKey, name="ProductSort")
@@ -163,7 +163,7 @@ async def resolve_create_product(
     data: Annotated[ProductCreateInput, strawberry.argument(name="input")],
 ) -> ProductType:
     """Offer a product as the signed-in user; VALIDATION_ERROR if its category is unknown."""
-    owner = await info.context.require_principal(Realm.USER)
+    owner = await info.context.admit(USER)
     model = validated(ProductCreate, vars(data), "body")
     context = info.context
     async with context.postgres_lock:
@@ -178,7 +178,7 @@ async def resolve_update_product(
 ) -> ProductType:
     """Change a product (its owner or any administrator; FORBIDDEN for anyone else)."""
     context = info.context
-    actor = await context.require_actor()
+    actor = await context.admit(OWNER_OR_ADMIN)
     product_id = validated_value(PRODUCT_ID, id, "path", "product_id")
     model = validated(ProductUpdate, vars(data), "body")
     async with context.postgres_lock:
@@ -193,7 +193,7 @@ async def resolve_delete_product(
     id: strawberry.ID,
 ) -> bool:
     """Soft-delete a product (its owner or any administrator); true once done."""
-    actor = await info.context.require_actor()
+    actor = await info.context.admit(OWNER_OR_ADMIN)
     product_id = validated_value(PRODUCT_ID, id, "path", "product_id")
     await service.delete_product(info.context.mongo, actor, product_id)
     return True
@@ -217,14 +217,16 @@ class ProductMutation:
 
     create_product: ProductType = strawberry.field(
         resolver=resolve_create_product,
-        permission_classes=[IsUser],
+        permission_classes=[permission(USER)],
         description="Offer a product (a user-realm token).",
     )
     update_product: ProductType = strawberry.field(
         resolver=resolve_update_product,
+        permission_classes=[permission(OWNER_OR_ADMIN)],
         description="Change a product (its owner's token, or any admin's).",
     )
     delete_product: bool = strawberry.field(
         resolver=resolve_delete_product,
+        permission_classes=[permission(OWNER_OR_ADMIN)],
         description="Soft-delete a product (its owner's token, or any admin's).",
     )

@@ -29,7 +29,7 @@ from app.core.telemetry import Telemetry
 from app.graphql.context import GraphQLContext, graphql_context
 from app.graphql.errors import format_errors, transport_error_body
 from app.graphql.schema import build_schema
-from app.settings import Settings
+from app.settings import Environment, Settings
 
 GRAPHQL_PATH = "/graphql"
 # GraphQL-over-HTTP's GET parameters; any other is a 422, as on every REST route.
@@ -122,7 +122,10 @@ class EnvelopeGraphQLRouter(GraphQLRouter[GraphQLContext, None]):
         if result.errors:
             errors: list[object] = [
                 *format_errors(
-                    result.errors, request_language(request), request_id_of(request.scope)
+                    result.errors,
+                    request_language(request),
+                    request_id_of(request.scope),
+                    hints=request.app.state.settings.environment is Environment.DEVELOPMENT,
                 )
             ]
             response["errors"] = errors

@@ -3,21 +3,21 @@
 import strawberry
 from strawberry import Info
 
+from app.api.auth.access import USER
 from app.api.users.repository import UserRepository
 from app.api.users.service import load_active_user
-from app.core.security.tokens import Realm
 from app.graphql.context import GraphQLContext
-from app.graphql.permissions import IsUser
+from app.graphql.permissions import permission
 from app.graphql.types import UserType
 
 
 async def resolve_me(info: Info[GraphQLContext, None]) -> UserType:
     """The signed-in user's profile."""
-    principal = await info.context.require_principal(Realm.USER)
+    principal = await info.context.admit(USER)
     # The check REST's `CurrentUser` makes: a banned, inactive or deleted account is refused
     # even while its session is still alive in Redis.
     async with info.context.postgres_lock:
-        user = await load_active_user(UserRepository(info.context.postgres), principal)
+        user = await load_active_user(UserRepository(info.context.postgres), principal.account_id)
     return UserType.from_model(user)
 
 
@@ -28,6 +28,6 @@ class UserQuery:
     # `resolver=` rather than the decorator: the decorator form is untyped for mypy.
     me: UserType = strawberry.field(
         resolver=resolve_me,
-        permission_classes=[IsUser],
+        permission_classes=[permission(USER)],
         description="The signed-in user's profile (a user-realm token).",
     )

@@ -106,9 +106,9 @@ async def test_admin_refresh_rotates_and_logout_ends_the_admin_session(
     rotated = await api.post("/api/v1/admin/auth/refresh", json={"refresh_token": admin.refresh})
     pair = assert_envelope(rotated, 200)["data"]
     headers = {"Authorization": f"Bearer {pair['access_token']}"}
-    # The user realm's logout refuses an admin token; the admin realm has its own.
+    # The user realm's logout refuses an admin token (403); the admin realm has its own.
     user_logout = await api.post("/api/v1/auth/logout", headers=headers)
-    assert_envelope(user_logout, 401, ErrorType.UNAUTHORIZED)
+    assert_envelope(user_logout, 403, ErrorType.FORBIDDEN)
     assert_envelope(await api.post("/api/v1/admin/auth/logout", headers=headers), 200)
     response = await api.get("/api/v1/admin/users", headers=headers)
     assert_envelope(response, 401, ErrorType.UNAUTHORIZED)

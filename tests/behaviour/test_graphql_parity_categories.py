@@ -80,11 +80,11 @@ async def test_create_category_matches(api: httpx.AsyncClient, accounts: Account
         ErrorType.CONFLICT,
     )
     fresh = {"slug": "kitchen", "name": "Kitchen"}
-    # A user's token is not an admin's: 401 on both, as realms never mix.
+    # A user's token is not an admin's: 403 on both, as realms never mix.
     same_failure(
         await api.post(CATEGORIES, json=fresh, headers=ann.headers),
         await graphql(api, CREATE_CATEGORY, {"input": fresh}, ann.headers),
-        ErrorType.UNAUTHORIZED,
+        ErrorType.FORBIDDEN,
     )
     same_failure(
         await api.post(CATEGORIES, json=fresh),

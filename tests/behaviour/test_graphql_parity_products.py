@@ -116,7 +116,7 @@ async def test_create_product_failures_match(api: httpx.AsyncClient, accounts: A
     cases: list[tuple[dict[str, Any], Caller | None, ErrorType]] = [
         (good, None, ErrorType.UNAUTHORIZED),
         # Products are owned by users: an admin's token is not a user's, on either transport.
-        (good, admin, ErrorType.UNAUTHORIZED),
+        (good, admin, ErrorType.FORBIDDEN),
         ({**good, "price": "1.005"}, ann, ErrorType.VALIDATION_ERROR),
         ({**good, "price": "0"}, ann, ErrorType.VALIDATION_ERROR),
         ({**good, "price": "1e2"}, ann, ErrorType.VALIDATION_ERROR),

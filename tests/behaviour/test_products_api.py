@@ -74,7 +74,7 @@ async def test_create_with_an_admin_token_is_refused(
     admin, _, _ = await shop(api, accounts)
     body = {"name": "hammer", "price": "1.00", "category": "tools"}
     response = await api.post(PRODUCTS, json=body, headers=admin.headers)
-    assert_envelope(response, 401, ErrorType.UNAUTHORIZED)
+    assert_envelope(response, 403, ErrorType.FORBIDDEN)
     assert await app_mongo["products"].count_documents({}) == 0
 
 

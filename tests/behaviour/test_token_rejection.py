@@ -96,10 +96,13 @@ async def test_realms_never_cross_even_with_the_same_numeric_id(
     user = await auth_accounts.user()
     admin = await auth_accounts.admin(account_id=user.account_id)
     assert admin.account_id == user.account_id
+    # A valid token of the other realm is a 403 `insufficient_scope`: refreshing cannot help.
     on_admin = await api.get("/api/v1/admin/users", headers=user.headers)
-    assert_envelope(on_admin, 401, ErrorType.UNAUTHORIZED)
+    assert_envelope(on_admin, 403, ErrorType.FORBIDDEN)
+    assert on_admin.headers["www-authenticate"] == 'Bearer error="insufficient_scope"'
     on_user = await api.get("/api/v1/users/me", headers=admin.headers)
-    assert_envelope(on_user, 401, ErrorType.UNAUTHORIZED)
+    assert_envelope(on_user, 403, ErrorType.FORBIDDEN)
+    assert on_user.headers["www-authenticate"] == 'Bearer error="insufficient_scope"'
     refresh = await api.post("/api/v1/auth/refresh", json={"refresh_token": admin.refresh})
     assert_envelope(refresh, 401, ErrorType.UNAUTHORIZED)
     # Each works in its own realm.

@@ -4,7 +4,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from app.api.admins.repository import AdminRepository
 from app.api.admins.service import admin_finder
 from app.api.auth import service as auth_service
 from app.api.auth.schema import LoginRequest, RefreshRequest, TokenPairOut
@@ -19,12 +18,13 @@ from app.core.routing import EnvelopeRoute
 from app.core.security.tokens import Realm
 from app.depends import (
     AdminRolePrincipal,
-    AdminSession,
+    AdminsDatabase,
     AuthKit,
     Client,
     CurrentAdmin,
     CurrentAdminPrincipal,
     Lang,
+    NoStore,
     PasswordForm,
     PostgresSession,
 )
@@ -45,13 +45,13 @@ ADMIN_ERRORS = (ErrorType.UNAUTHORIZED, ErrorType.FORBIDDEN, ErrorType.SERVICE_U
 
 
 async def _login(
-    username: str, password: str, session: AdminSession, services: AuthKit, client: Client
+    username: str, password: str, admins: AdminsDatabase, services: AuthKit, client: Client
 ) -> TokenPairOut:
     pair = await auth_service.login(
         Realm.ADMIN,
         username,
         password,
-        find_account=admin_finder(AdminRepository(session)),
+        find_account=admin_finder(admins),
         services=services,
         client=client,
     )
@@ -60,28 +60,38 @@ async def _login(
 
 @router.post("/auth/login", responses=error_responses(*LOGIN_ERRORS))
 async def login(
-    body: LoginRequest, session: AdminSession, services: AuthKit, client: Client, lang: Lang
+    body: LoginRequest,
+    admins: AdminsDatabase,
+    services: AuthKit,
+    client: Client,
+    lang: Lang,
+    _: NoStore,
 ) -> Envelope[TokenPairOut]:
     """Sign an administrator in with a JSON body; the tokens are in `data`."""
-    pair = await _login(body.username, body.password, session, services, client)
+    pair = await _login(body.username, body.password, admins, services, client)
     return success(pair, lang, message=MessageKey.AUTH_LOGGED_IN)
 
 
 @router.post("/auth/login/form", responses=error_responses(*LOGIN_ERRORS))
 async def login_form(
-    form: PasswordForm, session: AdminSession, services: AuthKit, client: Client, lang: Lang
+    form: PasswordForm,
+    admins: AdminsDatabase,
+    services: AuthKit,
+    client: Client,
+    lang: Lang,
+    _: NoStore,
 ) -> Envelope[TokenPairOut]:
     """Sign an administrator in with the OAuth2 password form; the tokens are in `data`."""
-    pair = await _login(form.username, form.password, session, services, client)
+    pair = await _login(form.username, form.password, admins, services, client)
     return success(pair, lang, message=MessageKey.AUTH_LOGGED_IN)
 
 
 @router.post(
     "/auth/refresh",
-    responses=error_responses(ErrorType.UNAUTHORIZED, ErrorType.SERVICE_UNAVAILABLE),
+    responses=error_responses(*ADMIN_ERRORS),
 )
 async def refresh(
-    body: RefreshRequest, services: AuthKit, client: Client, lang: Lang
+    body: RefreshRequest, services: AuthKit, client: Client, lang: Lang, _: NoStore
 ) -> Envelope[TokenPairOut]:
     """Spend an admin refresh token for a new pair; a spent one ends its session (401)."""
     pair = await auth_service.refresh(
@@ -92,7 +102,7 @@ async def refresh(
 
 @router.post(
     "/auth/logout",
-    responses=error_responses(ErrorType.UNAUTHORIZED, ErrorType.SERVICE_UNAVAILABLE),
+    responses=error_responses(*ADMIN_ERRORS),
 )
 async def logout(
     principal: CurrentAdminPrincipal, services: AuthKit, client: Client, lang: Lang

@@ -1,19 +1,19 @@
 """Administrator accounts: the signed-in admin, and creating one from the command line."""
 
 from app.api.admins.repository import AdminRepository
-from app.api.auth.principal import Principal
 from app.api.auth.service import Account, AccountFinder
 from app.core.errors import AuthError, ForbiddenError, NotFoundError
 from app.core.i18n import MessageKey
 from app.core.security.passwords import PasswordHasher
 from app.core.security.tokens import INVALID_TOKEN_CHALLENGE
+from app.database.sql import SQLDatabase
 from app.models.mysql.admins import Admin
 
 
-async def load_active_admin(admins: AdminRepository, principal: Principal) -> Admin:
-    """The principal's admin row; 401 if it is gone, 403 if it is inactive."""
+async def load_active_admin(admins: AdminRepository, account_id: int) -> Admin:
+    """The account's admin row; 401 if it is gone, 403 if it is inactive."""
     try:
-        admin = await admins.get_by_id(principal.account_id)
+        admin = await admins.get_by_id(account_id)
     except NotFoundError as exc:
         raise AuthError(MessageKey.AUTH_SESSION_ENDED, headers=INVALID_TOKEN_CHALLENGE) from exc
     if not admin.is_active:
@@ -21,14 +21,15 @@ async def load_active_admin(admins: AdminRepository, principal: Principal) -> Ad
     return admin
 
 
-def admin_finder(admins: AdminRepository) -> AccountFinder:
-    """Look up an administrator by exact username, None when there is none."""
+def admin_finder(admins: SQLDatabase) -> AccountFinder:
+    """Look up an administrator by exact username in a short session; None if there is none."""
 
     async def find(username: str) -> Account | None:
-        try:
-            return await admins.get_by_username(username)
-        except NotFoundError:
-            return None
+        async with admins.sessions() as session:
+            try:
+                return await AdminRepository(session).get_by_username(username)
+            except NotFoundError:
+                return None
 
     return find
 

@@ -1,25 +1,18 @@
-"""Dependencies that authenticate the caller; `app/depends.py` exposes them as aliases.
+"""The auth services of a running app, and the bearer schemes; `app/depends.py` aliases them.
 
-A route that needs the account itself (not just its id) depends on `CurrentUser` or
-`CurrentAdmin` (`app/depends.py`), which load the row and refuse banned or inactive
-accounts on top of the token and session checks here.
+Who may call what is declared and enforced in `app/api/auth/access.py`.
 """
 
-from collections.abc import Awaitable, Callable
-from typing import Annotated
-
-from fastapi import Depends, FastAPI, Request
+from fastapi import FastAPI, Request
 from fastapi.security import OAuth2PasswordBearer
 
 from app.api.audit.repository import AuditRepository
+from app.api.auth.accounts import AccountCheck
 from app.api.auth.audit import AuditTrail
-from app.api.auth.principal import Principal
 from app.api.auth.ratelimit import LoginLimiter
 from app.api.auth.service import AuthServices
 from app.api.auth.sessions import ClientInfo, SessionStore
 from app.api.auth.tokens import TokenService
-from app.core.errors import AuthError, ForbiddenError
-from app.core.i18n import MessageKey
 from app.core.security.keys import KeySet
 from app.core.security.passwords import PasswordHasher
 from app.core.security.tokens import PAYLOAD, Realm, unverified_segment
@@ -65,7 +58,12 @@ def token_service(app: FastAPI) -> TokenService:
         state.redis.key(settings.auth.session_key_prefix),
         settings.auth.refresh_token_ttl_seconds,
     )
-    return TokenService(state.token_codec, sessions)
+    return TokenService(state.token_codec, sessions, settings.auth.max_sessions_per_account)
+
+
+def account_check(app: FastAPI) -> AccountCheck:
+    """The account-row check over the app's two account databases (no I/O)."""
+    return AccountCheck(app.state.postgres, app.state.admins)
 
 
 def auth_services(app: FastAPI) -> AuthServices:
@@ -76,6 +74,7 @@ def auth_services(app: FastAPI) -> AuthServices:
         hasher=state.password_hasher,
         limiter=state.login_limiter,
         audit=AuditTrail(AuditRepository(state.mongo.db), state.audit_breaker),
+        accounts=account_check(app),
     )
 
 
@@ -106,47 +105,3 @@ def claimed_realm(token: str) -> Realm:
     except (ValueError, RecursionError):  # base64 and JSON errors are ValueErrors
         return Realm.USER  # unreadable: let the real check report it
     return Realm.ADMIN if claims.get("realm") == Realm.ADMIN.value else Realm.USER
-
-
-async def _principal(token: str | None, realm: Realm, service: TokenService) -> Principal:
-    if not token:
-        raise AuthError(MessageKey.AUTH_TOKEN_MISSING)
-    return await service.authenticate(token, realm)
-
-
-# These take the request rather than `Depends(get_token_service)`: every sub-dependency
-# costs FastAPI a resolution pass (~70 Python calls), on every authenticated request.
-
-
-async def current_user_principal(
-    token: Annotated[str | None, Depends(user_bearer)], request: Request
-) -> Principal:
-    """The caller, holding a valid user-realm access token with a live session."""
-    return await _principal(token, Realm.USER, token_service(request.app))
-
-
-async def current_admin_principal(
-    token: Annotated[str | None, Depends(admin_bearer)], request: Request
-) -> Principal:
-    """The caller, holding a valid admin-realm access token with a live session."""
-    return await _principal(token, Realm.ADMIN, token_service(request.app))
-
-
-PRINCIPAL_DEPENDENCIES: dict[Realm, Callable[..., Awaitable[Principal]]] = {
-    Realm.USER: current_user_principal,
-    Realm.ADMIN: current_admin_principal,
-}
-
-
-def require_role(realm: Realm, *roles: str) -> Callable[..., Awaitable[Principal]]:
-    """A dependency admitting callers of `realm` whose role is one of `roles` (else 403)."""
-    allowed = frozenset(roles)
-
-    async def dependency(
-        principal: Annotated[Principal, Depends(PRINCIPAL_DEPENDENCIES[realm])],
-    ) -> Principal:
-        if principal.role not in allowed:
-            raise ForbiddenError(MessageKey.AUTH_ROLE_FORBIDDEN)
-        return principal
-
-    return dependency

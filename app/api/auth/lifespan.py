@@ -20,7 +20,9 @@ async def auth_resources(app: FastAPI, settings: Settings) -> AsyncIterator[None
     # File reads and RSA generation block: keep them off the event loop, even at startup.
     app.state.jwt_keys = await asyncio.to_thread(load_key_set, auth, settings.environment)
     app.state.token_codec = TokenCodec(app.state.jwt_keys, auth)
-    app.state.password_hasher = await PasswordHasher.create(auth.bcrypt_rounds)
+    app.state.password_hasher = await PasswordHasher.create(
+        auth.bcrypt_rounds, auth.bcrypt_queue_limit
+    )
     app.state.login_limiter = LoginLimiter.from_settings(
         limiter_storage(
             settings.database,

@@ -1,4 +1,10 @@
-"""The login brute-force limit: failed attempts counted per client address and per username."""
+"""The login brute-force limit: attempts counted per client address and per username.
+
+An attempt is reserved (counted) atomically before the password is checked and released
+when the password was right, so only failures stay counted, and N concurrent guesses get at
+most the limit checked: the rest are refused before bcrypt. Fixed windows, because their
+counters can be given back (a moving window's entries cannot).
+"""
 
 import hashlib
 import math
@@ -8,7 +14,7 @@ from contextlib import asynccontextmanager
 
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
-from limits.aio.strategies import MovingWindowRateLimiter
+from limits.aio.strategies import FixedWindowRateLimiter
 from limits.errors import StorageError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -56,7 +62,7 @@ class LoginLimiter:
     """Refuses a login once its address or username has too many recent failures."""
 
     def __init__(self, storage: Storage, per_address: RateLimitItem, per_username: RateLimitItem):
-        self._limiter = MovingWindowRateLimiter(storage)
+        self._limiter = FixedWindowRateLimiter(storage)
         self._per_address = per_address
         self._per_username = per_username
 
@@ -77,25 +83,42 @@ class LoginLimiter:
             (self._per_username, f"login:{realm.value}:username", _username_key(username)),
         ]
 
-    async def check(self, realm: Realm, address: str, username: str) -> None:
-        """Raise `RateLimitedError` (429, `Retry-After`) if either budget is spent."""
+    async def reserve(self, realm: Realm, address: str, username: str) -> None:
+        """Count one attempt against both budgets, or raise `RateLimitedError` (429)."""
         async with _unavailable_on_failure():
+            taken: list[tuple[RateLimitItem, str, str]] = []
             for item, scope, identity in self._buckets(realm, address, username):
-                if not await self._limiter.test(item, scope, identity):
-                    stats = await self._limiter.get_window_stats(item, scope, identity)
-                    retry_after = math.ceil(stats.reset_time - time.time())
-                    LOGIN_REFUSALS.labels(realm.value).inc()  # metrics
-                    raise RateLimitedError(retry_after, MessageKey.AUTH_LOGIN_RATE_LIMITED)
+                # `hit` increments and compares in one step on the storage: atomic.
+                if await self._limiter.hit(item, scope, identity):
+                    taken.append((item, scope, identity))
+                    continue
+                # Over the limit: give back what this refused attempt took, then refuse.
+                for counted in (*taken, (item, scope, identity)):
+                    await self._give_back(*counted)
+                stats = await self._limiter.get_window_stats(item, scope, identity)
+                retry_after = math.ceil(stats.reset_time - time.time())
+                LOGIN_REFUSALS.labels(realm.value).inc()  # metrics
+                raise RateLimitedError(retry_after, MessageKey.AUTH_LOGIN_RATE_LIMITED)
 
-    async def record_failure(self, realm: Realm, address: str, username: str) -> None:
-        """Count one failed attempt against both the address and the username."""
-        async with _unavailable_on_failure():
-            for item, scope, identity in self._buckets(realm, address, username):
-                await self._limiter.hit(item, scope, identity)
+    async def release(self, realm: Realm, address: str, username: str) -> None:
+        """Give a reserved attempt back (the password was right): only failures stay counted.
 
-    async def clear(self, realm: Realm, username: str) -> None:
-        """Forget the username's failures after a successful login (the address keeps its own)."""
+        The username's earlier failures are forgotten too (its owner just proved the
+        password); the address keeps its own, as one address may guess at many accounts.
+        """
         async with _unavailable_on_failure():
-            await self._limiter.clear(
-                self._per_username, f"login:{realm.value}:username", _username_key(username)
+            (address_item, scope, identity), (username_item, user_scope, user_identity) = (
+                self._buckets(realm, address, username)
             )
+            await self._give_back(address_item, scope, identity)
+            await self._limiter.clear(username_item, user_scope, user_identity)
+
+    async def cancel(self, realm: Realm, address: str, username: str) -> None:
+        """Give a reserved attempt back unchecked (bcrypt was too busy to run it)."""
+        async with _unavailable_on_failure():
+            for item, scope, identity in self._buckets(realm, address, username):
+                await self._give_back(item, scope, identity)
+
+    async def _give_back(self, item: RateLimitItem, scope: str, identity: str) -> None:
+        # A negative hit decrements the window's counter (the window's expiry is kept).
+        await self._limiter.hit(item, scope, identity, cost=-1)

@@ -28,9 +28,11 @@ from app.depends import (
     Client,
     CurrentUserPrincipal,
     Lang,
+    NoStore,
     PasswordForm,
     PostgresSession,
     Tokens,
+    UsersDatabase,
 )
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"], route_class=EnvelopeRoute)
@@ -41,7 +43,7 @@ LOGIN_ERRORS = (
     ErrorType.RATE_LIMITED,
     ErrorType.SERVICE_UNAVAILABLE,
 )
-SIGNED_IN_ERRORS = (ErrorType.UNAUTHORIZED, ErrorType.SERVICE_UNAVAILABLE)
+SIGNED_IN_ERRORS = (ErrorType.UNAUTHORIZED, ErrorType.FORBIDDEN, ErrorType.SERVICE_UNAVAILABLE)
 ACCOUNT_PATH = "/api/v1/users/me"
 
 
@@ -66,6 +68,9 @@ async def register(
         email=body.email,
         password=body.password,
     )
+    # A store may hand out a deleted account's id again (SQLite reuses the highest rowid):
+    # whatever sessions that account left in Redis must not open the new one.
+    await services.tokens.logout_all(Realm.USER, user.id)
     # The account's own address: readable there once the new user signs in.
     response.headers["Location"] = ACCOUNT_PATH
     return success(
@@ -74,13 +79,13 @@ async def register(
 
 
 async def _login(
-    username: str, password: str, session: PostgresSession, services: AuthKit, client: Client
+    username: str, password: str, users: UsersDatabase, services: AuthKit, client: Client
 ) -> TokenPairOut:
     pair = await service.login(
         Realm.USER,
         username,
         password,
-        find_account=service.user_finder(UserRepository(session)),
+        find_account=service.user_finder(users),
         services=services,
         client=client,
     )
@@ -89,25 +94,35 @@ async def _login(
 
 @router.post("/login", responses=error_responses(*LOGIN_ERRORS))
 async def login(
-    body: LoginRequest, session: PostgresSession, services: AuthKit, client: Client, lang: Lang
+    body: LoginRequest,
+    users: UsersDatabase,
+    services: AuthKit,
+    client: Client,
+    lang: Lang,
+    _: NoStore,
 ) -> Envelope[TokenPairOut]:
     """Sign in with a JSON body; the tokens are in `data`."""
-    pair = await _login(body.username, body.password, session, services, client)
+    pair = await _login(body.username, body.password, users, services, client)
     return success(pair, lang, message=MessageKey.AUTH_LOGGED_IN)
 
 
 @router.post("/login/form", responses=error_responses(*LOGIN_ERRORS))
 async def login_form(
-    form: PasswordForm, session: PostgresSession, services: AuthKit, client: Client, lang: Lang
+    form: PasswordForm,
+    users: UsersDatabase,
+    services: AuthKit,
+    client: Client,
+    lang: Lang,
+    _: NoStore,
 ) -> Envelope[TokenPairOut]:
     """Sign in with the OAuth2 password form; the tokens are in `data`, as for `/login`."""
-    pair = await _login(form.username, form.password, session, services, client)
+    pair = await _login(form.username, form.password, users, services, client)
     return success(pair, lang, message=MessageKey.AUTH_LOGGED_IN)
 
 
 @router.post("/refresh", responses=error_responses(*SIGNED_IN_ERRORS))
 async def refresh(
-    body: RefreshRequest, services: AuthKit, client: Client, lang: Lang
+    body: RefreshRequest, services: AuthKit, client: Client, lang: Lang, _: NoStore
 ) -> Envelope[TokenPairOut]:
     """Spend a refresh token for a new pair; a spent one ends its whole session (401)."""
     pair = await service.refresh(Realm.USER, body.refresh_token, services=services, client=client)

@@ -10,11 +10,25 @@ from app.api.auth.ratelimit import LoginLimiter
 from app.api.auth.sessions import ClientInfo, SessionInfo
 from app.api.auth.tokens import RefreshTokenReusedError, TokenPair, TokenService
 from app.api.users.repository import UserRepository
-from app.core.errors import AuthError, ConflictError, ForbiddenError, NotFoundError
+from app.core.errors import (
+    AuthError,
+    ConflictError,
+    ForbiddenError,
+    NotFoundError,
+    ServiceUnavailableError,
+)
 from app.core.i18n import MessageKey
 from app.core.security.passwords import PasswordHasher
 from app.core.security.tokens import Realm
+from app.database.sql import SQLDatabase
 from app.models.postgres.users import User
+
+
+class AccountRoles(Protocol):
+    """The account-row check (`app.api.auth.accounts.AccountCheck`)."""
+
+    async def role(self, realm: Realm, account_id: int) -> str:
+        """The account's current role; 401 if gone, 403 if banned or inactive."""
 
 
 @dataclass(frozen=True)
@@ -25,6 +39,7 @@ class AuthServices:
     hasher: PasswordHasher
     limiter: LoginLimiter
     audit: AuditTrail
+    accounts: AccountRoles
 
 
 class Account(Protocol):
@@ -66,6 +81,12 @@ def is_banned(account: Account) -> bool:
     return isinstance(account, User) and account.is_banned
 
 
+def _refusal(account: Account) -> MessageKey | None:
+    if is_banned(account):
+        return MessageKey.AUTH_ACCOUNT_BANNED
+    return MessageKey.AUTH_ACCOUNT_INACTIVE if not account.is_active else None
+
+
 async def login(
     realm: Realm,
     username: str,
@@ -75,15 +96,22 @@ async def login(
     services: AuthServices,
     client: ClientInfo,
 ) -> TokenPair:
-    """Check the limit and the password, then open a session: 401, 403 or 429 otherwise."""
-    await services.limiter.check(realm, client.ip, username)
+    """Reserve an attempt, check the password, open a session, re-check: 401, 403 or 429."""
+    # Counted before bcrypt: N concurrent guesses check at most the limit, not N.
+    await services.limiter.reserve(realm, client.ip, username)
+    # `find_account` reads in a short session of its own: no SQL connection is held while
+    # bcrypt runs (a queue of logins must not starve every other request of connections).
     account = await find_account(username)
     # Unknown accounts still pay for one bcrypt verify: timing must not reveal who exists.
-    verified = await services.hasher.verify(
-        password, account.password_hash if account is not None else None
-    )
+    try:
+        verified = await services.hasher.verify(
+            password, account.password_hash if account is not None else None
+        )
+    except ServiceUnavailableError:
+        # The bcrypt queue is full (503 + Retry-After): nothing was checked, so nothing counts.
+        await services.limiter.cancel(realm, client.ip, username)
+        raise
     if account is None or not verified:
-        await services.limiter.record_failure(realm, client.ip, username)
         await services.audit.record(
             AuditEventType.LOGIN_FAILED,
             realm,
@@ -92,12 +120,10 @@ async def login(
             details={"reason": "invalid_credentials"},
         )
         raise AuthError(MessageKey.AUTH_INVALID_CREDENTIALS)
+    # The right password: the attempt does not count against anyone.
+    await services.limiter.release(realm, client.ip, username)
     # Only after the right password: a stranger learns nothing about the account's state.
-    refusal = (
-        MessageKey.AUTH_ACCOUNT_BANNED
-        if is_banned(account)
-        else (MessageKey.AUTH_ACCOUNT_INACTIVE if not account.is_active else None)
-    )
+    refusal = _refusal(account)
     if refusal is not None:
         await services.audit.record(
             AuditEventType.LOGIN_FAILED,
@@ -107,22 +133,54 @@ async def login(
             details={"reason": "banned" if is_banned(account) else "inactive"},
         )
         raise ForbiddenError(refusal)
-    await services.limiter.clear(realm, username)
-    pair = await services.tokens.issue(realm, account.id, account.role, client=client)
+    # Read before the re-check below: a revocation that commits after the re-check bumps
+    # the generation after this read, so the session opened here is refused from then on.
+    generation = await services.tokens.sessions.generation(realm, account.id)
+    pair = await services.tokens.issue(
+        realm, account.id, account.role, generation=generation, client=client
+    )
+    await _recheck(realm, username, account, pair, find_account=find_account, services=services)
     await services.audit.record(
         AuditEventType.LOGIN_SUCCEEDED, realm, actor=account.id, ip=client.ip
     )
     return pair
 
 
-def user_finder(users: UserRepository) -> AccountFinder:
-    """Look up a user by exact username, None when there is none."""
+async def _recheck(
+    realm: Realm,
+    username: str,
+    account: Account,
+    pair: TokenPair,
+    *,
+    find_account: AccountFinder,
+    services: AuthServices,
+) -> None:
+    """Close the race with a ban or password change that committed while bcrypt ran."""
+    again = await find_account(username)
+    refusal = _refusal(again) if again is not None else None
+    unchanged = (
+        again is not None
+        and again.id == account.id
+        and again.password_hash == account.password_hash
+        and refusal is None
+    )
+    if unchanged:
+        return
+    await services.tokens.sessions.revoke(pair.sid, realm=realm, account_id=account.id)
+    if refusal is not None:
+        raise ForbiddenError(refusal)
+    raise AuthError(MessageKey.AUTH_INVALID_CREDENTIALS)
+
+
+def user_finder(users: SQLDatabase) -> AccountFinder:
+    """Look up a user by exact username in a short session of its own; None if there is none."""
 
     async def find(username: str) -> Account | None:
-        try:
-            return await users.get_by_username(username)
-        except NotFoundError:
-            return None
+        async with users.sessions() as session:
+            try:
+                return await UserRepository(session).get_by_username(username)
+            except NotFoundError:
+                return None
 
     return find
 
@@ -130,9 +188,13 @@ def user_finder(users: UserRepository) -> AccountFinder:
 async def refresh(
     realm: Realm, refresh_token: str, *, services: AuthServices, client: ClientInfo
 ) -> TokenPair:
-    """Rotate a refresh token; a spent one revokes its session (audited) and is a 401."""
+    """Rotate a refresh token; a spent one revokes its session (audited) and is a 401.
+
+    The account row is read again first: a deleted account is a 401, a banned or inactive
+    one a 403, and the new tokens carry the role the row has now.
+    """
     try:
-        return await services.tokens.refresh(refresh_token, realm)
+        return await services.tokens.refresh(refresh_token, realm, services.accounts.role)
     except RefreshTokenReusedError as exc:
         await services.audit.record(
             AuditEventType.REFRESH_REUSED,
@@ -153,7 +215,10 @@ async def logout(principal: Principal, *, services: AuthServices, client: Client
 
 
 async def logout_all(principal: Principal, *, services: AuthServices, client: ClientInfo) -> int:
-    """End every session of the caller's account, this one included; returns how many."""
+    """End every session of the caller's account, this one included; returns how many.
+
+    The generation bump makes a session opened concurrently (a racing login) end too.
+    """
     ended = await services.tokens.logout_all(principal.realm, principal.account_id)
     await services.audit.record(
         AuditEventType.LOGOUT_ALL,

@@ -6,6 +6,10 @@ Layout (`{p}` is the key prefix):
   user_agent, ip`; expires with the refresh token (the TTL restarts on each rotation).
 - `{p}:account:{realm}:{account_id}:sessions`: set of that account's sids. Entries whose
   hash has expired are dropped when the account's sessions are listed or revoked.
+- `{p}:account:{realm}:{account_id}:generation`: the account's revocation generation (absent
+  is 0). Ban, password change and logout-all bump it after their change commits; each
+  session records the generation it was opened under and is refused once it differs, so a
+  session opened concurrently with a revocation (a racing login) dies with the others.
 
 `last_seen_at` moves on each refresh, not on each request: the per-request check stays one
 read, and a write to a session being revoked at that moment could bring back a partial hash.
@@ -37,6 +41,8 @@ MAX_IP_CHARS = 64
 # Optimistic transactions retry on a concurrent change; a handful covers real contention.
 MAX_WATCH_RETRIES = 16
 _FIELDS = ("realm", "account_id", "role", "refresh_jti", "created_at", "last_seen_at")
+# A generation outlives every session that could carry an older one (sessions last one TTL).
+GENERATION_TTL_FACTOR = 2
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,8 @@ class SessionInfo:
     last_seen_at: int
     user_agent: str
     ip: str
+    # When it was opened, in ms: orders sessions opened within one second (eviction).
+    opened_ms: int = 0
 
 
 class RotateOutcome(enum.Enum):
@@ -108,6 +116,16 @@ class SessionStore:
         """The set of one account's sids."""
         return f"{self._prefix}:account:{realm.value}:{account_id}:sessions"
 
+    def generation_key(self, realm: Realm, account_id: int) -> str:
+        """The account's revocation generation."""
+        return f"{self._prefix}:account:{realm.value}:{account_id}:generation"
+
+    async def generation(self, realm: Realm, account_id: int) -> int:
+        """The account's current revocation generation (0 before any revocation)."""
+        async with unavailable_on_failure():
+            value = await self._redis.get(self.generation_key(realm, account_id))
+        return int(_text(value) or 0)
+
     async def create(
         self,
         sid: str,
@@ -116,9 +134,10 @@ class SessionStore:
         account_id: int,
         role: str,
         refresh_jti: str,
+        generation: int = 0,
         client: ClientInfo | None = None,
     ) -> None:
-        """Store a new session and add it to its account's index."""
+        """Store a new session, opened under `generation`, and add it to its account's index."""
         client = client or ClientInfo()
         now = str(int(time.time()))
         record: dict[FieldT, EncodableT] = {
@@ -126,6 +145,8 @@ class SessionStore:
             "account_id": str(account_id),
             "role": role,
             "refresh_jti": refresh_jti,
+            "generation": str(generation),
+            "opened_ms": str(time.time_ns() // 1_000_000),
             "created_at": now,
             "last_seen_at": now,
             "user_agent": client.user_agent[:MAX_USER_AGENT_CHARS],
@@ -141,12 +162,18 @@ class SessionStore:
             await pipe.execute()
 
     async def is_active(self, sid: str, realm: Realm, account_id: int) -> bool:
-        """The per-request check, one round trip: the session exists and is this account's."""
-        async with unavailable_on_failure():
-            stored_realm, stored_account = await self._redis.hmget(
-                self.session_key(sid), ["realm", "account_id"]
-            )
-        return _text(stored_realm) == realm.value and _text(stored_account) == str(account_id)
+        """The per-request check, one round trip: the session is this account's and current."""
+        key, generation = self.session_key(sid), self.generation_key(realm, account_id)
+        async with unavailable_on_failure(), self._redis.pipeline(transaction=False) as pipe:
+            # One pipeline, one round trip: the session and the account's generation together.
+            pipe.hmget(key, ["realm", "account_id", "generation"])
+            pipe.get(generation)
+            (stored_realm, stored_account, stored_generation), current = await pipe.execute()
+        return (
+            _text(stored_realm) == realm.value
+            and _text(stored_account) == str(account_id)
+            and _text(stored_generation) == str(int(_text(current) or 0))
+        )
 
     async def get(self, sid: str) -> SessionInfo | None:
         """One session, or None when it does not exist."""
@@ -158,17 +185,20 @@ class SessionStore:
         self, sid: str, presented_jti: str, new_jti: str, *, realm: Realm, account_id: int
     ) -> Rotation:
         """Make `new_jti` current if `presented_jti` is; a spent jti revokes the session."""
-        key = self.session_key(sid)
+        key, generation = self.session_key(sid), self.generation_key(realm, account_id)
 
         async def attempt(pipe: Pipeline) -> Rotation:
             fields = _fields(await pipe.hgetall(key))  # immediate: the pipe is watching
+            current = str(int(_text(await pipe.get(generation)) or 0))
             session = _session_of(sid, fields)
-            # Another account's session is not this token's to rotate, nor to revoke.
+            # Another account's session is not this token's to rotate, nor to revoke; one
+            # opened before the account's last revocation is no longer anyone's.
             if session is None or (session.realm, session.account_id) != (realm, account_id):
                 return Rotation(RotateOutcome.MISSING)
-            current = fields["refresh_jti"]
+            if fields.get("generation") != current:
+                return Rotation(RotateOutcome.MISSING)
             pipe.multi()  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
-            if current != presented_jti:
+            if fields["refresh_jti"] != presented_jti:
                 # Someone holds a newer refresh token; this one was stolen or replayed.
                 pipe.delete(key)
                 pipe.srem(self.index_key(session.realm, session.account_id), sid)
@@ -182,7 +212,7 @@ class SessionStore:
             await pipe.execute()
             return Rotation(RotateOutcome.ROTATED, replace(session, last_seen_at=now))
 
-        return await self._watched([key], attempt)
+        return await self._watched([key, generation], attempt)
 
     async def revoke(self, sid: str, *, realm: Realm, account_id: int) -> bool:
         """End one session of this account; False when it is not (or no longer) one of its."""
@@ -204,22 +234,37 @@ class SessionStore:
         return revoked
 
     async def revoke_all(self, realm: Realm, account_id: int, *, keep: str | None = None) -> int:
-        """End every session of an account (all but `keep`, if given); returns how many ended."""
-        index = self.index_key(realm, account_id)
+        """End every session of an account (all but `keep`) and bump its generation.
+
+        Call it after the change that prompted it has committed: a session opened meanwhile
+        carries the old generation, so it is refused too. `keep` moves to the new one.
+        """
+        index, generation = (
+            self.index_key(realm, account_id),
+            self.generation_key(realm, account_id),
+        )
+        kept = self.session_key(keep) if keep else None
 
         async def attempt(pipe: Pipeline) -> int:
             sids = {_text(member) for member in await pipe.smembers(index)}
+            bumped = int(_text(await pipe.get(generation)) or 0) + 1
+            keep_alive = kept is not None and bool(await pipe.exists(kept))
             doomed = sorted(sids - {keep} if keep else sids)
             pipe.multi()  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
             for sid in doomed:
                 pipe.delete(self.session_key(sid))
             if doomed:
                 pipe.srem(index, *doomed)
+            pipe.set(generation, str(bumped), ex=self._ttl * GENERATION_TTL_FACTOR)
+            if kept is not None and keep_alive:
+                pipe.hset(kept, "generation", str(bumped))
             results = await pipe.execute()
             return sum(1 for deleted in results[: len(doomed)] if deleted)
 
-        # Watching the index: a session created meanwhile makes the whole attempt run again.
-        ended: int = await self._watched([index], attempt)
+        # Watching the index, the generation and the kept session: a session created or a
+        # revocation made meanwhile makes the whole attempt run again.
+        watched = [index, generation, *([kept] if kept else [])]
+        ended: int = await self._watched(watched, attempt)
         SESSIONS_REVOKED.labels("account").inc(ended)  # metrics
         return ended
 
@@ -241,7 +286,7 @@ class SessionStore:
             if stale:
                 await self._redis.srem(index, *stale)
         live = [s for s in sessions if s is not None and s.realm is realm]
-        return sorted(live, key=lambda s: (s.created_at, s.sid))
+        return sorted(live, key=lambda s: (s.created_at, s.opened_ms, s.sid))
 
     async def _watched(self, keys: Iterable[str], attempt: Callable[[Pipeline], Awaitable[T]]) -> T:
         async with unavailable_on_failure():
@@ -273,4 +318,5 @@ def _session_of(sid: str, fields: Mapping[str, str]) -> SessionInfo | None:
         last_seen_at=int(fields["last_seen_at"]),
         user_agent=fields.get("user_agent", ""),
         ip=fields.get("ip", ""),
+        opened_ms=int(fields.get("opened_ms") or 0),
     )

@@ -1,6 +1,7 @@
 """Issues, verifies, refreshes and revokes tokens; the sessions behind them live in Redis."""
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from app.api.auth.principal import Principal
@@ -16,6 +17,9 @@ from app.core.security.tokens import (
 )
 
 logger = logging.getLogger("app.auth")
+
+# Reads an account row: its current role, or a 401/403 when it may no longer sign in.
+AccountRole = Callable[[Realm, int], Awaitable[str]]
 
 
 class RefreshTokenReusedError(AuthError):
@@ -42,9 +46,13 @@ class TokenPair:
 class TokenService:
     """Token life cycle over a codec (keys, claims) and a session store (revocation)."""
 
-    def __init__(self, codec: TokenCodec, sessions: SessionStore) -> None:
+    def __init__(
+        self, codec: TokenCodec, sessions: SessionStore, max_sessions: int | None = None
+    ) -> None:
         self._codec = codec
         self._sessions = sessions
+        # Live sessions per account; past it the oldest end (None: no cap).
+        self._max_sessions = max_sessions
 
     @property
     def sessions(self) -> SessionStore:
@@ -74,9 +82,15 @@ class TokenService:
         )
 
     async def issue(
-        self, realm: Realm, account_id: int, role: str, *, client: ClientInfo | None = None
+        self,
+        realm: Realm,
+        account_id: int,
+        role: str,
+        *,
+        generation: int = 0,
+        client: ClientInfo | None = None,
     ) -> TokenPair:
-        """Open a session for the account and return its first token pair (call after login)."""
+        """Open a session under the account's `generation` and return its first token pair."""
         sid, refresh_jti = new_token_id(), new_token_id()
         pair = self._pair(realm=realm, account_id=account_id, role=role, sid=sid, jti=refresh_jti)
         await self._sessions.create(
@@ -85,9 +99,18 @@ class TokenService:
             account_id=account_id,
             role=role,
             refresh_jti=refresh_jti,
+            generation=generation,
             client=client,
         )
+        if self._max_sessions is not None:
+            await self._evict_oldest(realm, account_id, self._max_sessions)
         return pair
+
+    async def _evict_oldest(self, realm: Realm, account_id: int, cap: int) -> None:
+        """End the account's oldest sessions beyond `cap` (a login per second cannot pile up)."""
+        live = await self._sessions.list(realm, account_id)  # oldest first
+        for session in live[: max(0, len(live) - cap)]:
+            await self._sessions.revoke(session.sid, realm=realm, account_id=account_id)
 
     async def authenticate(self, access_token: str, realm: Realm) -> Principal:
         """The principal of a valid access token of `realm` whose session is still open."""
@@ -102,9 +125,19 @@ class TokenService:
             jti=claims.jti,
         )
 
-    async def refresh(self, refresh_token: str, realm: Realm) -> TokenPair:
-        """Spend a refresh token for a new pair; replaying a spent one ends the session."""
+    async def refresh(
+        self, refresh_token: str, realm: Realm, account_role: AccountRole
+    ) -> TokenPair:
+        """Spend a refresh token for a new pair; replaying a spent one ends the session.
+
+        `account_role` reads the account row (refusing a gone, banned or inactive account)
+        before the rotation; the rotation refuses a session older than the last revocation.
+        """
         claims = self._codec.decode(refresh_token, realm=realm, token_type=TokenType.REFRESH)
+        # A session that has ended is a 401 whatever became of the account since.
+        if not await self._sessions.is_active(claims.sid, realm, claims.account_id):
+            raise AuthError(MessageKey.AUTH_SESSION_ENDED, headers=INVALID_TOKEN_CHALLENGE)
+        role = await account_role(realm, claims.account_id)
         new_jti = new_token_id()
         rotation = await self._sessions.rotate(
             claims.sid, claims.jti, new_jti, realm=realm, account_id=claims.account_id
@@ -120,11 +153,11 @@ class TokenService:
             raise RefreshTokenReusedError(claims.account_id)
         if rotation.outcome is not RotateOutcome.ROTATED or session is None:
             raise AuthError(MessageKey.AUTH_SESSION_ENDED, headers=INVALID_TOKEN_CHALLENGE)
-        # The session's role, not the token's: a role changed since login applies now.
+        # The row's role, not the token's: a role changed since login applies now.
         return self._pair(
             realm=realm,
             account_id=claims.account_id,
-            role=session.role,
+            role=role,
             sid=claims.sid,
             jti=new_jti,
         )
@@ -136,5 +169,8 @@ class TokenService:
         )
 
     async def logout_all(self, realm: Realm, account_id: int, *, keep: str | None = None) -> int:
-        """End every session of an account (all but `keep`): logout-all, ban, password change."""
+        """End every session of an account (all but `keep`) and bump its generation.
+
+        Logout-all, ban and password change call it, the latter two after their commit.
+        """
         return await self._sessions.revoke_all(realm, account_id, keep=keep)

@@ -12,13 +12,14 @@ from app.core.conditional import if_match, tag_response
 from app.core.envelope import Envelope, error_responses, success
 from app.core.errors import ErrorType
 from app.core.routing import EnvelopeRoute
-from app.depends import AdminIdempotency, CurrentAdminPrincipal, Lang, MongoDB, PostgresSession
+from app.depends import AdminIdempotency, AdminRolePrincipal, Lang, MongoDB, PostgresSession
 
 router = APIRouter(prefix="/categories", tags=["categories"], route_class=EnvelopeRoute)
 
 SlugPath = Annotated[Slug, Path()]
 ADMIN_WRITE_ERRORS = (
     ErrorType.UNAUTHORIZED,
+    ErrorType.FORBIDDEN,
     ErrorType.NOT_FOUND,
     ErrorType.CONFLICT,
     ErrorType.PRECONDITION_FAILED,
@@ -52,12 +53,15 @@ async def get_category(
     "",
     status_code=status.HTTP_201_CREATED,
     responses=error_responses(
-        ErrorType.UNAUTHORIZED, ErrorType.CONFLICT, ErrorType.SERVICE_UNAVAILABLE
+        ErrorType.UNAUTHORIZED,
+        ErrorType.FORBIDDEN,
+        ErrorType.CONFLICT,
+        ErrorType.SERVICE_UNAVAILABLE,
     ),
 )
 async def create_category(
     data: CategoryCreate,
-    admin: CurrentAdminPrincipal,
+    admin: AdminRolePrincipal,
     session: PostgresSession,
     idempotency: AdminIdempotency,
     lang: Lang,
@@ -74,7 +78,7 @@ async def create_category(
 async def update_category(
     slug: SlugPath,
     data: CategoryUpdate,
-    admin: CurrentAdminPrincipal,
+    admin: AdminRolePrincipal,
     session: PostgresSession,
     db: MongoDB,
     lang: Lang,
@@ -89,7 +93,7 @@ async def update_category(
 @router.delete("/{slug}", responses=error_responses(*ADMIN_WRITE_ERRORS))
 async def delete_category(
     slug: SlugPath,
-    admin: CurrentAdminPrincipal,
+    admin: AdminRolePrincipal,
     session: PostgresSession,
     db: MongoDB,
     lang: Lang,

@@ -74,7 +74,10 @@ async def get_product(
     "",
     status_code=status.HTTP_201_CREATED,
     responses=error_responses(
-        ErrorType.UNAUTHORIZED, ErrorType.CONFLICT, ErrorType.SERVICE_UNAVAILABLE
+        ErrorType.UNAUTHORIZED,
+        ErrorType.FORBIDDEN,
+        ErrorType.CONFLICT,
+        ErrorType.SERVICE_UNAVAILABLE,
     ),
 )
 async def create_product(

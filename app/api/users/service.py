@@ -10,13 +10,14 @@ from app.core.errors import AuthError, ConflictError, ForbiddenError, NotFoundEr
 from app.core.i18n import MessageKey
 from app.core.security.tokens import INVALID_TOKEN_CHALLENGE, Realm
 from app.database.page import Page
+from app.database.session import commit_now
 from app.models.postgres.users import User
 
 
-async def load_active_user(users: UserRepository, principal: Principal) -> User:
-    """The principal's account row; 401 if it is gone, 403 if it is banned or inactive."""
+async def load_active_user(users: UserRepository, account_id: int) -> User:
+    """The account's row; 401 if it is gone, 403 if it is banned or inactive."""
     try:
-        user = await users.get_by_id(principal.account_id)
+        user = await users.get_by_id(account_id)
     except NotFoundError as exc:
         raise AuthError(MessageKey.AUTH_SESSION_ENDED, headers=INVALID_TOKEN_CHALLENGE) from exc
     # Read on every request: a ban bites at once, even for a session still in Redis.
@@ -52,9 +53,8 @@ async def change_password(
     fine, and clients treat a 401 as "sign in again"); it counts as a failed login, so a
     stolen access token cannot be used to guess the password.
     """
-    await services.limiter.check(Realm.USER, client.ip, user.username)
+    await services.limiter.reserve(Realm.USER, client.ip, user.username)
     if not await services.hasher.verify(current_password, user.password_hash):
-        await services.limiter.record_failure(Realm.USER, client.ip, user.username)
         raise ValidationError(
             MessageKey.AUTH_CURRENT_PASSWORD_WRONG,
             data=[
@@ -65,8 +65,12 @@ async def change_password(
                 }
             ],
         )
+    await services.limiter.release(Realm.USER, client.ip, user.username)
     password_hash = await services.hasher.hash(new_password)
     await users.update(user.id, password_hash=password_hash)
+    # Committed before the revocation: a login that read the old hash meanwhile re-checks
+    # the row after opening its session, or carries the generation bumped below.
+    await commit_now(users.session)
     ended = await services.tokens.logout_all(Realm.USER, user.id, keep=principal.sid)
     await services.audit.record(
         AuditEventType.PASSWORD_CHANGED,
@@ -94,6 +98,8 @@ async def set_user_banned(
 ) -> User:
     """Ban (marks the account, ends all its sessions at once) or unban; 404 if unknown."""
     user = await users.set_banned(user_id, banned)
+    # Committed before the revocation, so no session can be opened after it on a stale read.
+    await commit_now(users.session)
     ended = await services.tokens.logout_all(Realm.USER, user.id) if banned else 0
     await services.audit.record(
         AuditEventType.USER_BANNED if banned else AuditEventType.USER_UNBANNED,

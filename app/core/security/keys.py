@@ -204,9 +204,19 @@ def _retired_keys(settings: AuthSettings) -> list[rsa.RSAPublicKey]:
     return [load_public_pem(_read(path, "verification key"), str(path)) for path in files]
 
 
+# NIST SP 800-57: RSA keys under 2048 bits no longer protect anything worth signing.
+MIN_PRODUCTION_KEY_BITS = 2048
+
+
 def load_key_set(settings: AuthSettings, environment: Environment) -> KeySet:
     """Read (or, outside production, create) the keys; blocking: run it in a worker thread."""
-    key_set = KeySet.build(_signing_key(settings, environment), _retired_keys(settings))
+    signing = _signing_key(settings, environment)
+    if environment is Environment.PRODUCTION and signing.key_size < MIN_PRODUCTION_KEY_BITS:
+        raise KeyConfigurationError(
+            f"the signing key has {signing.key_size} bits; production needs at least"
+            f" {MIN_PRODUCTION_KEY_BITS}"
+        )
+    key_set = KeySet.build(signing, _retired_keys(settings))
     logger.info(
         "signing with kid=%s; %d key(s) verify", key_set.signing_kid, len(key_set.verification_keys)
     )

@@ -10,6 +10,7 @@ from typing import Annotated, TypeVar
 from passlib.context import CryptContext
 from pydantic import AfterValidator, Field
 
+from app.core.errors import ServiceUnavailableError
 from app.core.i18n.issues import RuleViolationError
 from app.core.metrics import BCRYPT_QUEUE_DEPTH, bcrypt_wait_timed
 from app.core.openapi_rules import MAX_UTF8_BYTES_KEY, NUL_FREE_PATTERN
@@ -20,6 +21,8 @@ MIN_PASSWORD_CHARS = 8
 MAX_PASSWORD_CHARS = 128
 # bcrypt reads at most 72 bytes; bcrypt 5 raises on more instead of silently truncating.
 MAX_PASSWORD_BYTES = 72
+# What a refused hash tells the client: a queue of bcrypt work drains in about a second.
+BUSY_RETRY_AFTER_SECONDS = 1
 
 
 def check_password_rules(password: str) -> str:
@@ -84,7 +87,11 @@ def hashing_workers() -> int:
 class PasswordHasher:
     """Hashes and verifies passwords in worker threads; unknown accounts cost the same."""
 
-    def __init__(self, rounds: int, workers: int | None = None) -> None:
+    def __init__(self, rounds: int, workers: int | None = None, queue_limit: int = 64) -> None:
+        # Hashes running or waiting; past `queue_limit` more are refused with a 503 at once:
+        # an unbounded queue made every login wait behind a burst (and hold its resources).
+        self._pending = 0
+        self._queue_limit = queue_limit
         self._context = CryptContext(schemes=["bcrypt"], bcrypt__rounds=rounds, deprecated="auto")
         # A pool of its own, smaller than the core count: with asyncio's default pool, a burst
         # of logins ran bcrypt on every core and starved the event loop (nox -s bench measured
@@ -97,18 +104,24 @@ class PasswordHasher:
         self._dummy_hash = self._context.hash(secrets.token_urlsafe(32))
 
     @classmethod
-    async def create(cls, rounds: int) -> "PasswordHasher":
+    async def create(cls, rounds: int, queue_limit: int = 64) -> "PasswordHasher":
         """Build a hasher without blocking the event loop on the dummy hash."""
-        return await asyncio.to_thread(cls, rounds)
+        return await asyncio.to_thread(cls, rounds, None, queue_limit)
 
     def close(self) -> None:
         """Stop the worker threads once running hashes finish (called at shutdown)."""
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     async def _run(self, work: Callable[..., T], *args: str) -> T:
-        with BCRYPT_QUEUE_DEPTH.track_inprogress():  # metrics: hashes queued or running
-            loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(self._pool, bcrypt_wait_timed(work), *args)
+        if self._pending >= self._queue_limit:
+            raise ServiceUnavailableError(headers={"Retry-After": str(BUSY_RETRY_AFTER_SECONDS)})
+        self._pending += 1
+        try:
+            with BCRYPT_QUEUE_DEPTH.track_inprogress():  # metrics: hashes queued or running
+                loop = asyncio.get_running_loop()
+                return await loop.run_in_executor(self._pool, bcrypt_wait_timed(work), *args)
+        finally:
+            self._pending -= 1
 
     async def hash(self, password: str) -> str:
         """The bcrypt hash of a password that passed `check_password_rules`."""

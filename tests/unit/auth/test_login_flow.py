@@ -16,10 +16,11 @@ from app.core.errors import AuthError, ErrorType
 from app.core.i18n import MessageKey
 from app.core.routing import EnvelopeRoute
 from app.core.security.tokens import Realm
-from app.depends import Client, CurrentUserPrincipal, Lang, LoginLimit, Passwords, Tokens
+from app.depends import Client, Lang, LoginLimit, Passwords, Tokens
 from app.settings import AuthSettings
 from tests.envelope import assert_envelope
 from tests.unit.auth.conftest import bearer
+from tests.unit.auth.test_protected_routes import CurrentUserPrincipal
 
 PASSWORD = "correct horse battery"
 
@@ -47,13 +48,12 @@ async def login(
     lang: Lang,
 ) -> Envelope[Pair]:
     """The shape the real login takes: limit, verify (dummy for unknown), issue."""
-    await limiter.check(Realm.USER, client.ip, body.username)
+    await limiter.reserve(Realm.USER, client.ip, body.username)
     # One known account, "alice"; its hash is made per call here only to keep the probe small.
     stored = await hasher.hash(PASSWORD) if body.username == "alice" else None
     if not await hasher.verify(body.password, stored):
-        await limiter.record_failure(Realm.USER, client.ip, body.username)
         raise AuthError(MessageKey.AUTH_INVALID_CREDENTIALS)
-    await limiter.clear(Realm.USER, body.username)
+    await limiter.release(Realm.USER, client.ip, body.username)
     pair = await service.issue(Realm.USER, 1, "user", client=client)
     return success(Pair(access_token=pair.access_token, refresh_token=pair.refresh_token), lang)
 
@@ -154,6 +154,9 @@ class _UnreachableStorage(MemoryStorage):
         raise StorageError(RedisConnectionError("connection refused"))
 
     async def acquire_entry(self, key: str, limit: int, expiry: int, amount: int = 1) -> bool:
+        raise StorageError(RedisConnectionError("connection refused"))
+
+    async def incr(self, key: str, expiry: float, amount: int = 1) -> int:
         raise StorageError(RedisConnectionError("connection refused"))
 
 

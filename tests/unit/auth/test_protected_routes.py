@@ -10,19 +10,20 @@ import httpx
 import jwt
 import pytest
 from fakeredis import FakeAsyncRedis, FakeServer
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import APIRouter, Depends, FastAPI, Request
 from pydantic import BaseModel
 
-from app.api.auth.dependencies import require_role
+from app.api.auth.dependencies import admin_bearer, token_service, user_bearer
 from app.api.auth.principal import Principal
 from app.api.auth.tokens import RefreshTokenReusedError, TokenService
 from app.core.envelope import Envelope, error_responses, success
-from app.core.errors import AuthError, ErrorType
+from app.core.errors import AuthError, ErrorType, ForbiddenError
+from app.core.i18n import MessageKey
 from app.core.routing import EnvelopeRoute
 from app.core.security.keys import generate_private_key, thumbprint
 from app.core.security.tokens import Realm
 from app.database.redis import RedisStore
-from app.depends import CurrentAdminPrincipal, CurrentUserPrincipal, Lang, Tokens
+from app.depends import Lang, Tokens
 from tests.envelope import assert_envelope
 from tests.unit.auth.conftest import Forger, bearer
 
@@ -46,6 +47,42 @@ def _caller(principal: Principal) -> Caller:
     return Caller(realm=principal.realm.value, account_id=principal.account_id, role=principal.role)
 
 
+# The token and session layer alone (no account rows here): the declared policies in
+# app/api/auth/access.py add the row and role checks on top, proven by the access model.
+async def _token_principal(token: str | None, realm: Realm, request: Request) -> Principal:
+    if not token:
+        raise AuthError(MessageKey.AUTH_TOKEN_MISSING)
+    return await token_service(request.app).authenticate(token, realm)
+
+
+async def user_principal(
+    token: Annotated[str | None, Depends(user_bearer)], request: Request
+) -> Principal:
+    return await _token_principal(token, Realm.USER, request)
+
+
+async def admin_principal(
+    token: Annotated[str | None, Depends(admin_bearer)], request: Request
+) -> Principal:
+    return await _token_principal(token, Realm.ADMIN, request)
+
+
+async def superadmin_principal(
+    principal: Annotated[Principal, Depends(admin_principal)],
+) -> Principal:
+    if principal.role != "superadmin":
+        raise ForbiddenError(MessageKey.AUTH_ROLE_FORBIDDEN)
+    return principal
+
+
+CurrentUserPrincipal = Annotated[Principal, Depends(user_principal)]
+CurrentAdminPrincipal = Annotated[Principal, Depends(admin_principal)]
+
+
+async def _token_role(realm: Realm, account_id: int) -> str:
+    return "user"
+
+
 probe_router = APIRouter(prefix="/_auth", route_class=EnvelopeRoute)
 
 
@@ -61,7 +98,7 @@ async def admin_only(principal: CurrentAdminPrincipal, lang: Lang) -> Envelope[C
     return success(_caller(principal), lang)
 
 
-SuperAdmin = Annotated[Principal, Depends(require_role(Realm.ADMIN, "superadmin"))]
+SuperAdmin = Annotated[Principal, Depends(superadmin_principal)]
 
 
 @probe_router.get("/superadmin", responses=error_responses(ErrorType.FORBIDDEN))
@@ -73,7 +110,7 @@ async def superadmin_only(principal: SuperAdmin, lang: Lang) -> Envelope[Caller]
 @probe_router.post("/refresh", responses=error_responses(ErrorType.UNAUTHORIZED))
 async def refresh(body: RefreshBody, service: Tokens, lang: Lang) -> Envelope[Pair]:
     """Rotate a user refresh token, as the real route will."""
-    pair = await service.refresh(body.refresh_token, Realm.USER)
+    pair = await service.refresh(body.refresh_token, Realm.USER, _token_role)
     return success(Pair(access_token=pair.access_token, refresh_token=pair.refresh_token), lang)
 
 
@@ -296,7 +333,7 @@ async def test_refresh_rotates_and_reuse_revokes_the_session(
 async def test_concurrent_refreshes_let_at_most_one_through(tokens: TokenService) -> None:
     pair = await tokens.issue(Realm.USER, 1, "user")
     results = await asyncio.gather(
-        *(tokens.refresh(pair.refresh_token, Realm.USER) for _ in range(100)),
+        *(tokens.refresh(pair.refresh_token, Realm.USER, _token_role) for _ in range(100)),
         return_exceptions=True,
     )
     winners = [result for result in results if not isinstance(result, BaseException)]
@@ -360,11 +397,11 @@ async def test_reuse_is_its_own_error_and_logged_without_the_token(
     tokens: TokenService, caplog: pytest.LogCaptureFixture
 ) -> None:
     first = await tokens.issue(Realm.USER, 3, "user")
-    await tokens.refresh(first.refresh_token, Realm.USER)
+    await tokens.refresh(first.refresh_token, Realm.USER, _token_role)
     with (
         caplog.at_level(logging.WARNING, logger="app.auth"),
         pytest.raises(RefreshTokenReusedError),
     ):
-        await tokens.refresh(first.refresh_token, Realm.USER)
+        await tokens.refresh(first.refresh_token, Realm.USER, _token_role)
     assert "session revoked realm=user account_id=3" in caplog.text
     assert first.refresh_token.rsplit(".", 1)[1] not in caplog.text

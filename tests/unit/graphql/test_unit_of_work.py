@@ -3,6 +3,7 @@
 import pytest
 from fastapi import FastAPI
 
+from app.api.auth.access import gate_of
 from app.api.auth.tokens import TokenService
 from app.api.users.repository import UserRepository
 from app.core.errors import NotFoundError
@@ -26,6 +27,7 @@ async def _write_then_run(app: FastAPI, tokens: TokenService, query: str) -> boo
             language="en",
             request_id="uow-test",
             tokens=tokens,
+            gate=gate_of(app),
             bearer_token=None,
             postgres=session,
             admins=admin_session,

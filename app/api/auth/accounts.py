@@ -1,0 +1,24 @@
+"""The account-row check every authentication and refresh makes: exists, active, not banned."""
+
+from app.api.admins.repository import AdminRepository
+from app.api.admins.service import load_active_admin
+from app.api.users.repository import UserRepository
+from app.api.users.service import load_active_user
+from app.core.security.tokens import Realm
+from app.database.sql import SQLDatabase
+
+
+class AccountCheck:
+    """Reads an account row in a short session of its own and refuses unusable accounts."""
+
+    def __init__(self, users: SQLDatabase, admins: SQLDatabase) -> None:
+        self._databases = {Realm.USER: users, Realm.ADMIN: admins}
+
+    async def role(self, realm: Realm, account_id: int) -> str:
+        """The account's current role; 401 if its row is gone, 403 if banned or inactive."""
+        # Its own session, closed at once: the connection goes back before the handler runs
+        # (and before any bcrypt), instead of being held for the whole request.
+        async with self._databases[realm].sessions() as session:
+            if realm is Realm.USER:
+                return (await load_active_user(UserRepository(session), account_id)).role
+            return (await load_active_admin(AdminRepository(session), account_id)).role
