@@ -193,5 +193,12 @@ class ServiceUnavailableError(AppError):
 
     error_type = ErrorType.SERVICE_UNAVAILABLE
 
-    def __init__(self, message: MessageKey | None = None, *, data: JsonValue = None) -> None:
-        super().__init__(message, data=data, headers=UNAVAILABLE_RETRY_AFTER)
+    def __init__(
+        self,
+        message: MessageKey | None = None,
+        *,
+        data: JsonValue = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        # `headers` may name a longer Retry-After (a full bcrypt queue); two seconds otherwise.
+        super().__init__(message, data=data, headers=headers or UNAVAILABLE_RETRY_AFTER)
