@@ -138,7 +138,7 @@ async def user_idempotency(
 
 
 async def admin_idempotency(
-    request: Request, principal: CurrentAdminPrincipal, store: Redis, key: IdempotencyKey = None
+    request: Request, principal: AdminRolePrincipal, store: Redis, key: IdempotencyKey = None
 ) -> None:
     """Hold an administrator's `Idempotency-Key` (or replay its stored answer)."""
     await claim_key(request, key, store, principal_scope(principal))
@@ -150,7 +150,8 @@ async def anonymous_idempotency(request: Request, store: Redis, key: Idempotency
 
 
 # Creating POSTs take an optional `Idempotency-Key` (app/api/idempotency.py); name the one
-# matching the route's caller, after its auth dependency so the key is scoped to them.
+# matching the route's caller, after its auth dependency so the key is scoped to them. Each
+# names the same policy as the route it serves (one route, one policy).
 UserIdempotency = Annotated[None, Depends(user_idempotency)]
 AdminIdempotency = Annotated[None, Depends(admin_idempotency)]
 AnonymousIdempotency = Annotated[None, Depends(anonymous_idempotency)]
