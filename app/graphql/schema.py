@@ -6,6 +6,7 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError, GraphQLResolveInfo
+from graphql.validation import ASTValidationRule
 from opentelemetry.trace import TracerProvider
 from strawberry.extensions import (
     AddValidationRules,
@@ -13,7 +14,6 @@ from strawberry.extensions import (
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     SchemaExtension,
     ValidationCache,
 )
@@ -25,6 +25,7 @@ from app.graphql.categories import CategoryMutation, CategoryQuery
 from app.graphql.context import GraphQLContext
 from app.graphql.nul_text import RefuseNulText
 from app.graphql.products import ProductMutation, ProductQuery
+from app.graphql.selection_sets import NoEmptySelectionSets, depth_limit
 from app.graphql.users import UserQuery
 from app.settings import Environment, GraphQLSettings
 
@@ -106,8 +107,10 @@ def build_schema(
     introspection = settings.introspection_enabled(environment)
     # The limit rules are made once here: strawberry's limiter extensions make new rule
     # classes for every instance, and so for every request, which no cache could match.
-    limits = [
-        *QueryDepthLimiter(max_depth=settings.max_depth).validation_rules,
+    limits: list[type[ASTValidationRule]] = [
+        # An empty selection set is refused here, and the depth rule skips its document.
+        NoEmptySelectionSets,
+        depth_limit(settings.max_depth),
         *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
     ]
     # Factories, not instances: strawberry builds fresh extensions for every request.
