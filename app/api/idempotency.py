@@ -26,6 +26,7 @@ from app.core.envelope import request_language
 from app.core.errors import ConflictError, ValidationError
 from app.core.i18n import MessageKey
 from app.core.idempotency import CLAIM_SCOPE_KEY, Replay
+from app.core.openapi_rules import UNIQUE_PER_REQUEST_KEY
 from app.database.redis import RedisStore, redis_errors
 
 logger = logging.getLogger("app.idempotency")
@@ -46,6 +47,7 @@ IdempotencyKey = Annotated[
             "Any unique string (a UUID): a retry with the same key and body within 24 h "
             "replays the first answer; the same key with another body is a 422."
         ),
+        json_schema_extra={UNIQUE_PER_REQUEST_KEY: True},
     ),
 ]
 # What a replay repeats besides the body: where the resource is, and in which language.

@@ -34,6 +34,9 @@ ORDERED_PARAMETERS_KEY = "x-ordered-parameters"
 MAX_UTF8_BYTES_KEY = "x-max-utf8-bytes"
 # The OpenAPI extension marking a field that must hold the signed-in caller's own password.
 CALLER_PASSWORD_KEY = "x-caller-password"  # noqa: S105 - an extension name, not a secret
+# The OpenAPI extension marking a header whose value must differ from request to request
+# (`Idempotency-Key`: a reused one with another body is refused, which no schema can say).
+UNIQUE_PER_REQUEST_KEY = "x-unique-per-request"
 
 
 def trim(text: str) -> str:

@@ -2,8 +2,9 @@
 
 JSON Schema cannot say "min_price <= max_price" or "at most 72 bytes in UTF-8", so the app
 publishes them as extensions (`x-ordered-parameters` on an operation, `x-max-utf8-bytes` on
-a string) and these hooks keep schemathesis' *positive* cases within them: a case that breaks
-one is not valid, so it must not be sent as valid. Negative cases are left alone. A field
+a string, `x-unique-per-request` on a header) and these hooks keep schemathesis' *positive*
+cases within them: a case that breaks one is not valid, so it must not be sent as valid.
+Negative cases are left alone. A field
 marked `x-caller-password` is given the signed-in caller's password by whoever signs the
 case in (`give_caller_password`), as the token is.
 
@@ -11,6 +12,7 @@ Used by the contract tier (imported by its conftest) and by an outside CLI run
 (`SCHEMATHESIS_HOOKS=tests.contract.hooks schemathesis run ...`).
 """
 
+import uuid
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -22,6 +24,7 @@ from app.core.openapi_rules import (
     CALLER_PASSWORD_KEY,
     MAX_UTF8_BYTES_KEY,
     ORDERED_PARAMETERS_KEY,
+    UNIQUE_PER_REQUEST_KEY,
 )
 
 
@@ -109,3 +112,29 @@ def filter_case(context: HookContext, case: Case[Any]) -> bool:
     if breaks_ordering(definition, case.query):
         return False
     return not breaks_byte_limit(case)
+
+
+def unique_headers(definition: Mapping[str, Any]) -> set[str]:
+    """The lower-cased names of the operation's `x-unique-per-request` header parameters."""
+    return {
+        str(parameter["name"]).lower()
+        for parameter in definition.get("parameters", ())
+        if parameter.get("in") == "header"
+        and (parameter.get("schema") or {}).get(UNIQUE_PER_REQUEST_KEY)
+    }
+
+
+@schemathesis.hook
+def map_case(context: HookContext, case: Case[Any]) -> Case[Any]:
+    """Give a positive case's `x-unique-per-request` headers a value no other case sent."""
+    del context
+    definition = case.operation.definition.raw
+    if not isinstance(definition, Mapping) or not case.headers:
+        return case
+    if case.meta is None or not case.meta.generation.mode.is_positive:
+        return case
+    unique = unique_headers(definition)
+    for name in [name for name in case.headers if name.lower() in unique]:
+        # Generated strings repeat ("0", "00"...); a reused key with another body is a 422.
+        case.headers[name] = uuid.uuid4().hex
+    return case
