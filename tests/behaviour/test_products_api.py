@@ -2,6 +2,7 @@
 
 import base64
 import json
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -259,6 +260,10 @@ async def test_list_accepts_the_maximum_page_size(api: httpx.AsyncClient) -> Non
     assert (body["data"]["limit"], body["data"]["total"], body["data"]["items"]) == (100, 0, [])
 
 
+def _instant(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
 async def test_owner_updates(api: httpx.AsyncClient, accounts: Accounts) -> None:
     _, ann, _ = await shop(api, accounts)
     product = await create_product(api, ann, "hammer", "tools", "12.00", ["steel"])
@@ -267,7 +272,9 @@ async def test_owner_updates(api: httpx.AsyncClient, accounts: Accounts) -> None
     data = assert_envelope(response, 200, ErrorType.SUCCESS)["data"]
     assert (data["name"], data["price"], data["tags"]) == ("hammer", "13.75", ["sale"])
     assert (data["category"], data["description"]) == ("books", "Now a book")
-    assert data["updated_at"] >= product["updated_at"]
+    # Compared as instants: ISO strings of a whole second ("...51Z") and a fraction
+    # ("...51.006Z") do not sort as the times do.
+    assert _instant(data["updated_at"]) >= _instant(product["updated_at"])
     assert data["created_at"] == product["created_at"]
 
 
