@@ -9,7 +9,6 @@ Anything else is an INTERNAL_ERROR whose entry says nothing about the exception.
 """
 
 import logging
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,59 +24,64 @@ from app.core.errors import (
     ServiceUnavailableError,
     ValidationError,
 )
-from app.core.i18n import MessageKey
+from app.core.i18n import MessageKey, translate
 from app.database.availability import is_backend_unavailable
 
 logger = logging.getLogger("app.errors")
 
-# Used instead of graphql-core's text when an error is about a submitted value, which that
-# text would quote back (REST's validation issues never echo input either).
-INVALID_VALUE_MSG = "Invalid value."
+# The catalog text of each kind of document issue. graphql-core's own text is English and
+# quotes the document's names ("Cannot query field 'x'"), so only development shows it. The
+# depth and alias limits report through rules that do not name themselves in the error, so
+# their issues share the schema text; the token limit stops the parser (a syntax issue).
+_ISSUE_KEYS = {
+    "graphql_syntax": MessageKey.ISSUE_GRAPHQL_SYNTAX,
+    "graphql_validation": MessageKey.ISSUE_GRAPHQL_DOCUMENT,
+}
 
 
-# graphql-core's suggestions ("Did you mean 'price'?") for arguments, types, enum values and
-# input fields: outside development they would reveal the schema one guess at a time, which
-# is what turning introspection off is for.
-_SUGGESTION = re.compile(r"\s*Did you mean .*$", re.DOTALL)
+def _about_a_value(error: GraphQLError) -> bool:
+    return any(isinstance(node, ValueNode | VariableDefinitionNode) for node in error.nodes or ())
 
 
-def without_suggestions(message: str) -> str:
-    """The message without its "Did you mean ..." hint."""
-    return _SUGGESTION.sub("", message)
-
-
-def _issue(error: GraphQLError, kind: str, hints: bool = False) -> JsonValue:
+def _issue(error: GraphQLError, kind: str, language: str, hints: bool) -> JsonValue:
     location = error.locations[0] if error.locations else None
     loc: list[str | int] = ["query"]
     if location is not None:
         loc += [location.line, location.column]
-    about_a_value = any(
-        isinstance(node, ValueNode | VariableDefinitionNode) for node in error.nodes or ()
-    )
-    text = error.message if hints else without_suggestions(error.message)
-    msg = INVALID_VALUE_MSG if about_a_value else text
+    if _about_a_value(error):
+        # graphql-core's text would quote the submitted value back, even to a developer.
+        msg = translate(MessageKey.ISSUE_INVALID, language)
+    elif hints:
+        msg = error.message
+    else:
+        msg = translate(_ISSUE_KEYS[kind], language)
     return ValidationIssue(loc=loc, msg=msg, type=kind).model_dump()
 
 
-def app_error_of(error: GraphQLError, hints: bool = False) -> AppError:
+def app_error_of(error: GraphQLError, language: str, hints: bool = False) -> AppError:
     """The `AppError` an entry of `errors[]` reports (the raised one, or its classification).
 
-    `hints`: keep graphql-core's "Did you mean" suggestions (development only).
+    Document issues get catalog text in `language`; `hints` (development only) keeps
+    graphql-core's own text instead, "Did you mean" suggestions and all.
     """
     original = error.original_error
     if isinstance(original, AppError):
         return original
-    if isinstance(original, GraphQLError):
+    # A variable's bad value wraps the scalar's own error (which quotes the value): report
+    # the variable's, whose node marks it as about a value.
+    document_error = original is None or _about_a_value(error)
+    if isinstance(original, GraphQLError) and not document_error:
         # A resolver may wrap errors; report what it wrapped.
-        return app_error_of(original, hints)
-    if original is None and error.path is None:
+        return app_error_of(original, language, hints)
+    if document_error and error.path is None:
         if isinstance(error, GraphQLSyntaxError):
             return MalformedRequestError(
-                MessageKey.GRAPHQL_SYNTAX_ERROR, data=[_issue(error, "graphql_syntax", hints)]
+                MessageKey.GRAPHQL_SYNTAX_ERROR,
+                data=[_issue(error, "graphql_syntax", language, hints)],
             )
         return ValidationError(
             MessageKey.GRAPHQL_INVALID_DOCUMENT,
-            data=[_issue(error, "graphql_validation", hints)],
+            data=[_issue(error, "graphql_validation", language, hints)],
         )
     if original is not None and is_backend_unavailable(original):
         return ServiceUnavailableError()
@@ -98,7 +102,7 @@ def format_errors(
     """`errors[]` for the response: translated message, locations, path, envelope extensions."""
     formatted: list[dict[str, Any]] = []
     for error in errors:
-        app_error = app_error_of(error, hints)
+        app_error = app_error_of(error, language, hints)
         if app_error.error_type is ErrorType.INTERNAL_ERROR:
             # The client sees nothing of it; the request id leads an operator here.
             logger.error(

@@ -1,7 +1,12 @@
 """What caches and careful clients are told: languages, cache rules, ETags, If-Match, Location."""
 
-import httpx
+import asyncio
+from typing import Any
 
+import httpx
+import pytest
+
+from app.api.users import service as users_service
 from app.core.caching import PRIVATE_REVALIDATE, PUBLIC_CATALOG
 from app.core.errors import ErrorType
 from app.core.i18n import MessageKey, translate
@@ -142,6 +147,41 @@ async def test_users_me_etag_and_if_match(
     assert_envelope(stale, 412, ErrorType.PRECONDITION_FAILED)
     now = assert_envelope(await api.get(f"{API}/users/me", headers=user.headers), 200)
     assert now["data"]["username"] == f"{user.username}x"
+
+
+# Real servers only: the sequential case above is what the fake can show.
+@pytest.mark.divergence("sqlite-row-lock")
+async def test_concurrent_updates_with_one_etag_let_one_through(
+    api: httpx.AsyncClient, auth_accounts: AuthAccounts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two PATCHes sent at once with the same If-Match: the row lock lets one win, 412 the other."""
+    update_profile = users_service.update_profile
+
+    async def slow_update(*args: Any, **kwargs: Any) -> Any:
+        # Held between the If-Match check and the write: without the lock, both requests
+        # would pass the check with the same tag before either writes.
+        await asyncio.sleep(0.2)
+        return await update_profile(*args, **kwargs)
+
+    monkeypatch.setattr(users_service, "update_profile", slow_update)
+    user = await auth_accounts.user()
+    tag = (await api.get(f"{API}/users/me", headers=user.headers)).headers["etag"]
+    names = [f"{user.username}a", f"{user.username}b"]
+    answers = await asyncio.gather(
+        *(
+            api.patch(
+                f"{API}/users/me",
+                json={"username": name},
+                headers={**user.headers, "If-Match": tag},
+            )
+            for name in names
+        )
+    )
+    assert sorted(answer.status_code for answer in answers) == [200, 412]
+    statuses = dict(zip(names, (answer.status_code for answer in answers), strict=True))
+    [winner] = [name for name, status in statuses.items() if status == 200]
+    now = assert_envelope(await api.get(f"{API}/users/me", headers=user.headers), 200)
+    assert now["data"]["username"] == winner
 
 
 async def test_every_201_names_what_it_made(

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.core.errors import ErrorType
+from app.core.i18n import MessageKey, translate
 from app.core.security.tokens import Realm
 from tests.contract.auth import realm_auth_headers, rejected_tokens
 from tests.contract.checks import GeneratedCase
@@ -51,19 +52,22 @@ def _mark_caller(target: ContractTarget, key: RouteKey, caller: Realm | None) ->
     registry_for(target.app).mark(key, AUTH_ANONYMOUS if caller is None else AUTH_VALID)
 
 
-def _issues(answer: Mapping[str, Any]) -> list[str]:
+def _misfits(answer: Mapping[str, Any]) -> list[Any]:
+    # Issues saying the document does not fit the schema (the test environment words them
+    # from the catalog, in English here); an issue about a variable's value is another text.
+    misfit = translate(MessageKey.ISSUE_GRAPHQL_DOCUMENT, "en")
     return [
-        issue["msg"]
+        issue
         for error in answer.get("errors") or ()
         for issue in error["extensions"]["data"] or ()
-        if isinstance(issue, dict) and "msg" in issue
+        if isinstance(issue, dict) and issue.get("msg") == misfit
     ]
 
 
 def _assert_served(answer: Mapping[str, Any]) -> None:
     # A valid document of the twin's schema must validate on the app under contract too.
-    unknown = [msg for msg in _issues(answer) if msg.startswith("Cannot query field")]
-    assert unknown == [], f"the app does not serve what its schema declares: {unknown}"
+    misfits = _misfits(answer)
+    assert misfits == [], f"the app does not serve what its schema declares: {misfits}"
 
 
 @SCHEMA.parametrize()

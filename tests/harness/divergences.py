@@ -9,4 +9,5 @@ DIVERGENCES: dict[str, str] = {
         "mongomock applies a partial unique index to documents outside its filter, so a "
         "soft-deleted product still holds its name on the fake"
     ),
+    "sqlite-row-lock": "SQLite has no FOR UPDATE: two updates checked on one ETag both pass",
 }

@@ -46,6 +46,26 @@ class UserRepository:
             raise NotFoundError(MessageKey.USER_NOT_FOUND)
         return user
 
+    async def lock(self, user_id: int) -> User:
+        """The user's row, read afresh and held (FOR UPDATE) until the unit of work ends.
+
+        PostgreSQL makes a second writer wait here, then read the first one's result. SQLite
+        (the embedded profile) has no row locks: SQLAlchemy leaves the clause out there.
+        """
+        statement = (
+            select(User)
+            .where(User.id == user_id)
+            .with_for_update()
+            # The session may already hold this user (from authentication): take the
+            # locked row's values, not the ones read before waiting for the lock.
+            .execution_options(populate_existing=True)
+        )
+        with sql_errors():
+            user = await self.session.scalar(statement)
+        if user is None:
+            raise NotFoundError(MessageKey.USER_NOT_FOUND)
+        return user
+
     async def get_by_username(self, username: str) -> User:
         """The user with this exact username; `NotFoundError` if there is none."""
         return await self._one(User.username == username)

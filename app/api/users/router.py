@@ -36,12 +36,12 @@ async def update_me(
     body: ProfileUpdate, user: CurrentUser, session: PostgresSession, lang: Lang, request: Request
 ) -> Envelope[UserOut]:
     """Change the caller's username and/or email (409 if taken, 412 on a stale If-Match)."""
-    # Only the caller edits their own row; the check and the write share the request's
-    # transaction, which is as strong as a single user's two tabs need.
-    check_if_match(if_match(request), UserOut.of(user))
-    updated = await service.update_profile(
-        UserRepository(session), user, username=body.username, email=body.email
-    )
+    # The row is locked before the If-Match check: of two updates sent with the same ETag,
+    # the second waits for the first to commit, then sees the new tag and gets 412.
+    users = UserRepository(session)
+    current = await users.lock(user.id)
+    check_if_match(if_match(request), UserOut.of(current))
+    updated = await service.update_profile(users, current, username=body.username, email=body.email)
     return success(UserOut.of(updated), lang)
 
 

@@ -71,8 +71,9 @@ ISSUE_MESSAGES: Mapping[str, MessageKey] = {
     "idempotency_key_reused": MessageKey.IDEMPOTENCY_KEY_REUSED,
 }
 
-# Issues about the GraphQL document itself (its syntax, its fit to the schema) keep
-# graphql-core's developer-facing text, which already avoids quoting submitted values.
+# Issues about the GraphQL document itself (its syntax, its fit to the schema) arrive already
+# worded by app/graphql/errors.py: catalog text in the request's language, or graphql-core's
+# own text in development, where developers need the names it quotes.
 KEPT_PREFIX = "graphql_"
 
 

@@ -65,6 +65,8 @@ class MessageKey(StrEnum):
     GRAPHQL_BATCHING_DISABLED = "graphql.batching_disabled"
     GRAPHQL_MUTATION_NEEDS_POST = "graphql.mutation_needs_post"
     ISSUE_INVALID = "issue.invalid"
+    ISSUE_GRAPHQL_SYNTAX = "issue.graphql_syntax"
+    ISSUE_GRAPHQL_DOCUMENT = "issue.graphql_document"
     ISSUE_MISSING = "issue.missing"
     ISSUE_EXTRA_FORBIDDEN = "issue.extra_forbidden"
     ISSUE_STRING_TYPE = "issue.string_type"

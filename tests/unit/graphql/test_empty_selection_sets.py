@@ -4,7 +4,7 @@ import httpx
 import pytest
 
 from app.core.errors import ErrorType
-from app.graphql.selection_sets import EMPTY_SELECTION_SET_MSG
+from app.core.i18n import MessageKey, translate
 from tests.unit.graphql.assertions import only_error
 from tests.unit.graphql.conftest import Post
 
@@ -26,7 +26,7 @@ def check_refused(response: httpx.Response, column: int) -> None:
     [issue] = error["extensions"]["data"]
     assert issue == {
         "loc": ["query", 1, column],
-        "msg": EMPTY_SELECTION_SET_MSG,
+        "msg": translate(MessageKey.ISSUE_GRAPHQL_DOCUMENT, "en"),
         "type": "graphql_validation",
     }
 

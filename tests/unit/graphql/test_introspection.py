@@ -7,6 +7,7 @@ import pytest
 from asgi_lifespan import LifespanManager
 
 from app.core.errors import ErrorType
+from app.core.i18n import MessageKey, translate
 from app.graphql.schema import build_schema
 from app.main import create_app
 from app.settings import (
@@ -75,7 +76,17 @@ async def test_introspection_off_in_test(running: httpx.AsyncClient) -> None:
     response = await running.post("/graphql", json=INTROSPECT)
     errors = every_error(response, ErrorType.VALIDATION_ERROR)
     assert "data" not in response.json()  # never executed: no `data` key
-    assert "introspection" in errors[0]["extensions"]["data"][0]["msg"]
+    [issue] = errors[0]["extensions"]["data"]
+    assert issue["type"] == "graphql_validation"
+    assert issue["msg"] == translate(MessageKey.ISSUE_GRAPHQL_DOCUMENT, "en")
+
+
+async def test_development_keeps_graphql_core_text(development: httpx.AsyncClient) -> None:
+    # Developers need the names graphql-core quotes; only development shows them.
+    response = await development.post("/graphql", json={"query": "{ zzsecretfield }"})
+    [issue] = response.json()["errors"][0]["extensions"]["data"]
+    assert issue["type"] == "graphql_validation"
+    assert "zzsecretfield" in issue["msg"]
 
 
 async def test_no_graphiql_and_no_suggestions_in_test(running: httpx.AsyncClient) -> None:

@@ -118,7 +118,39 @@ async def test_unknown_field_is_a_validation_error(running: httpx.AsyncClient) -
     check_envelope(error["extensions"], 422)
     [issue] = error["extensions"]["data"]
     assert issue["loc"] == ["query", 1, 3]
-    assert "nope" in issue["msg"]
+    assert issue["type"] == "graphql_validation"
+    assert issue["msg"] == translate(MessageKey.ISSUE_GRAPHQL_DOCUMENT, "en")
+    assert "nope" not in response.text
+
+
+async def test_unknown_field_in_arabic_names_nothing(running: httpx.AsyncClient) -> None:
+    """Outside development the issue is catalog text in the request's language, naming no field."""
+    response = await running.post(
+        "/graphql", json={"query": "{ zzsecretfield }"}, headers={"Accept-Language": "ar"}
+    )
+    [error] = response.json()["errors"]
+    check_envelope(error["extensions"], 422)
+    assert error["extensions"]["data"] == [
+        {
+            "loc": ["query", 1, 3],
+            "msg": translate(MessageKey.ISSUE_GRAPHQL_DOCUMENT, "ar"),
+            "type": "graphql_validation",
+        }
+    ]
+    assert error["message"] == translate(MessageKey.GRAPHQL_INVALID_DOCUMENT, "ar")
+    assert "zzsecretfield" not in response.text
+
+
+async def test_syntax_error_is_catalog_text_in_hindi(running: httpx.AsyncClient) -> None:
+    response = await running.post(
+        "/graphql", json={"query": "{ zzsecret( }"}, headers={"Accept-Language": "hi"}
+    )
+    [error] = response.json()["errors"]
+    [issue] = error["extensions"]["data"]
+    assert issue["type"] == "graphql_syntax"
+    assert issue["loc"][0] == "query"
+    assert issue["msg"] == translate(MessageKey.ISSUE_GRAPHQL_SYNTAX, "hi")
+    assert "zzsecret" not in response.text
 
 
 async def test_invalid_variable_value_is_not_echoed(running: httpx.AsyncClient) -> None:
@@ -126,13 +158,21 @@ async def test_invalid_variable_value_is_not_echoed(running: httpx.AsyncClient) 
     response = await running.post(
         "/graphql",
         json={
-            "query": "query Q($n: String!) { __type(name: $n) { name } }",
+            "query": "query Q($n: String!) { category(slug: $n) { slug } }",
             "variables": {"n": {"value": secret}},
         },
     )
     assert secret not in response.text
     [error] = response.json()["errors"]
     check_envelope(error["extensions"], 422)
+    # Reported at the variable's definition, in the generic text for a bad value.
+    assert error["extensions"]["data"] == [
+        {
+            "loc": ["query", 1, 9],
+            "msg": translate(MessageKey.ISSUE_INVALID, "en"),
+            "type": "graphql_validation",
+        }
+    ]
 
 
 async def test_openapi_leaves_graphql_out(running: httpx.AsyncClient) -> None:
