@@ -29,7 +29,7 @@ from app.depends import (
     PostgresSession,
 )
 
-router = APIRouter(prefix="/api/v1/admin", tags=["admin"], route_class=EnvelopeRoute)
+router = APIRouter(prefix="/admin", tags=["admin"], route_class=EnvelopeRoute)
 
 # Ids are 32-bit in every store; a larger one is a 422, not a driver overflow (a 500).
 MAX_ID = 2**31 - 1

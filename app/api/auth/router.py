@@ -13,6 +13,7 @@ from app.api.auth.schema import (
     TokenPairOut,
 )
 from app.api.pagination import PageOut, PageQuery, page_out
+from app.api.paths import api_path
 from app.api.users.repository import UserRepository
 from app.api.users.schema import UserOut
 from app.core.envelope import Envelope, error_responses, success
@@ -35,7 +36,7 @@ from app.depends import (
     UsersDatabase,
 )
 
-router = APIRouter(prefix="/api/v1/auth", tags=["auth"], route_class=EnvelopeRoute)
+router = APIRouter(prefix="/auth", tags=["auth"], route_class=EnvelopeRoute)
 
 LOGIN_ERRORS = (
     ErrorType.UNAUTHORIZED,
@@ -44,7 +45,7 @@ LOGIN_ERRORS = (
     ErrorType.SERVICE_UNAVAILABLE,
 )
 SIGNED_IN_ERRORS = (ErrorType.UNAUTHORIZED, ErrorType.FORBIDDEN, ErrorType.SERVICE_UNAVAILABLE)
-ACCOUNT_PATH = "/api/v1/users/me"
+ACCOUNT_PATH = api_path("/users/me")
 
 
 @router.post(

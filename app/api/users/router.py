@@ -13,7 +13,7 @@ from app.core.i18n import MessageKey
 from app.core.routing import EnvelopeRoute
 from app.depends import AuthKit, Client, CurrentUser, CurrentUserPrincipal, Lang, PostgresSession
 
-router = APIRouter(prefix="/api/v1/users", tags=["users"], route_class=EnvelopeRoute)
+router = APIRouter(prefix="/users", tags=["users"], route_class=EnvelopeRoute)
 
 ACCOUNT_ERRORS = (ErrorType.UNAUTHORIZED, ErrorType.FORBIDDEN, ErrorType.SERVICE_UNAVAILABLE)
 
