@@ -13,6 +13,7 @@ from app.api.categories.schema import CategoryCreate, CategoryOut, Slug
 from app.graphql.context import GraphQLContext
 from app.graphql.inputs import PageInput, page_query, validated, validated_value
 from app.graphql.permissions import permission
+from app.graphql.types import copied
 
 
 @strawberry.type(name="Category")
@@ -27,12 +28,7 @@ class CategoryType:
     @classmethod
     def of(cls, category: CategoryOut) -> "CategoryType":
         """The GraphQL view of the category the service returned."""
-        return cls(
-            slug=category.slug,
-            name=category.name,
-            created_at=category.created_at,
-            updated_at=category.updated_at,
-        )
+        return copied(cls, category)
 
 
 @strawberry.type(name="CategoryPage")

@@ -29,6 +29,7 @@ from app.graphql.categories import CategoryType
 from app.graphql.context import GraphQLContext
 from app.graphql.inputs import PageInput, page_values, validated, validated_value
 from app.graphql.permissions import permission
+from app.graphql.types import copied
 
 # The REST sort keys, named for GraphQL: `PRICE_DESC` is REST's `-price`.
 ProductSort = strawberry.enum(ProductSortKey, name="ProductSort")
@@ -77,16 +78,12 @@ class ProductType:
     @classmethod
     def of(cls, product: ProductOut) -> "ProductType":
         """The GraphQL view of the product the service returned."""
-        return cls(
+        return copied(
+            cls,
+            product,
             id=strawberry.ID(product.id),
-            name=product.name,
-            description=product.description,
             price=format_price(product.price),
             category_slug=product.category,
-            owner_id=product.owner_id,
-            tags=product.tags,
-            created_at=product.created_at,
-            updated_at=product.updated_at,
         )
 
 

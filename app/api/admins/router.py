@@ -55,7 +55,7 @@ async def _login(
         services=services,
         client=client,
     )
-    return TokenPairOut.of(pair)
+    return TokenPairOut.model_validate(pair)
 
 
 @router.post("/auth/login", responses=error_responses(*LOGIN_ERRORS))
@@ -97,7 +97,7 @@ async def refresh(
     pair = await auth_service.refresh(
         Realm.ADMIN, body.refresh_token, services=services, client=client
     )
-    return success(TokenPairOut.of(pair), lang)
+    return success(TokenPairOut.model_validate(pair), lang)
 
 
 @router.post(
@@ -121,7 +121,7 @@ async def list_users(
 ) -> Envelope[PageOut[UserOut]]:
     """One page of users in id order, with the total count."""
     found = await user_service.list_users(UserRepository(session), query)
-    return success(page_out(found, UserOut.of), lang)
+    return success(page_out(found, UserOut.model_validate), lang)
 
 
 async def _set_banned(
@@ -140,7 +140,7 @@ async def _set_banned(
         services=services,
         client=client,
     )
-    return UserOut.of(user)
+    return UserOut.model_validate(user)
 
 
 @router.post("/users/{user_id}/ban", responses=error_responses(*ADMIN_ERRORS, ErrorType.NOT_FOUND))

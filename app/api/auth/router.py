@@ -74,9 +74,8 @@ async def register(
     await services.tokens.logout_all(Realm.USER, user.id)
     # The account's own address: readable there once the new user signs in.
     response.headers["Location"] = ACCOUNT_PATH
-    return success(
-        UserOut.of(user), lang, ErrorType.RESOURCE_CREATED, message=MessageKey.AUTH_REGISTERED
-    )
+    account = UserOut.model_validate(user)
+    return success(account, lang, ErrorType.RESOURCE_CREATED, message=MessageKey.AUTH_REGISTERED)
 
 
 async def _login(
@@ -90,7 +89,7 @@ async def _login(
         services=services,
         client=client,
     )
-    return TokenPairOut.of(pair)
+    return TokenPairOut.model_validate(pair)
 
 
 @router.post("/login", responses=error_responses(*LOGIN_ERRORS))
@@ -127,7 +126,7 @@ async def refresh(
 ) -> Envelope[TokenPairOut]:
     """Spend a refresh token for a new pair; a spent one ends its whole session (401)."""
     pair = await service.refresh(Realm.USER, body.refresh_token, services=services, client=client)
-    return success(TokenPairOut.of(pair), lang)
+    return success(TokenPairOut.model_validate(pair), lang)
 
 
 @router.post("/logout", responses=error_responses(*SIGNED_IN_ERRORS))

@@ -6,7 +6,6 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.auth.sessions import SessionInfo
-from app.api.auth.tokens import TokenPair
 from app.core.openapi_rules import NUL_FREE_PATTERN, TRIMMED
 from app.core.security.passwords import MAX_PASSWORD_CHARS, NewPassword
 
@@ -69,24 +68,15 @@ class RefreshRequest(BaseModel):
 class TokenPairOut(BaseModel):
     """The tokens a login or refresh hands out, with their lifetimes in seconds."""
 
+    # Read off a `TokenPair` by `model_validate`, field by field.
+    model_config = ConfigDict(from_attributes=True)
+
     access_token: str
     refresh_token: str
     token_type: str
     expires_in: int
     refresh_expires_in: int
     sid: str
-
-    @classmethod
-    def of(cls, pair: TokenPair) -> "TokenPairOut":
-        """The payload for a token pair."""
-        return cls(
-            access_token=pair.access_token,
-            refresh_token=pair.refresh_token,
-            token_type=pair.token_type,
-            expires_in=pair.expires_in,
-            refresh_expires_in=pair.refresh_expires_in,
-            sid=pair.sid,
-        )
 
 
 class SessionOut(BaseModel):

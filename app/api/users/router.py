@@ -23,7 +23,7 @@ async def me(
     user: CurrentUser, lang: Lang, request: Request, response: Response
 ) -> Envelope[UserOut]:
     """The caller's account, with its `ETag` (`If-None-Match` answers 304 when unchanged)."""
-    account = UserOut.of(user)
+    account = UserOut.model_validate(user)
     tag_response(request, response, account, PRIVATE_REVALIDATE)
     return success(account, lang)
 
@@ -38,11 +38,11 @@ async def update_me(
     """Change the caller's username and/or email (409 if taken, 412 on a stale If-Match)."""
     # Only the caller edits their own row; the check and the write share the request's
     # transaction, which is as strong as a single user's two tabs need.
-    check_if_match(if_match(request), UserOut.of(user))
+    check_if_match(if_match(request), UserOut.model_validate(user))
     updated = await service.update_profile(
         UserRepository(session), user, username=body.username, email=body.email
     )
-    return success(UserOut.of(updated), lang)
+    return success(UserOut.model_validate(updated), lang)
 
 
 @router.post("/me/password", responses=error_responses(*ACCOUNT_ERRORS, ErrorType.RATE_LIMITED))

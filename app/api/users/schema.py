@@ -8,11 +8,13 @@ from app.api.auth.schema import Email, Username
 from app.core.i18n.issues import RuleViolationError
 from app.core.openapi_rules import CALLER_PASSWORD_KEY, NUL_FREE_PATTERN
 from app.core.security.passwords import MAX_PASSWORD_CHARS, NewPassword
-from app.models.postgres.users import User
 
 
 class UserOut(BaseModel):
     """A user account as its owner (or an admin) sees it; never the password hash."""
+
+    # Read off a `User` row by `model_validate`; the hash is no field, so it never leaves.
+    model_config = ConfigDict(from_attributes=True)
 
     id: int
     username: str
@@ -21,19 +23,6 @@ class UserOut(BaseModel):
     is_active: bool
     is_banned: bool
     created_at: datetime
-
-    @classmethod
-    def of(cls, user: User) -> "UserOut":
-        """The payload for a user row."""
-        return cls(
-            id=user.id,
-            username=user.username,
-            email=user.email,
-            role=user.role,
-            is_active=user.is_active,
-            is_banned=user.is_banned,
-            created_at=user.created_at,
-        )
 
 
 class ProfileUpdate(BaseModel):
