@@ -10,7 +10,7 @@ from app.core.i18n.keys import MessageKey
 
 
 class ErrorType(StrEnum):
-    """Every `error_type` a response may carry; the status and message of each are in `OUTCOMES`."""
+    """Every `error_type` a response may carry; the status of each is in `STATUS`."""
 
     SUCCESS = "SUCCESS"
     RESOURCE_CREATED = "RESOURCE_CREATED"
