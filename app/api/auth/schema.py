@@ -6,6 +6,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.auth.sessions import SessionInfo
+from app.api.request_model import RequestModel
 from app.core.openapi_rules import NUL_FREE_PATTERN, TRIMMED
 from app.core.security.passwords import MAX_PASSWORD_CHARS, NewPassword
 
@@ -20,20 +21,16 @@ Username = Annotated[str, Field(min_length=3, max_length=64, pattern=USERNAME_PA
 Email = Annotated[str, Field(min_length=3, max_length=320, pattern=EMAIL_PATTERN)]
 
 
-class RegisterRequest(BaseModel):
+class RegisterRequest(RequestModel):
     """A new user account."""
-
-    model_config = ConfigDict(extra="forbid")
 
     username: Username
     email: Email
     password: NewPassword
 
 
-class LoginRequest(BaseModel):
+class LoginRequest(RequestModel):
     """Credentials for a JSON login."""
-
-    model_config = ConfigDict(extra="forbid")
 
     # Bounded, not rule-checked: an old password may predate today's rules.
     username: str = Field(min_length=1, max_length=64, pattern=NUL_FREE_PATTERN)
@@ -57,10 +54,8 @@ class PasswordLoginForm(BaseModel):
     client_secret: Annotated[str, Field(max_length=256, pattern=NUL_FREE_PATTERN)] | None = None
 
 
-class RefreshRequest(BaseModel):
+class RefreshRequest(RequestModel):
     """A refresh token to spend for a new pair."""
-
-    model_config = ConfigDict(extra="forbid")
 
     refresh_token: str = Field(min_length=1, max_length=4096, pattern=NUL_FREE_PATTERN)
 

@@ -5,6 +5,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.api.auth.schema import Email, Username
+from app.api.request_model import RequestModel
 from app.core.i18n.issues import RuleViolationError
 from app.core.openapi_rules import CALLER_PASSWORD_KEY, NUL_FREE_PATTERN
 from app.core.security.passwords import MAX_PASSWORD_CHARS, NewPassword
@@ -25,12 +26,11 @@ class UserOut(BaseModel):
     created_at: datetime
 
 
-class ProfileUpdate(BaseModel):
+class ProfileUpdate(RequestModel):
     """New username and/or email; a field left out stays as it is."""
 
     # The validator below, in JSON Schema: at least one of the two, and not null.
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "anyOf": [
                 {"required": [name], "properties": {name: {"not": {"type": "null"}}}}
@@ -49,10 +49,8 @@ class ProfileUpdate(BaseModel):
         return self
 
 
-class PasswordChange(BaseModel):
+class PasswordChange(RequestModel):
     """The current password (proof it is the owner) and the new one."""
-
-    model_config = ConfigDict(extra="forbid")
 
     # A credential no schema can describe: the extension tells clients and fuzzers that a
     # valid request carries the signed-in account's own password here.
