@@ -9,9 +9,10 @@ from collections.abc import Awaitable, Callable
 import pytest
 from fakeredis import FakeAsyncRedis, FakeServer
 
-from app.api.auth.sessions import ClientInfo, RotateOutcome, SessionStore
+from app.api.auth.sessions import RotateOutcome, SessionStore
 from app.core.errors import ServiceUnavailableError
 from app.core.security.tokens import Realm
+from tests.behaviour.test_session_store import open_session
 
 TTL = 3600
 
@@ -31,22 +32,9 @@ def store(redis: FakeAsyncRedis) -> SessionStore:
     return SessionStore(redis, "t", TTL)
 
 
-async def _open(
-    store: SessionStore, sid: str, account_id: int = 1, realm: Realm = Realm.USER
-) -> None:
-    await store.create(
-        sid,
-        realm=realm,
-        account_id=account_id,
-        role="user",
-        refresh_jti=f"{sid}-r0",
-        client=ClientInfo(user_agent="Mozilla/5.0 " + "x" * 500, ip="203.0.113.9"),
-    )
-
-
 async def test_works_with_decoded_responses(server: FakeServer) -> None:
     store = SessionStore(FakeAsyncRedis(server=server, decode_responses=True), "t", TTL)
-    await _open(store, "s1")
+    await open_session(store, "s1")
     assert await store.is_active("s1", Realm.USER, 1)
     rotated = await store.rotate("s1", "s1-r0", "s1-r1", realm=Realm.USER, account_id=1)
     assert rotated.outcome is RotateOutcome.ROTATED
@@ -56,10 +44,10 @@ async def test_works_with_decoded_responses(server: FakeServer) -> None:
 async def test_every_operation_fails_closed_when_redis_is_down(
     store: SessionStore, server: FakeServer
 ) -> None:
-    await _open(store, "s1")
+    await open_session(store, "s1")
     server.connected = False
     calls: list[Callable[[], Awaitable[object]]] = [
-        lambda: _open(store, "s2"),
+        lambda: open_session(store, "s2"),
         lambda: store.is_active("s1", Realm.USER, 1),
         lambda: store.get("s1"),
         lambda: store.rotate("s1", "s1-r0", "s1-r1", realm=Realm.USER, account_id=1),
