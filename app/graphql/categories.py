@@ -58,8 +58,8 @@ async def resolve_categories(
 ) -> CategoryPage:
     """Categories in slug order, a page at a time."""
     query = page_query(page)
-    async with info.context.postgres_lock:
-        listing = await service.list_categories(info.context.postgres, query)
+    async with info.context.postgres_session() as session:
+        listing = await service.list_categories(session, query)
     return CategoryPage(
         items=[CategoryType.of(item) for item in listing.items],
         total=listing.total,
@@ -71,8 +71,8 @@ async def resolve_categories(
 async def resolve_category(info: Info[GraphQLContext, None], slug: str) -> CategoryType:
     """The category with this slug; NOT_FOUND if there is none."""
     valid = validated_value(SLUG, slug, "path", "slug")
-    async with info.context.postgres_lock:
-        return CategoryType.of(await service.get_category(info.context.postgres, valid))
+    async with info.context.postgres_session() as session:
+        return CategoryType.of(await service.get_category(session, valid))
 
 
 async def resolve_create_category(
@@ -82,8 +82,8 @@ async def resolve_create_category(
     """Add a category (administrators); CONFLICT if the slug is taken."""
     admin = await info.context.admit(ADMIN)
     model = validated(CategoryCreate, vars(data), "body")
-    async with info.context.postgres_lock:
-        return CategoryType.of(await service.create_category(info.context.postgres, admin, model))
+    async with info.context.postgres_session() as session:
+        return CategoryType.of(await service.create_category(session, admin, model))
 
 
 @strawberry.type

@@ -16,8 +16,8 @@ async def resolve_me(info: Info[GraphQLContext, None]) -> UserType:
     principal = await info.context.admit(USER)
     # The check REST's `CurrentUser` makes: a banned, inactive or deleted account is refused
     # even while its session is still alive in Redis.
-    async with info.context.postgres_lock:
-        user = await load_active_user(UserRepository(info.context.postgres), principal.account_id)
+    async with info.context.postgres_session() as session:
+        user = await load_active_user(UserRepository(session), principal.account_id)
     return copied(UserType, user)
 
 
