@@ -104,9 +104,19 @@ def on_fake(config: pytest.Config, item: pytest.Item) -> bool:
     return not is_real(config) or side == "fake"
 
 
+# Tiers with no fake to run on: without `--backend=real` their tests skip, saying why.
+REAL_ONLY_TIERS = {
+    "tests/integration/": "integration tests need --backend=real (nox -s integration)",
+    "tests/fleet/": "fleet tests need --backend=real (nox -s fleet / failover)",
+}
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """On fakes, a test marked with a registered divergence is a strict xfail."""
+    """On fakes, a divergence-marked test is a strict xfail and a real-only tier skips."""
     for item in items:
+        for tier, reason in REAL_ONLY_TIERS.items():
+            if not is_real(config) and tier in item.nodeid:
+                item.add_marker(pytest.mark.skip(reason=reason))
         for marker in item.iter_markers("divergence"):
             reason = DIVERGENCES[marker.args[0]]
             if on_fake(config, item):
