@@ -12,15 +12,13 @@ import httpx
 from fastapi import FastAPI
 
 from app.api.admins.repository import AdminRepository
+from app.api.auth.dependencies import token_service
 from app.api.auth.principal import Principal
-from app.api.auth.sessions import SessionStore
-from app.api.auth.tokens import TokenService
 from app.api.users.repository import UserRepository
 from app.core.errors import ErrorType
 from app.core.security.tokens import Realm
 from app.database.session import unit_of_work
 from app.models.mongo.indexes import COLLECTION_INDEXES
-from app.settings import Settings
 from tests.envelope import assert_envelope
 from tests.harness import throwaway
 
@@ -39,17 +37,6 @@ class Caller:
     def headers(self) -> dict[str, str]:
         """The `Authorization` header carrying the access token."""
         return {"Authorization": f"Bearer {self.access_token}"}
-
-
-def token_service(app: FastAPI) -> TokenService:
-    """The running app's token service, built as its dependency builds it."""
-    settings: Settings = app.state.settings
-    sessions = SessionStore(
-        app.state.redis.client,
-        app.state.redis.key(settings.auth.session_key_prefix),
-        settings.auth.refresh_token_ttl_seconds,
-    )
-    return TokenService(app.state.token_codec, sessions)
 
 
 async def clean_app_stores(app: FastAPI) -> None:

@@ -15,7 +15,7 @@ from asgi_lifespan import LifespanManager
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI
 
-from app.api.auth.sessions import SessionStore
+from app.api.auth.dependencies import token_service
 from app.api.auth.tokens import TokenService
 from app.core.security.keys import KeySet, public_pem
 from app.settings import Settings
@@ -110,13 +110,7 @@ async def running(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 @pytest.fixture
 def tokens(app: FastAPI, running: httpx.AsyncClient) -> TokenService:
     """The token service over the running app's codec and Redis, as the routes get it."""
-    settings: Settings = app.state.settings
-    sessions = SessionStore(
-        app.state.redis.client,
-        app.state.redis.key(settings.auth.session_key_prefix),
-        settings.auth.refresh_token_ttl_seconds,
-    )
-    return TokenService(app.state.token_codec, sessions)
+    return token_service(app)
 
 
 @pytest.fixture
