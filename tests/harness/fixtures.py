@@ -416,14 +416,29 @@ def blank_database(
         asyncio.run(throwaway.drop_sql_database(url, name))
 
 
+# Builds test settings; keyword arguments replace whole sections (`graphql=...`).
+MakeSettings = Callable[..., Settings]
+
+
 @pytest.fixture
-def settings(database_settings: DatabaseSettings, auth_settings: AuthSettings) -> Settings:
+def make_settings(database_settings: DatabaseSettings, auth_settings: AuthSettings) -> MakeSettings:
     """Test settings on this run's backends, built explicitly so the environment cannot leak."""
-    return Settings(
-        app=AppSettings(environment=Environment.TEST),
-        database=database_settings,
-        auth=auth_settings,
-    )
+
+    def make(**sections: Any) -> Settings:
+        defaults = {
+            "app": AppSettings(environment=Environment.TEST),
+            "database": database_settings,
+            "auth": auth_settings,
+        }
+        return Settings(**{**defaults, **sections})
+
+    return make
+
+
+@pytest.fixture
+def settings(make_settings: MakeSettings) -> Settings:
+    """Test settings on this run's backends (`make_settings` with no section replaced)."""
+    return make_settings()
 
 
 @pytest.fixture(scope="session")

@@ -5,13 +5,11 @@ import hashlib
 import hmac
 import json
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import jwt
 import pytest
-from asgi_lifespan import LifespanManager
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI
 
@@ -99,12 +97,9 @@ class Forger:
 
 
 @pytest.fixture
-async def running(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    """The app with its lifespan running, and a client for it."""
-    async with LifespanManager(app) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-            yield client
+def running(client: httpx.AsyncClient) -> httpx.AsyncClient:
+    """The app with its lifespan running, and a client for it (the harness's `client`)."""
+    return client
 
 
 @pytest.fixture
