@@ -11,6 +11,7 @@ Used by the contract tier (imported by its conftest) and by an outside CLI run
 (`SCHEMATHESIS_HOOKS=tests.contract.hooks schemathesis run ...`).
 """
 
+import uuid
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 import schemathesis
 from schemathesis import Case, HookContext
 
+from app.api.idempotency import HEADER as IDEMPOTENCY_HEADER
 from app.core.openapi_rules import (
     CALLER_PASSWORD_KEY,
     MAX_UTF8_BYTES_KEY,
@@ -109,3 +111,24 @@ def filter_case(context: HookContext, case: Case[Any]) -> bool:
     if breaks_ordering(definition, case.query):
         return False
     return not breaks_byte_limit(case)
+
+
+def give_fresh_idempotency_key(case: Case[Any]) -> None:
+    """Replace the `Idempotency-Key` of a positive case with one no other case has sent."""
+    if case.meta is None or not case.meta.generation.mode.is_positive or not case.headers:
+        return
+    for name in case.headers:
+        if name.lower() == IDEMPOTENCY_HEADER.lower():
+            case.headers[name] = str(uuid.uuid4())
+
+
+@schemathesis.hook
+def before_call(context: HookContext, case: Case[Any], kwargs: dict[str, Any]) -> None:
+    """Send each positive case with its own `Idempotency-Key`.
+
+    The API answers a key reused with another body with a 422, by design; generated keys
+    repeat (the shortest valid one often), so a key shared between two cases is state the
+    case does not carry, not a valid request.
+    """
+    del context, kwargs
+    give_fresh_idempotency_key(case)

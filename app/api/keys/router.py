@@ -15,21 +15,26 @@ CACHE_SECONDS = 300
 JWK_SET_MEDIA_TYPE = "application/jwk-set+json"
 
 
+class JWKSetResponse(JSONResponse):
+    """JSON under RFC 7517's registered type (§8.5); OpenAPI documents the 200 with it."""
+
+    media_type = JWK_SET_MEDIA_TYPE
+
+
 # The second standard-format exception beside GraphQL: RFC 7517 §5 fixes this body, and every
 # JWKS client (API gateways, other services) reads `keys` at the root, so no envelope here.
 # Failures (a 500, a 405) still answer in the envelope.
 @router.get(
     "/.well-known/jwks.json",
     response_model=JWKSet,
-    response_class=JSONResponse,
+    response_class=JWKSetResponse,
     responses=error_responses(),
 )
-async def jwks(keys: JwtKeys) -> JSONResponse:
+async def jwks(keys: JwtKeys) -> JWKSetResponse:
     """The RFC 7517 JWK Set of every key that verifies tokens right now (not enveloped)."""
     key_set = JWKSet(keys=[JWK.model_validate(jwk) for jwk in keys.jwks()])
-    return JSONResponse(
+    # JWKS clients read the registered type as JSON.
+    return JWKSetResponse(
         key_set.model_dump(mode="json"),
-        # RFC 7517 §8.5 registers this type; JWKS clients read it as JSON.
-        media_type=JWK_SET_MEDIA_TYPE,
         headers={"Cache-Control": f"public, max-age={CACHE_SECONDS}"},
     )
