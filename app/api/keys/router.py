@@ -16,7 +16,7 @@ JWK_SET_MEDIA_TYPE = "application/jwk-set+json"
 
 
 class JWKSetResponse(JSONResponse):
-    """JSON under RFC 7517's registered type (§8.5); OpenAPI documents the 200 with it."""
+    """JSON under RFC 7517's registered type (§8.5)."""
 
     media_type = JWK_SET_MEDIA_TYPE
 
@@ -27,8 +27,12 @@ class JWKSetResponse(JSONResponse):
 @router.get(
     "/.well-known/jwks.json",
     response_model=JWKSet,
-    response_class=JWKSetResponse,
-    responses=error_responses(),
+    response_class=JSONResponse,
+    # The 200 is sent as JWK_SET_MEDIA_TYPE; failures stay envelopes in application/json.
+    responses={
+        **error_responses(),
+        200: {"content": {JWK_SET_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/JWKSet"}}}},
+    },
 )
 async def jwks(keys: JwtKeys) -> JWKSetResponse:
     """The RFC 7517 JWK Set of every key that verifies tokens right now (not enveloped)."""
