@@ -30,6 +30,7 @@ from app.api.users.service import load_active_user
 from app.core.envelope import request_language
 from app.core.security.keys import KeySet
 from app.core.security.passwords import PasswordHasher
+from app.database.backends import Backends
 from app.database.redis import RedisStore
 from app.database.session import unit_of_work
 from app.database.sql import SQLDatabase
@@ -90,6 +91,12 @@ async def mongo_database(request: Request) -> AsyncDatabase[dict[str, Any]]:
     return database
 
 
+async def app_backends(request: Request) -> Backends:
+    """Every backend client the running app holds."""
+    backends: Backends = request.app.state.backends
+    return backends
+
+
 async def redis_store(request: Request) -> RedisStore:
     """The Redis client with the app's key prefix."""
     store: RedisStore = request.app.state.redis
@@ -128,6 +135,7 @@ UsersDatabase = Annotated[SQLDatabase, Depends(users_database)]
 AdminsDatabase = Annotated[SQLDatabase, Depends(admins_database)]
 MongoDB = Annotated[AsyncDatabase[dict[str, Any]], Depends(mongo_database)]
 Redis = Annotated[RedisStore, Depends(redis_store)]
+AppBackends = Annotated[Backends, Depends(app_backends)]
 
 
 async def user_idempotency(

@@ -8,17 +8,10 @@ from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from app.api.admins.router import router as admins_router
-from app.api.audit.router import router as audit_router
 from app.api.auth.docs import install_swagger_ui
 from app.api.auth.lifespan import auth_resources
-from app.api.auth.router import router as auth_router
-from app.api.categories.router import router as categories_router
-from app.api.health.router import router as health_router
-from app.api.keys.router import router as keys_router
+from app.api.domains import API_PREFIX, API_ROUTERS, UNVERSIONED_ROUTERS
 from app.api.metrics.router import install_metrics
-from app.api.products.router import router as products_router
-from app.api.users.router import router as users_router
 from app.core.application import FusionAPI
 from app.core.breaker import CircuitBreaker
 from app.core.envelope import error_responses
@@ -34,8 +27,6 @@ from app.graphql.router import graphql_router
 from app.settings import Environment, Settings, get_settings
 
 logger = logging.getLogger("app")
-
-API_PREFIX = "/api/v1"
 
 
 def create_app(settings: Settings | None = None, telemetry: Telemetry | None = None) -> FastAPI:
@@ -58,6 +49,7 @@ def create_app(settings: Settings | None = None, telemetry: Telemetry | None = N
             app.state.admins = backends.admins
             app.state.mongo = backends.mongo
             app.state.redis = backends.redis
+            app.state.backends = backends
             app.state.probes = backends.probes()
             roles = (backends.postgres, backends.admins)
             app.state.sql_engines = {database.name: database.engine for database in roles}
@@ -116,12 +108,9 @@ def create_app(settings: Settings | None = None, telemetry: Telemetry | None = N
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.server.trusted_proxies)
     if development:
         install_swagger_ui(app)
-    app.include_router(health_router)
-    app.include_router(keys_router)
-    app.include_router(auth_router)
-    app.include_router(users_router)
-    app.include_router(admins_router)
-    for router in (categories_router, products_router, audit_router):
+    for router in UNVERSIONED_ROUTERS:
+        app.include_router(router)
+    for router in API_ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(graphql_router(settings, telemetry))
     if settings.metrics.enabled:

@@ -2,7 +2,13 @@
 
 import pytest
 
-pytest_plugins = ["tests.harness.fixtures", "tests.harness.census", "tests.harness.collector"]
+pytest_plugins = [
+    "tests.harness.fixtures",
+    "tests.harness.mysql_fixtures",
+    "tests.harness.mongo_fixtures",
+    "tests.harness.census",
+    "tests.harness.collector",
+]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

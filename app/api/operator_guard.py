@@ -9,9 +9,10 @@ name or a JSON object carrying one, are refused with a 422 before any code reads
 import json
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, model_validator
+from pydantic import AfterValidator, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
+from app.api.request_model import RequestModel
 from app.core.openapi_rules import TRIMMED, trim
 
 OPERATOR_PREFIX = "$"
@@ -40,13 +41,11 @@ def _operator_key_error() -> PydanticCustomError:
     return PydanticCustomError("operator_key", "Keys starting with '$' are not allowed")
 
 
-class OperatorFreeModel(BaseModel):
+class OperatorFreeModel(RequestModel):
     """A request body: unknown fields and `$`-prefixed keys anywhere in it are refused."""
 
-    # No model-wide trimming: a field's schema limits apply to the text as sent (fields that
-    # trim say so in their type, after their limits).
-    model_config = ConfigDict(extra="forbid")
-
+    # No model-wide trimming (RequestModel has none): a field's schema limits apply to the
+    # text as sent (fields that trim say so in their type, after their limits).
     @model_validator(mode="before")
     @classmethod
     def _refuse_operator_keys(cls, data: Any) -> Any:

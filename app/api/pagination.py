@@ -3,8 +3,9 @@
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
+from app.api.request_model import RequestModel
 from app.database.page import DEFAULT_LIMIT, MAX_LIMIT, Page
 
 ItemT = TypeVar("ItemT")
@@ -14,12 +15,10 @@ OutT = TypeVar("OutT")
 MAX_OFFSET = 100_000
 
 
-class PageQuery(BaseModel):
+class PageQuery(RequestModel):
     """`offset` and `limit` of a listing; out-of-range values are a 422, never clamped."""
 
     # Only declared parameters: `category[$ne]=x` or a typo is refused, not ignored.
-    model_config = ConfigDict(extra="forbid")
-
     offset: int = Field(default=0, ge=0, le=MAX_OFFSET, description="Items to skip.")
     limit: int = Field(
         default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Items per page (at most 100)."

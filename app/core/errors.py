@@ -32,51 +32,42 @@ class ErrorType(StrEnum):
     @property
     def status_code(self) -> int:
         """The HTTP status this outcome is always sent with."""
-        return STATUS[self]
+        return OUTCOMES[self][0]
 
     @property
     def message_key(self) -> MessageKey:
         """The catalog entry used when the raiser gives no more specific message."""
-        return DEFAULT_MESSAGE[self]
+        return OUTCOMES[self][1]
 
 
-# Explicit on purpose: a status is never derived from a name.
-STATUS: Mapping[ErrorType, int] = {
-    ErrorType.SUCCESS: HTTPStatus.OK,
-    ErrorType.RESOURCE_CREATED: HTTPStatus.CREATED,
-    ErrorType.MALFORMED_REQUEST: HTTPStatus.BAD_REQUEST,
-    ErrorType.UNAUTHORIZED: HTTPStatus.UNAUTHORIZED,
-    ErrorType.FORBIDDEN: HTTPStatus.FORBIDDEN,
-    ErrorType.NOT_FOUND: HTTPStatus.NOT_FOUND,
-    ErrorType.METHOD_NOT_ALLOWED: HTTPStatus.METHOD_NOT_ALLOWED,
-    ErrorType.NOT_ACCEPTABLE: HTTPStatus.NOT_ACCEPTABLE,
-    ErrorType.CONFLICT: HTTPStatus.CONFLICT,
-    ErrorType.PRECONDITION_FAILED: HTTPStatus.PRECONDITION_FAILED,
-    ErrorType.PAYLOAD_TOO_LARGE: HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
-    ErrorType.UNSUPPORTED_MEDIA_TYPE: HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
-    ErrorType.VALIDATION_ERROR: HTTPStatus.UNPROCESSABLE_ENTITY,
-    ErrorType.RATE_LIMITED: HTTPStatus.TOO_MANY_REQUESTS,
-    ErrorType.INTERNAL_ERROR: HTTPStatus.INTERNAL_SERVER_ERROR,
-    ErrorType.SERVICE_UNAVAILABLE: HTTPStatus.SERVICE_UNAVAILABLE,
+# Each outcome's HTTP status and default message, side by side. Explicit on purpose: a
+# status is never derived from a name.
+OUTCOMES: Mapping[ErrorType, tuple[int, MessageKey]] = {
+    ErrorType.SUCCESS: (HTTPStatus.OK, MessageKey.SUCCESS),
+    ErrorType.RESOURCE_CREATED: (HTTPStatus.CREATED, MessageKey.RESOURCE_CREATED),
+    ErrorType.MALFORMED_REQUEST: (HTTPStatus.BAD_REQUEST, MessageKey.MALFORMED_REQUEST),
+    ErrorType.UNAUTHORIZED: (HTTPStatus.UNAUTHORIZED, MessageKey.UNAUTHORIZED),
+    ErrorType.FORBIDDEN: (HTTPStatus.FORBIDDEN, MessageKey.FORBIDDEN),
+    ErrorType.NOT_FOUND: (HTTPStatus.NOT_FOUND, MessageKey.NOT_FOUND),
+    ErrorType.METHOD_NOT_ALLOWED: (HTTPStatus.METHOD_NOT_ALLOWED, MessageKey.METHOD_NOT_ALLOWED),
+    ErrorType.NOT_ACCEPTABLE: (HTTPStatus.NOT_ACCEPTABLE, MessageKey.NOT_ACCEPTABLE),
+    ErrorType.CONFLICT: (HTTPStatus.CONFLICT, MessageKey.CONFLICT),
+    ErrorType.PRECONDITION_FAILED: (HTTPStatus.PRECONDITION_FAILED, MessageKey.PRECONDITION_FAILED),
+    ErrorType.PAYLOAD_TOO_LARGE: (
+        HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+        MessageKey.PAYLOAD_TOO_LARGE,
+    ),
+    ErrorType.UNSUPPORTED_MEDIA_TYPE: (
+        HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+        MessageKey.UNSUPPORTED_MEDIA_TYPE,
+    ),
+    ErrorType.VALIDATION_ERROR: (HTTPStatus.UNPROCESSABLE_ENTITY, MessageKey.VALIDATION_ERROR),
+    ErrorType.RATE_LIMITED: (HTTPStatus.TOO_MANY_REQUESTS, MessageKey.RATE_LIMITED),
+    ErrorType.INTERNAL_ERROR: (HTTPStatus.INTERNAL_SERVER_ERROR, MessageKey.INTERNAL_ERROR),
+    ErrorType.SERVICE_UNAVAILABLE: (HTTPStatus.SERVICE_UNAVAILABLE, MessageKey.SERVICE_UNAVAILABLE),
 }
-
-DEFAULT_MESSAGE: Mapping[ErrorType, MessageKey] = {
-    ErrorType.SUCCESS: MessageKey.SUCCESS,
-    ErrorType.RESOURCE_CREATED: MessageKey.RESOURCE_CREATED,
-    ErrorType.MALFORMED_REQUEST: MessageKey.MALFORMED_REQUEST,
-    ErrorType.UNAUTHORIZED: MessageKey.UNAUTHORIZED,
-    ErrorType.FORBIDDEN: MessageKey.FORBIDDEN,
-    ErrorType.NOT_FOUND: MessageKey.NOT_FOUND,
-    ErrorType.METHOD_NOT_ALLOWED: MessageKey.METHOD_NOT_ALLOWED,
-    ErrorType.NOT_ACCEPTABLE: MessageKey.NOT_ACCEPTABLE,
-    ErrorType.CONFLICT: MessageKey.CONFLICT,
-    ErrorType.PRECONDITION_FAILED: MessageKey.PRECONDITION_FAILED,
-    ErrorType.PAYLOAD_TOO_LARGE: MessageKey.PAYLOAD_TOO_LARGE,
-    ErrorType.UNSUPPORTED_MEDIA_TYPE: MessageKey.UNSUPPORTED_MEDIA_TYPE,
-    ErrorType.VALIDATION_ERROR: MessageKey.VALIDATION_ERROR,
-    ErrorType.RATE_LIMITED: MessageKey.RATE_LIMITED,
-    ErrorType.INTERNAL_ERROR: MessageKey.INTERNAL_ERROR,
-    ErrorType.SERVICE_UNAVAILABLE: MessageKey.SERVICE_UNAVAILABLE,
+STATUS: Mapping[ErrorType, int] = {
+    error_type: status for error_type, (status, _) in OUTCOMES.items()
 }
 
 # Starlette raises its own HTTPException for routing failures; this names each status it uses.

@@ -6,14 +6,13 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
 from app.database.migrations import is_at_head, migrate
-from app.database.mongo import MongoStore, create_mongo
-from app.database.mongo_state import keep_mongo
+from app.database.mongo import MongoStore
+from app.database.mongo_lifespan import open_mongo
 from app.database.mysql import create_mysql
 from app.database.postgres import create_postgres
 from app.database.redis import RedisStore, create_redis
 from app.database.redis_state import keep_redis
 from app.database.sql import SQLDatabase
-from app.models.mongo.indexes import ensure_indexes
 from app.settings import DatabaseSettings
 
 logger = logging.getLogger("app.database")
@@ -49,32 +48,32 @@ class Backends:
         return self.mysql
 
 
+async def _open_sql(stack: AsyncExitStack, database: SQLDatabase) -> SQLDatabase:
+    # Servers are migrated by the operator (`python -m app db upgrade`); the embedded files
+    # have no operator, so the app keeps them at head itself.
+    stack.push_async_callback(database.engine.dispose)
+    if database.is_embedded and not await is_at_head(database):
+        logger.info("migrating embedded %s database", database.name)
+        await migrate(database)
+    return database
+
+
+async def _open_redis(stack: AsyncExitStack, settings: DatabaseSettings) -> RedisStore:
+    redis = create_redis(settings)
+    stack.push_async_callback(redis.close)
+    # Development keeps the embedded store across reloads (EMBEDDED_STATE_DIR): read back
+    # now, written at shutdown, before the client closes (the stack unwinds in reverse).
+    await keep_redis(stack, redis, settings)
+    return redis
+
+
 @asynccontextmanager
 async def open_backends(settings: DatabaseSettings) -> AsyncIterator[Backends]:
-    """Create the clients, migrate embedded SQL files and ensure Mongo indexes; close on exit."""
+    """Open every backend ready for use (embedded SQL files at head); close them all on exit."""
     async with AsyncExitStack() as stack:
-        postgres = create_postgres(settings)
-        stack.push_async_callback(postgres.engine.dispose)
-        mysql = create_mysql(settings)
-        stack.push_async_callback(mysql.engine.dispose)
-        mongo = create_mongo(settings)
-        stack.push_async_callback(mongo.close)
-        redis = create_redis(settings)
-        stack.push_async_callback(redis.close)
-        for database in (postgres, mysql):
-            # Servers are migrated by the operator (`python -m app db upgrade`); the
-            # embedded files have no operator, so the app keeps them at head itself.
-            if database.is_embedded and not await is_at_head(database):
-                logger.info("migrating embedded %s database", database.name)
-                await migrate(database)
-        await ensure_indexes(mongo.db)
-        # Development keeps the embedded stores across reloads (EMBEDDED_STATE_DIR): read back
-        # now, written at shutdown, before the clients close (the stack unwinds in reverse).
-        await keep_redis(stack, redis, settings)
-        await keep_mongo(stack, mongo, settings)
         yield Backends(
-            postgres=postgres,
-            mysql=mysql,
-            mongo=mongo,
-            redis=redis,
+            postgres=await _open_sql(stack, create_postgres(settings)),
+            mysql=await _open_sql(stack, create_mysql(settings)),
+            mongo=await open_mongo(stack, settings),
+            redis=await _open_redis(stack, settings),
         )

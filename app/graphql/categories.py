@@ -13,6 +13,7 @@ from app.api.categories.schema import CategoryCreate, CategoryOut, Slug
 from app.graphql.context import GraphQLContext
 from app.graphql.inputs import PageInput, page_query, validated, validated_value
 from app.graphql.permissions import permission
+from app.graphql.types import copied
 
 
 @strawberry.type(name="Category")
@@ -27,12 +28,7 @@ class CategoryType:
     @classmethod
     def of(cls, category: CategoryOut) -> "CategoryType":
         """The GraphQL view of the category the service returned."""
-        return cls(
-            slug=category.slug,
-            name=category.name,
-            created_at=category.created_at,
-            updated_at=category.updated_at,
-        )
+        return copied(cls, category)
 
 
 @strawberry.type(name="CategoryPage")
@@ -62,8 +58,8 @@ async def resolve_categories(
 ) -> CategoryPage:
     """Categories in slug order, a page at a time."""
     query = page_query(page)
-    async with info.context.postgres_lock:
-        listing = await service.list_categories(info.context.postgres, query)
+    async with info.context.postgres_session() as session:
+        listing = await service.list_categories(session, query)
     return CategoryPage(
         items=[CategoryType.of(item) for item in listing.items],
         total=listing.total,
@@ -75,8 +71,8 @@ async def resolve_categories(
 async def resolve_category(info: Info[GraphQLContext, None], slug: str) -> CategoryType:
     """The category with this slug; NOT_FOUND if there is none."""
     valid = validated_value(SLUG, slug, "path", "slug")
-    async with info.context.postgres_lock:
-        return CategoryType.of(await service.get_category(info.context.postgres, valid))
+    async with info.context.postgres_session() as session:
+        return CategoryType.of(await service.get_category(session, valid))
 
 
 async def resolve_create_category(
@@ -86,8 +82,8 @@ async def resolve_create_category(
     """Add a category (administrators); CONFLICT if the slug is taken."""
     admin = await info.context.admit(ADMIN)
     model = validated(CategoryCreate, vars(data), "body")
-    async with info.context.postgres_lock:
-        return CategoryType.of(await service.create_category(info.context.postgres, admin, model))
+    async with info.context.postgres_session() as session:
+        return CategoryType.of(await service.create_category(session, admin, model))
 
 
 @strawberry.type

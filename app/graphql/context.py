@@ -1,7 +1,8 @@
 """The per-request GraphQL context, built from the same dependencies as the REST routes."""
 
 import asyncio
-from collections.abc import Callable, Hashable
+from collections.abc import AsyncIterator, Callable, Hashable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -49,7 +50,7 @@ class GraphQLContext(BaseContext):
     # One check per policy per request, however many fields ask for the caller.
     _principals: dict[Policy, Principal] = field(default_factory=dict)
     # Query fields resolve concurrently, but one AsyncSession runs one statement at a time:
-    # a resolver reading PostgreSQL holds this while it does.
+    # a resolver reading PostgreSQL holds this while it does (`postgres_session()`).
     postgres_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     # One DataLoader per factory per request: batches and caches never outlive the request.
     _loaders: dict[object, DataLoader[Any, Any]] = field(default_factory=dict)
@@ -62,6 +63,12 @@ class GraphQLContext(BaseContext):
         if policy not in self._principals:
             self._principals[policy] = await self.gate.admit(policy, self.bearer_token)
         return self._principals[policy]
+
+    @asynccontextmanager
+    async def postgres_session(self) -> AsyncIterator[AsyncSession]:
+        """The request's PostgreSQL session, with its lock held until the block ends."""
+        async with self.postgres_lock:
+            yield self.postgres
 
     def loader(
         self, factory: "Callable[[GraphQLContext], DataLoader[KeyT, ValueT]]"

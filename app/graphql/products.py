@@ -29,6 +29,7 @@ from app.graphql.categories import CategoryType
 from app.graphql.context import GraphQLContext
 from app.graphql.inputs import PageInput, page_values, validated, validated_value
 from app.graphql.permissions import permission
+from app.graphql.types import copied
 
 # The REST sort keys, named for GraphQL: `PRICE_DESC` is REST's `-price`.
 ProductSort = strawberry.enum(ProductSortKey, name="ProductSort")
@@ -40,8 +41,8 @@ def category_loader(context: GraphQLContext) -> DataLoader[str, CategoryOut | No
     """Categories by slug for one request: every `load` of a tick becomes one query."""
 
     async def load(slugs: list[str]) -> list[CategoryOut | None]:
-        async with context.postgres_lock:
-            found = await CategoryRepository(context.postgres).get_many_by_slugs(slugs)
+        async with context.postgres_session() as session:
+            found = await CategoryRepository(session).get_many_by_slugs(slugs)
         by_slug = {category.slug: CategoryOut.model_validate(category) for category in found}
         return [by_slug.get(slug) for slug in slugs]
 
@@ -77,16 +78,12 @@ class ProductType:
     @classmethod
     def of(cls, product: ProductOut) -> "ProductType":
         """The GraphQL view of the product the service returned."""
-        return cls(
+        return copied(
+            cls,
+            product,
             id=strawberry.ID(product.id),
-            name=product.name,
-            description=product.description,
             price=format_price(product.price),
             category_slug=product.category,
-            owner_id=product.owner_id,
-            tags=product.tags,
-            created_at=product.created_at,
-            updated_at=product.updated_at,
         )
 
 
@@ -166,8 +163,8 @@ async def resolve_create_product(
     owner = await info.context.admit(USER)
     model = validated(ProductCreate, vars(data), "body")
     context = info.context
-    async with context.postgres_lock:
-        created = await service.create_product(context.postgres, context.mongo, owner, model)
+    async with context.postgres_session() as session:
+        created = await service.create_product(session, context.mongo, owner, model)
     return ProductType.of(created)
 
 
@@ -181,10 +178,8 @@ async def resolve_update_product(
     actor = await context.admit(OWNER_OR_ADMIN)
     product_id = validated_value(PRODUCT_ID, id, "path", "product_id")
     model = validated(ProductUpdate, vars(data), "body")
-    async with context.postgres_lock:
-        updated = await service.update_product(
-            context.postgres, context.mongo, actor, product_id, model
-        )
+    async with context.postgres_session() as session:
+        updated = await service.update_product(session, context.mongo, actor, product_id, model)
     return ProductType.of(updated)
 
 

@@ -1,10 +1,26 @@
 """GraphQL object types; each mirrors the fields of its REST response schema."""
 
+import dataclasses
 from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import strawberry
 
-from app.models.postgres.users import User
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+TypeT = TypeVar("TypeT", bound="DataclassInstance")
+
+
+def copied(type_: type[TypeT], source: object, **computed: Any) -> TypeT:
+    """A `type_` (a strawberry type) with each field read off `source` by name, or `computed`."""
+    values = {
+        field.name: getattr(source, field.name)
+        for field in dataclasses.fields(type_)
+        # Fields with a resolver are computed by strawberry, not stored.
+        if field.init and field.name not in computed
+    }
+    return type_(**values, **computed)
 
 
 @strawberry.type(name="User")
@@ -16,14 +32,3 @@ class UserType:
     email: str
     role: str
     created_at: datetime
-
-    @classmethod
-    def from_model(cls, user: User) -> "UserType":
-        """The profile of a stored user."""
-        return cls(
-            id=user.id,
-            username=user.username,
-            email=user.email,
-            role=user.role,
-            created_at=user.created_at,
-        )

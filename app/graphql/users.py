@@ -8,7 +8,7 @@ from app.api.users.repository import UserRepository
 from app.api.users.service import load_active_user
 from app.graphql.context import GraphQLContext
 from app.graphql.permissions import permission
-from app.graphql.types import UserType
+from app.graphql.types import UserType, copied
 
 
 async def resolve_me(info: Info[GraphQLContext, None]) -> UserType:
@@ -16,9 +16,9 @@ async def resolve_me(info: Info[GraphQLContext, None]) -> UserType:
     principal = await info.context.admit(USER)
     # The check REST's `CurrentUser` makes: a banned, inactive or deleted account is refused
     # even while its session is still alive in Redis.
-    async with info.context.postgres_lock:
-        user = await load_active_user(UserRepository(info.context.postgres), principal.account_id)
-    return UserType.from_model(user)
+    async with info.context.postgres_session() as session:
+        user = await load_active_user(UserRepository(session), principal.account_id)
+    return copied(UserType, user)
 
 
 @strawberry.type

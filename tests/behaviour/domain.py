@@ -5,22 +5,23 @@ repository plus a token pair issued by the running app's `TokenService`, which i
 login does after checking the password.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.api.admins.repository import AdminRepository
+from app.api.auth.dependencies import token_service
 from app.api.auth.principal import Principal
-from app.api.auth.sessions import SessionStore
-from app.api.auth.tokens import TokenService
 from app.api.users.repository import UserRepository
 from app.core.errors import ErrorType
 from app.core.security.tokens import Realm
 from app.database.session import unit_of_work
+from app.database.sql import SQLDatabase
 from app.models.mongo.indexes import COLLECTION_INDEXES
-from app.settings import Settings
 from tests.envelope import assert_envelope
 from tests.harness import throwaway
 
@@ -41,17 +42,6 @@ class Caller:
         return {"Authorization": f"Bearer {self.access_token}"}
 
 
-def token_service(app: FastAPI) -> TokenService:
-    """The running app's token service, built as its dependency builds it."""
-    settings: Settings = app.state.settings
-    sessions = SessionStore(
-        app.state.redis.client,
-        app.state.redis.key(settings.auth.session_key_prefix),
-        settings.auth.refresh_token_ttl_seconds,
-    )
-    return TokenService(app.state.token_codec, sessions)
-
-
 async def clean_app_stores(app: FastAPI) -> None:
     """Empty the app's collections and delete its Redis keys (sessions the tests opened)."""
     # Real servers keep both for the whole run (SQL tables are emptied by the `app`
@@ -70,23 +60,29 @@ class Accounts:
 
     async def user(self, username: str) -> Caller:
         """A new user account, signed in."""
-        async with unit_of_work(self.app.state.postgres) as session:
-            user = await UserRepository(session).create(
-                username=username, email=f"{username}@example.com", password_hash="unused"
-            )
-            user_id = user.id
-        pair = await self.tokens.issue(Realm.USER, user_id, "user")
-        return Caller(Realm.USER, user_id, pair.access_token)
+        database = self.app.state.postgres
+        return await self._signed_in(Realm.USER, "user", database, UserRepository, username)
 
     async def admin(self, username: str) -> Caller:
         """A new administrator account, signed in."""
-        async with unit_of_work(self.app.state.admins) as session:
-            admin = await AdminRepository(session).create(
+        database = self.app.state.admins
+        return await self._signed_in(Realm.ADMIN, "admin", database, AdminRepository, username)
+
+    async def _signed_in(
+        self,
+        realm: Realm,
+        role: str,
+        database: SQLDatabase,
+        repository: Callable[[AsyncSession], UserRepository | AdminRepository],
+        username: str,
+    ) -> Caller:
+        async with unit_of_work(database) as session:
+            account = await repository(session).create(
                 username=username, email=f"{username}@example.com", password_hash="unused"
             )
-            admin_id = admin.id
-        pair = await self.tokens.issue(Realm.ADMIN, admin_id, "admin")
-        return Caller(Realm.ADMIN, admin_id, pair.access_token)
+            account_id = account.id
+        pair = await self.tokens.issue(realm, account_id, role)
+        return Caller(realm, account_id, pair.access_token)
 
     async def sign_out(self, caller: Caller) -> None:
         """End the caller's session (as a logout does)."""

@@ -33,13 +33,18 @@ async def open_session(
 async def test_layout_and_ttls(store: SessionStore, redis_store: RedisStore) -> None:
     await open_session(store, "s1")
     client = redis_store.client
+    # The layout: one hash per session, one set of sids per account and realm.
+    prefix = redis_store.key("auth")
+    assert store.session_key("s1") == f"{prefix}:session:s1"
+    assert store.index_key(Realm.USER, 1) == f"{prefix}:account:user:1:sessions"
     assert await client.type(store.session_key("s1")) == "hash"
     assert await client.smembers(store.index_key(Realm.USER, 1)) == {"s1"}
     assert 0 < await client.ttl(store.session_key("s1")) <= TTL
     assert 0 < await client.ttl(store.index_key(Realm.USER, 1)) <= TTL
     session = await store.get("s1")
     assert session is not None
-    assert (session.realm, session.account_id, session.ip) == (Realm.USER, 1, "203.0.113.9")
+    assert (session.realm, session.account_id, session.role) == (Realm.USER, 1, "user")
+    assert session.ip == "203.0.113.9"
     assert len(session.user_agent) == 200
     assert await store.get("nope") is None
 
@@ -65,6 +70,16 @@ async def test_rotate_then_replay_revokes(store: SessionStore, redis_store: Redi
     assert gone.outcome is RotateOutcome.MISSING
 
 
+async def test_rotate_refuses_another_accounts_session(store: SessionStore) -> None:
+    await open_session(store, "s1", account_id=1)
+    for realm, account_id in ((Realm.USER, 2), (Realm.ADMIN, 1)):
+        other = await store.rotate("s1", "s1-r0", "x", realm=realm, account_id=account_id)
+        assert other.outcome is RotateOutcome.MISSING
+    # Untouched: the owner can still rotate with the current jti.
+    mine = await store.rotate("s1", "s1-r0", "s1-r1", realm=Realm.USER, account_id=1)
+    assert mine.outcome is RotateOutcome.ROTATED
+
+
 async def test_concurrent_rotations_of_one_jti_let_at_most_one_win(store: SessionStore) -> None:
     # WATCH/MULTI is what makes this hold; a fake that ignored WATCH would let several win.
     await open_session(store, "s1")
@@ -81,6 +96,7 @@ async def test_concurrent_rotations_of_one_jti_let_at_most_one_win(store: Sessio
 async def test_revoke_only_the_owners_session(store: SessionStore) -> None:
     await open_session(store, "mine", account_id=1)
     await open_session(store, "theirs", account_id=2)
+    # Account 1 cannot end account 2's session by guessing its id, nor cross realms.
     assert not await store.revoke("theirs", realm=Realm.USER, account_id=1)
     assert not await store.revoke("theirs", realm=Realm.ADMIN, account_id=2)
     assert await store.get("theirs") is not None

@@ -2,14 +2,10 @@
 
 from collections.abc import Callable
 
-# Pinned majors: what the app supports, not whatever `latest` is today.
-IMAGES = {
-    "postgres": "postgres:16-alpine",
-    "mysql": "mysql:8.4",
-    "mongo": "mongo:7",
-    "redis": "redis:7-alpine",
-}
 DOCKER_PING_SECONDS = 3
+
+# A started container: its admin URL and the function that stops it.
+Started = tuple[str, Callable[[], None]]
 
 
 def docker_answers() -> bool:
@@ -26,27 +22,47 @@ def docker_answers() -> bool:
         return False
 
 
-def start(backend: str) -> tuple[str, Callable[[], None]]:
-    """Start `backend`'s container; its admin URL and the function that stops it."""
-    if backend == "postgres":
-        from testcontainers.community.postgres import PostgresContainer
+# Each starter imports its testcontainers module only when called, and pins a major: what
+# the app supports, not whatever `latest` is today.
+def _postgres() -> Started:
+    from testcontainers.community.postgres import PostgresContainer
 
-        postgres = PostgresContainer(IMAGES[backend], driver="asyncpg").start()
-        return postgres.get_connection_url(), postgres.stop
-    if backend == "mysql":
-        from testcontainers.community.mysql import MySqlContainer
+    postgres = PostgresContainer("postgres:16-alpine", driver="asyncpg").start()
+    return postgres.get_connection_url(), postgres.stop
 
-        mysql = MySqlContainer(IMAGES[backend]).start()
-        host, port = mysql.get_container_host_ip(), mysql.get_exposed_port(3306)
-        # root: the harness creates and drops databases.
-        return f"mysql+aiomysql://root:{mysql.root_password}@{host}:{port}/mysql", mysql.stop
-    if backend == "mongo":
-        from testcontainers.community.mongodb import MongoDbContainer
 
-        mongo = MongoDbContainer(IMAGES[backend]).start()
-        return mongo.get_connection_url(), mongo.stop
+def _mysql() -> Started:
+    from testcontainers.community.mysql import MySqlContainer
+
+    mysql = MySqlContainer("mysql:8.4").start()
+    host, port = mysql.get_container_host_ip(), mysql.get_exposed_port(3306)
+    # root: the harness creates and drops databases.
+    return f"mysql+aiomysql://root:{mysql.root_password}@{host}:{port}/mysql", mysql.stop
+
+
+def _mongo() -> Started:
+    from testcontainers.community.mongodb import MongoDbContainer
+
+    mongo = MongoDbContainer("mongo:7").start()
+    return mongo.get_connection_url(), mongo.stop
+
+
+def _redis() -> Started:
     from testcontainers.community.redis import RedisContainer
 
-    redis = RedisContainer(IMAGES[backend]).start()
+    redis = RedisContainer("redis:7-alpine").start()
     host, port = redis.get_container_host_ip(), redis.get_exposed_port(6379)
     return f"redis://{host}:{port}/0", redis.stop
+
+
+STARTERS: dict[str, Callable[[], Started]] = {
+    "postgres": _postgres,
+    "mysql": _mysql,
+    "mongo": _mongo,
+    "redis": _redis,
+}
+
+
+def start(backend: str) -> Started:
+    """Start `backend`'s container; its admin URL and the function that stops it."""
+    return STARTERS[backend]()

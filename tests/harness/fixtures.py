@@ -18,7 +18,6 @@ import pytest
 from asgi_lifespan import LifespanManager
 from fastapi import APIRouter, FastAPI
 from pydantic import SecretStr
-from pymongo.asynchronous.database import AsyncDatabase
 from pytest_socket import disable_socket
 from sqlalchemy import MetaData, delete, make_url
 from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
@@ -26,20 +25,27 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.security.keys import generate_private_key, private_pem
 from app.database.migrations import migrate
-from app.database.mongo import MongoStore, create_mongo
 from app.database.redis import RedisStore, create_redis
 from app.database.sql import SQLDatabase, create_sql_database
-from app.models.mongo.indexes import COLLECTION_INDEXES, ensure_indexes
 from app.models.mysql import MySQLBase
 from app.models.postgres import PostgresBase
 from app.settings import AppSettings, AuthSettings, DatabaseSettings, Environment, Settings
 from tests.harness import throwaway
 from tests.harness.app_pool import AppPool
 from tests.harness.divergences import DIVERGENCES
-from tests.harness.servers import Server, Servers, allowed_missing
+from tests.harness.servers import BACKENDS, Server, Servers, allowed_missing
 
 STORE_SIDE = "store_side"
 METADATA: dict[str, MetaData] = {"postgres": PostgresBase.metadata, "mysql": MySQLBase.metadata}
+# The SQL role holding the admin accounts (the app's `state.admins`).
+ADMINS_ROLE = "mysql"
+# What each backend is when its server is missing (`TEST_ALLOW_MISSING`): its embedded form.
+EMBEDDED_URLS: dict[str, Callable[[Path], str]] = {
+    "postgres": lambda directory: f"sqlite+aiosqlite:///{directory / 'postgres.sqlite3'}",
+    "mysql": lambda directory: f"sqlite+aiosqlite:///{directory / 'mysql.sqlite3'}",
+    "mongo": lambda directory: "memory://",
+    "redis": lambda directory: "memory://",
+}
 SQLITE = sqlite_dialect()
 CREATED = pytest.StashKey[list[tuple[str, str, str]]]()
 
@@ -98,9 +104,19 @@ def on_fake(config: pytest.Config, item: pytest.Item) -> bool:
     return not is_real(config) or side == "fake"
 
 
+# Tiers with no fake to run on: without `--backend=real` their tests skip, saying why.
+REAL_ONLY_TIERS = {
+    "tests/integration/": "integration tests need --backend=real (nox -s integration)",
+    "tests/fleet/": "fleet tests need --backend=real (nox -s fleet / failover)",
+}
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """On fakes, a test marked with a registered divergence is a strict xfail."""
+    """On fakes, a divergence-marked test is a strict xfail and a real-only tier skips."""
     for item in items:
+        for tier, reason in REAL_ONLY_TIERS.items():
+            if not is_real(config) and tier in item.nodeid:
+                item.add_marker(pytest.mark.skip(reason=reason))
         for marker in item.iter_markers("divergence"):
             reason = DIVERGENCES[marker.args[0]]
             if on_fake(config, item):
@@ -114,7 +130,8 @@ def store_side(request: pytest.FixtureRequest, pytestconfig: pytest.Config) -> s
     return str(getattr(request, "param", default))
 
 
-def _side_backend(request: pytest.FixtureRequest, name: str, side: str) -> Backend:
+def side_backend(request: pytest.FixtureRequest, name: str, side: str) -> Backend:
+    """The backend `name` on a conformance pair's `side` (the run's own one otherwise)."""
     # The fake side of a real run has its own session-wide fakes; otherwise the run's backend.
     real_run = is_real(request.config)
     fixture = f"fake_{name}_backend" if real_run and side == "fake" else f"{name}_backend"
@@ -126,25 +143,13 @@ def _side_backend(request: pytest.FixtureRequest, name: str, side: str) -> Backe
 @pytest.fixture
 def postgres_side(request: pytest.FixtureRequest, store_side: str) -> Backend:
     """The PostgreSQL role's backend on this test's side."""
-    return _side_backend(request, "postgres", store_side)
-
-
-@pytest.fixture
-def mysql_side(request: pytest.FixtureRequest, store_side: str) -> Backend:
-    """The MySQL role's backend on this test's side."""
-    return _side_backend(request, "mysql", store_side)
-
-
-@pytest.fixture
-def mongo_side(request: pytest.FixtureRequest, store_side: str) -> Backend:
-    """The Mongo backend on this test's side."""
-    return _side_backend(request, "mongo", store_side)
+    return side_backend(request, "postgres", store_side)
 
 
 @pytest.fixture
 def redis_side(request: pytest.FixtureRequest, store_side: str) -> Backend:
     """The Redis backend on this test's side."""
-    return _side_backend(request, "redis", store_side)
+    return side_backend(request, "redis", store_side)
 
 
 @pytest.fixture(scope="session")
@@ -161,7 +166,8 @@ def servers() -> Iterator[Servers]:
     found.stop_all()
 
 
-def _server(servers: Servers, name: str) -> Server | str:
+def find_server(servers: Servers, name: str) -> Server | str:
+    """`name`'s server, or why its tests skip (failing the run unless TEST_ALLOW_MISSING)."""
     found = servers.get(name)
     if isinstance(found, str):
         if name not in allowed_missing():
@@ -170,20 +176,21 @@ def _server(servers: Servers, name: str) -> Server | str:
     return found
 
 
-def _sql_backend(
+def sql_backend(
     name: str,
     pytestconfig: pytest.Config,
     servers: Servers,
     run_name: str,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Backend]:
+    """A SQL role's backend for the run: a migrated SQLite file, or a throwaway database."""
     if not is_real(pytestconfig):
         path = Path(tmp_path_factory.mktemp(name)) / f"{name}.sqlite3"
         url = f"sqlite+aiosqlite:///{path}"
         asyncio.run(_migrated(name, url))
         yield Backend(name, url, real=False)
         return
-    server = _server(servers, name)
+    server = find_server(servers, name)
     if isinstance(server, str):
         yield Backend(name, None, real=True, missing=server)
         return
@@ -204,7 +211,8 @@ async def _migrated(name: str, url: str) -> None:
         await database.engine.dispose()
 
 
-def _fake_sql_backend(name: str, tmp_path_factory: pytest.TempPathFactory) -> Backend:
+def fake_sql_backend(name: str, tmp_path_factory: pytest.TempPathFactory) -> Backend:
+    """A migrated SQLite file standing in for the SQL role `name` (a conformance pair's fake)."""
     path = Path(tmp_path_factory.mktemp(f"fake_{name}")) / f"{name}.sqlite3"
     url = f"sqlite+aiosqlite:///{path}"
     asyncio.run(_migrated(name, url))
@@ -214,19 +222,7 @@ def _fake_sql_backend(name: str, tmp_path_factory: pytest.TempPathFactory) -> Ba
 @pytest.fixture(scope="session")
 def fake_postgres_backend(tmp_path_factory: pytest.TempPathFactory) -> Backend:
     """The unit tier's stand-in for PostgreSQL (SQLite, migrated), for conformance pairs."""
-    return _fake_sql_backend("postgres", tmp_path_factory)
-
-
-@pytest.fixture(scope="session")
-def fake_mysql_backend(tmp_path_factory: pytest.TempPathFactory) -> Backend:
-    """The unit tier's stand-in for MySQL (SQLite, migrated), for conformance pairs."""
-    return _fake_sql_backend("mysql", tmp_path_factory)
-
-
-@pytest.fixture(scope="session")
-def fake_mongo_backend() -> Backend:
-    """The unit tier's stand-in for MongoDB (the in-process shim), for conformance pairs."""
-    return Backend("mongo", "memory://", real=False)
+    return fake_sql_backend("postgres", tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
@@ -243,38 +239,7 @@ def postgres_backend(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Backend]:
     """The users/categories database for this run, built by the migrations."""
-    yield from _sql_backend("postgres", pytestconfig, servers, run_name, tmp_path_factory)
-
-
-@pytest.fixture(scope="session")
-def mysql_backend(
-    pytestconfig: pytest.Config,
-    servers: Servers,
-    run_name: str,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[Backend]:
-    """The admin database for this run, built by the migrations."""
-    yield from _sql_backend("mysql", pytestconfig, servers, run_name, tmp_path_factory)
-
-
-@pytest.fixture(scope="session")
-def mongo_backend(
-    pytestconfig: pytest.Config, servers: Servers, run_name: str
-) -> Iterator[Backend]:
-    """The Mongo server for this run (its database is named after the run)."""
-    if not is_real(pytestconfig):
-        yield Backend("mongo", "memory://", real=False)
-        return
-    server = _server(servers, "mongo")
-    if isinstance(server, str):
-        yield Backend("mongo", None, real=True, missing=server)
-        return
-    url = throwaway.mongo_server_url(server.url)
-    pytestconfig.stash[CREATED].append(("mongo", url, run_name))
-    try:
-        yield Backend("mongo", url, real=True)
-    finally:
-        asyncio.run(throwaway.drop_mongo_database(url, run_name))
+    yield from sql_backend("postgres", pytestconfig, servers, run_name, tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
@@ -285,7 +250,7 @@ def redis_backend(
     if not is_real(pytestconfig):
         yield Backend("redis", "memory://", real=False)
         return
-    server = _server(servers, "redis")
+    server = find_server(servers, "redis")
     if isinstance(server, str):
         yield Backend("redis", None, real=True, missing=server)
         return
@@ -305,38 +270,28 @@ async def _delete_run_keys(url: str, run_name: str) -> None:
 
 
 @pytest.fixture
+def run_backends(request: pytest.FixtureRequest) -> dict[str, Backend]:
+    """This run's backend of each name in `servers.BACKENDS` (its `<name>_backend` fixture)."""
+    return {name: request.getfixturevalue(f"{name}_backend") for name in BACKENDS}
+
+
+@pytest.fixture
 def database_settings(
-    postgres_backend: Backend,
-    mysql_backend: Backend,
-    mongo_backend: Backend,
-    redis_backend: Backend,
-    run_name: str,
-    tmp_path: Path,
+    run_backends: dict[str, Backend], run_name: str, tmp_path: Path
 ) -> DatabaseSettings:
     """Settings pointing the app at this run's backends.
 
     A backend missing by `TEST_ALLOW_MISSING` is replaced by its embedded stand-in, so tests
     about the other backends still run through the whole app.
     """
-    embedded = {
-        "postgres": f"sqlite+aiosqlite:///{tmp_path / 'postgres.sqlite3'}",
-        "mysql": f"sqlite+aiosqlite:///{tmp_path / 'mysql.sqlite3'}",
-        "mongo": "memory://",
-        "redis": "memory://",
+    # Any: each `<name>_url` field takes the text; mypy cannot see which keys the dict has.
+    urls: dict[str, Any] = {
+        f"{name}_url": backend.url or EMBEDDED_URLS[name](tmp_path)
+        for name, backend in run_backends.items()
     }
-    backends = (
-        postgres_backend,
-        mysql_backend,
-        mongo_backend,
-        redis_backend,
-    )
-    urls = {backend.name: backend.url or embedded[backend.name] for backend in backends}
     return DatabaseSettings(
-        postgres_url=urls["postgres"],
-        mysql_url=urls["mysql"],
-        mongo_url=urls["mongo"],
+        **urls,
         mongo_database=run_name,
-        redis_url=urls["redis"],
         redis_key_prefix=f"{run_name}:",
         pool_size=2,
         max_overflow=8,
@@ -362,16 +317,14 @@ def empty_file_tables(name: str, connection: sqlite3.Connection) -> None:
 
 
 @pytest.fixture(scope="session")
-def file_connections(
-    postgres_backend: Backend,
-    mysql_backend: Backend,
-) -> Iterator[dict[str, sqlite3.Connection]]:
+def file_connections(request: pytest.FixtureRequest) -> Iterator[dict[str, sqlite3.Connection]]:
     """A stdlib connection to each embedded SQL file, open for the whole run, to empty it."""
     # Open all along on purpose: when the last connection to a WAL database closes, SQLite
     # copies the log into the file and syncs it to disk, which every test's lifespan did
     # twice (its engines are the only connections). The deletes need no durability either.
     connections: dict[str, sqlite3.Connection] = {}
-    for backend in (postgres_backend, mysql_backend):
+    for role in METADATA:
+        backend: Backend = request.getfixturevalue(f"{role}_backend")
         if backend.url is not None and not backend.real:
             connection = sqlite3.connect(str(make_url(backend.url).database))
             connection.execute("PRAGMA synchronous=OFF")
@@ -382,7 +335,8 @@ def file_connections(
 
 
 @asynccontextmanager
-async def _sql_database(backend: Backend) -> AsyncIterator[SQLDatabase]:
+async def sql_database(backend: Backend) -> AsyncIterator[SQLDatabase]:
+    """A client of the SQL role's backend; its tables are emptied when the block ends."""
     database = create_sql_database(backend.name, backend.require(), DatabaseSettings())
     try:
         yield database
@@ -395,14 +349,7 @@ async def _sql_database(backend: Backend) -> AsyncIterator[SQLDatabase]:
 @pytest.fixture
 async def postgres_db(postgres_side: Backend) -> AsyncIterator[SQLDatabase]:
     """The users/categories database, emptied after the test."""
-    async with _sql_database(postgres_side) as database:
-        yield database
-
-
-@pytest.fixture
-async def mysql_db(mysql_side: Backend) -> AsyncIterator[SQLDatabase]:
-    """The admin database, emptied after the test."""
-    async with _sql_database(mysql_side) as database:
+    async with sql_database(postgres_side) as database:
         yield database
 
 
@@ -414,42 +361,17 @@ async def postgres_session(postgres_db: SQLDatabase) -> AsyncIterator[AsyncSessi
 
 
 @pytest.fixture
-async def mysql_session(mysql_db: SQLDatabase) -> AsyncIterator[AsyncSession]:
-    """A session on the admin database, rolled back at the end."""
-    async with mysql_db.sessions() as session:
-        yield session
-
-
-@pytest.fixture
-def admins_db(mysql_db: SQLDatabase) -> SQLDatabase:
+def admins_db(request: pytest.FixtureRequest) -> SQLDatabase:
     """The database that holds the admin accounts (the app's `state.admins`)."""
-    return mysql_db
+    database: SQLDatabase = request.getfixturevalue(f"{ADMINS_ROLE}_db")
+    return database
 
 
 @pytest.fixture
-def admins_session(mysql_session: AsyncSession) -> AsyncSession:
+def admins_session(request: pytest.FixtureRequest) -> AsyncSession:
     """A session on the admin accounts' database, rolled back at the end."""
-    return mysql_session
-
-
-@pytest.fixture
-async def mongo_store(mongo_side: Backend, run_name: str) -> AsyncIterator[MongoStore]:
-    """The Mongo client and this run's database with its indexes, emptied after the test."""
-    settings = DatabaseSettings(mongo_url=mongo_side.require(), mongo_database=run_name)
-    store = create_mongo(settings)
-    await ensure_indexes(store.db)
-    try:
-        yield store
-    finally:
-        for collection in COLLECTION_INDEXES:
-            await store.db[collection].delete_many({})
-        await store.close()
-
-
-@pytest.fixture
-def mongo_db(mongo_store: MongoStore) -> AsyncDatabase[dict[str, Any]]:
-    """This run's Mongo database."""
-    return mongo_store.db
+    session: AsyncSession = request.getfixturevalue(f"{ADMINS_ROLE}_session")
+    return session
 
 
 @pytest.fixture
@@ -480,7 +402,7 @@ def blank_database(
     def make(role: str) -> str:
         if not is_real(pytestconfig):
             return f"sqlite+aiosqlite:///{tmp_path / f'blank_{role}.sqlite3'}"
-        server = _server(servers, role)
+        server = find_server(servers, role)
         if isinstance(server, str):
             pytest.skip(server)
         name = f"{run_name}_blank"
@@ -494,14 +416,29 @@ def blank_database(
         asyncio.run(throwaway.drop_sql_database(url, name))
 
 
+# Builds test settings; keyword arguments replace whole sections (`graphql=...`).
+MakeSettings = Callable[..., Settings]
+
+
 @pytest.fixture
-def settings(database_settings: DatabaseSettings, auth_settings: AuthSettings) -> Settings:
+def make_settings(database_settings: DatabaseSettings, auth_settings: AuthSettings) -> MakeSettings:
     """Test settings on this run's backends, built explicitly so the environment cannot leak."""
-    return Settings(
-        app=AppSettings(environment=Environment.TEST),
-        database=database_settings,
-        auth=auth_settings,
-    )
+
+    def make(**sections: Any) -> Settings:
+        defaults = {
+            "app": AppSettings(environment=Environment.TEST),
+            "database": database_settings,
+            "auth": auth_settings,
+        }
+        return Settings(**{**defaults, **sections})
+
+    return make
+
+
+@pytest.fixture
+def settings(make_settings: MakeSettings) -> Settings:
+    """Test settings on this run's backends (`make_settings` with no section replaced)."""
+    return make_settings()
 
 
 @pytest.fixture(scope="session")
@@ -532,15 +469,14 @@ def probe_routers() -> tuple[APIRouter, ...]:
 async def app(
     settings: Settings,
     probe_routers: tuple[APIRouter, ...],
-    postgres_backend: Backend,
-    mysql_backend: Backend,
+    run_backends: dict[str, Backend],
     app_pool: AppPool,
     file_connections: dict[str, sqlite3.Connection],
 ) -> AsyncIterator[FastAPI]:
     """An app as `create_app` makes it; the SQL tables it may have written to are emptied after."""
     with app_pool.app(settings, probe_routers) as pooled:
         yield pooled
-    for backend in (postgres_backend, mysql_backend):
+    for backend in (run_backends[role] for role in METADATA):
         if backend.name in file_connections:
             empty_file_tables(backend.name, file_connections[backend.name])
         elif backend.url is not None:
@@ -564,7 +500,7 @@ async def leftovers(created: list[tuple[str, str, str]]) -> list[str]:
     """What this run created on a server that is still there."""
     left: list[str] = []
     for backend, url, name in created:
-        if backend in ("postgres", "mysql") and name in await throwaway.sql_databases(url):
+        if backend in METADATA and name in await throwaway.sql_databases(url):
             left.append(f"{backend} database {name}")
         elif backend == "mongo" and name in await throwaway.mongo_databases(url):
             left.append(f"mongo database {name}")

@@ -40,7 +40,7 @@ async def test_create_waits_for_a_delete_in_progress(
     body = {"name": "hammer", "price": "1.00", "category": "tools"}
     async with unit_of_work(app.state.postgres) as session:
         # The delete has checked MongoDB (no products) and holds the row...
-        await categories.delete_category(session, app.state.mongo.db, admin_principal, "tools")
+        await categories.delete_category(session, app.state.backends, admin_principal, "tools")
         create = asyncio.create_task(served.post(f"{API}/products", json=body, headers=ann.headers))
         await asyncio.sleep(SETTLE_SECONDS)
         # ...so the create cannot have checked the category yet.
@@ -83,5 +83,5 @@ async def test_service_refuses_to_delete_a_category_in_use(
     async with unit_of_work(app.state.postgres) as session:
         principal = await accounts.principal(admin)
         with pytest.raises(ConflictError):
-            await categories.delete_category(session, app.state.mongo.db, principal, "tools")
+            await categories.delete_category(session, app.state.backends, principal, "tools")
     assert_envelope(await served.get(f"{API}/categories/tools"), 200)

@@ -6,7 +6,8 @@
 import pytest
 from pytest_socket import disable_socket
 
-from app.settings import AppSettings, AuthSettings, DatabaseSettings, Environment, Settings
+from app.settings import AppSettings, Environment, Settings
+from tests.harness.fixtures import MakeSettings
 
 
 def pytest_runtest_setup() -> None:
@@ -15,10 +16,6 @@ def pytest_runtest_setup() -> None:
 
 
 @pytest.fixture
-def settings(database_settings: DatabaseSettings, auth_settings: AuthSettings) -> Settings:
-    """Test settings: built explicitly so the developer's environment cannot leak in."""
-    return Settings(
-        app=AppSettings(environment=Environment.TEST, max_body_bytes=1024),
-        database=database_settings,
-        auth=auth_settings,
-    )
+def settings(make_settings: MakeSettings) -> Settings:
+    """Test settings with a small body limit (the guards' tests send just over it)."""
+    return make_settings(app=AppSettings(environment=Environment.TEST, max_body_bytes=1024))

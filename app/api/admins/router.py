@@ -5,8 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from app.api.admins.service import admin_finder
-from app.api.auth import service as auth_service
-from app.api.auth.schema import LoginRequest, RefreshRequest, TokenPairOut
+from app.api.auth.access import ANY_ADMIN
+from app.api.auth.realm_routes import SIGNED_IN_ERRORS, RealmRoutes, add_realm_routes
 from app.api.pagination import PageOut, PageQuery, page_out
 from app.api.users import service as user_service
 from app.api.users.repository import UserRepository
@@ -18,98 +18,41 @@ from app.core.routing import EnvelopeRoute
 from app.core.security.tokens import Realm
 from app.depends import (
     AdminRolePrincipal,
-    AdminsDatabase,
     AuthKit,
     Client,
     CurrentAdmin,
-    CurrentAdminPrincipal,
     Lang,
-    NoStore,
-    PasswordForm,
     PostgresSession,
+    admins_database,
 )
 
-router = APIRouter(prefix="/api/v1/admin", tags=["admin"], route_class=EnvelopeRoute)
+router = APIRouter(prefix="/admin", tags=["admin"], route_class=EnvelopeRoute)
 
 # Ids are 32-bit in every store; a larger one is a 422, not a driver overflow (a 500).
 MAX_ID = 2**31 - 1
 UserId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
-LOGIN_ERRORS = (
-    ErrorType.UNAUTHORIZED,
-    ErrorType.FORBIDDEN,
-    ErrorType.RATE_LIMITED,
-    ErrorType.SERVICE_UNAVAILABLE,
+ADMIN_ERRORS = SIGNED_IN_ERRORS
+
+
+add_realm_routes(
+    router,
+    "/auth",
+    RealmRoutes(
+        realm=Realm.ADMIN,
+        database=admins_database,
+        find_account=admin_finder,
+        logout_policy=ANY_ADMIN,
+        login_doc="Sign an administrator in with a JSON body; the tokens are in `data`.",
+        login_form_doc=(
+            "Sign an administrator in with the OAuth2 password form; the tokens are in `data`."
+        ),
+        refresh_doc=(
+            "Spend an admin refresh token for a new pair; a spent one ends its session (401)."
+        ),
+        logout_doc="End this administrator session.",
+    ),
 )
-ADMIN_ERRORS = (ErrorType.UNAUTHORIZED, ErrorType.FORBIDDEN, ErrorType.SERVICE_UNAVAILABLE)
-
-
-async def _login(
-    username: str, password: str, admins: AdminsDatabase, services: AuthKit, client: Client
-) -> TokenPairOut:
-    pair = await auth_service.login(
-        Realm.ADMIN,
-        username,
-        password,
-        find_account=admin_finder(admins),
-        services=services,
-        client=client,
-    )
-    return TokenPairOut.of(pair)
-
-
-@router.post("/auth/login", responses=error_responses(*LOGIN_ERRORS))
-async def login(
-    body: LoginRequest,
-    admins: AdminsDatabase,
-    services: AuthKit,
-    client: Client,
-    lang: Lang,
-    _: NoStore,
-) -> Envelope[TokenPairOut]:
-    """Sign an administrator in with a JSON body; the tokens are in `data`."""
-    pair = await _login(body.username, body.password, admins, services, client)
-    return success(pair, lang, message=MessageKey.AUTH_LOGGED_IN)
-
-
-@router.post("/auth/login/form", responses=error_responses(*LOGIN_ERRORS))
-async def login_form(
-    form: PasswordForm,
-    admins: AdminsDatabase,
-    services: AuthKit,
-    client: Client,
-    lang: Lang,
-    _: NoStore,
-) -> Envelope[TokenPairOut]:
-    """Sign an administrator in with the OAuth2 password form; the tokens are in `data`."""
-    pair = await _login(form.username, form.password, admins, services, client)
-    return success(pair, lang, message=MessageKey.AUTH_LOGGED_IN)
-
-
-@router.post(
-    "/auth/refresh",
-    responses=error_responses(*ADMIN_ERRORS),
-)
-async def refresh(
-    body: RefreshRequest, services: AuthKit, client: Client, lang: Lang, _: NoStore
-) -> Envelope[TokenPairOut]:
-    """Spend an admin refresh token for a new pair; a spent one ends its session (401)."""
-    pair = await auth_service.refresh(
-        Realm.ADMIN, body.refresh_token, services=services, client=client
-    )
-    return success(TokenPairOut.of(pair), lang)
-
-
-@router.post(
-    "/auth/logout",
-    responses=error_responses(*ADMIN_ERRORS),
-)
-async def logout(
-    principal: CurrentAdminPrincipal, services: AuthKit, client: Client, lang: Lang
-) -> Envelope[None]:
-    """End this administrator session."""
-    await auth_service.logout(principal, services=services, client=client)
-    return success(None, lang, message=MessageKey.AUTH_LOGGED_OUT)
 
 
 @router.get("/users", responses=error_responses(*ADMIN_ERRORS))
@@ -121,7 +64,7 @@ async def list_users(
 ) -> Envelope[PageOut[UserOut]]:
     """One page of users in id order, with the total count."""
     found = await user_service.list_users(UserRepository(session), query)
-    return success(page_out(found, UserOut.of), lang)
+    return success(page_out(found, UserOut.model_validate), lang)
 
 
 async def _set_banned(
@@ -140,7 +83,7 @@ async def _set_banned(
         services=services,
         client=client,
     )
-    return UserOut.of(user)
+    return UserOut.model_validate(user)
 
 
 @router.post("/users/{user_id}/ban", responses=error_responses(*ADMIN_ERRORS, ErrorType.NOT_FOUND))

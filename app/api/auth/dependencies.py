@@ -13,14 +13,15 @@ from app.api.auth.ratelimit import LoginLimiter
 from app.api.auth.service import AuthServices
 from app.api.auth.sessions import ClientInfo, SessionStore
 from app.api.auth.tokens import TokenService
+from app.api.paths import api_path
 from app.core.security.keys import KeySet
 from app.core.security.passwords import PasswordHasher
 from app.core.security.tokens import PAYLOAD, Realm, unverified_segment
 from app.settings import Settings
 
 # Where Swagger's "Authorize" button posts the OAuth2 password form (routes come later).
-USER_TOKEN_URL = "/api/v1/auth/login/form"  # noqa: S105 - a path, not a secret
-ADMIN_TOKEN_URL = "/api/v1/admin/auth/login/form"  # noqa: S105 - a path
+USER_TOKEN_URL = api_path("/auth/login/form")
+ADMIN_TOKEN_URL = api_path("/admin/auth/login/form")
 
 # auto_error off: a missing token must become our 401 envelope, not FastAPI's own error.
 user_bearer = OAuth2PasswordBearer(

@@ -5,14 +5,14 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response, status
 
 from app.api.auth import service
+from app.api.auth.access import USER
+from app.api.auth.realm_routes import SIGNED_IN_ERRORS, RealmRoutes, add_realm_routes
 from app.api.auth.schema import (
-    LoginRequest,
-    RefreshRequest,
     RegisterRequest,
     SessionOut,
-    TokenPairOut,
 )
 from app.api.pagination import PageOut, PageQuery, page_out
+from app.api.paths import api_path
 from app.api.users.repository import UserRepository
 from app.api.users.schema import UserOut
 from app.core.envelope import Envelope, error_responses, success
@@ -28,23 +28,14 @@ from app.depends import (
     Client,
     CurrentUserPrincipal,
     Lang,
-    NoStore,
-    PasswordForm,
     PostgresSession,
     Tokens,
-    UsersDatabase,
+    users_database,
 )
 
-router = APIRouter(prefix="/api/v1/auth", tags=["auth"], route_class=EnvelopeRoute)
+router = APIRouter(prefix="/auth", tags=["auth"], route_class=EnvelopeRoute)
 
-LOGIN_ERRORS = (
-    ErrorType.UNAUTHORIZED,
-    ErrorType.FORBIDDEN,
-    ErrorType.RATE_LIMITED,
-    ErrorType.SERVICE_UNAVAILABLE,
-)
-SIGNED_IN_ERRORS = (ErrorType.UNAUTHORIZED, ErrorType.FORBIDDEN, ErrorType.SERVICE_UNAVAILABLE)
-ACCOUNT_PATH = "/api/v1/users/me"
+ACCOUNT_PATH = api_path("/users/me")
 
 
 @router.post(
@@ -73,69 +64,30 @@ async def register(
     await services.tokens.logout_all(Realm.USER, user.id)
     # The account's own address: readable there once the new user signs in.
     response.headers["Location"] = ACCOUNT_PATH
-    return success(
-        UserOut.of(user), lang, ErrorType.RESOURCE_CREATED, message=MessageKey.AUTH_REGISTERED
-    )
+    account = UserOut.model_validate(user)
+    return success(account, lang, ErrorType.RESOURCE_CREATED, message=MessageKey.AUTH_REGISTERED)
 
 
-async def _login(
-    username: str, password: str, users: UsersDatabase, services: AuthKit, client: Client
-) -> TokenPairOut:
-    pair = await service.login(
-        Realm.USER,
-        username,
-        password,
-        find_account=service.user_finder(users),
-        services=services,
-        client=client,
-    )
-    return TokenPairOut.of(pair)
-
-
-@router.post("/login", responses=error_responses(*LOGIN_ERRORS))
-async def login(
-    body: LoginRequest,
-    users: UsersDatabase,
-    services: AuthKit,
-    client: Client,
-    lang: Lang,
-    _: NoStore,
-) -> Envelope[TokenPairOut]:
-    """Sign in with a JSON body; the tokens are in `data`."""
-    pair = await _login(body.username, body.password, users, services, client)
-    return success(pair, lang, message=MessageKey.AUTH_LOGGED_IN)
-
-
-@router.post("/login/form", responses=error_responses(*LOGIN_ERRORS))
-async def login_form(
-    form: PasswordForm,
-    users: UsersDatabase,
-    services: AuthKit,
-    client: Client,
-    lang: Lang,
-    _: NoStore,
-) -> Envelope[TokenPairOut]:
-    """Sign in with the OAuth2 password form; the tokens are in `data`, as for `/login`."""
-    pair = await _login(form.username, form.password, users, services, client)
-    return success(pair, lang, message=MessageKey.AUTH_LOGGED_IN)
-
-
-@router.post("/refresh", responses=error_responses(*SIGNED_IN_ERRORS))
-async def refresh(
-    body: RefreshRequest, services: AuthKit, client: Client, lang: Lang, _: NoStore
-) -> Envelope[TokenPairOut]:
-    """Spend a refresh token for a new pair; a spent one ends its whole session (401)."""
-    pair = await service.refresh(Realm.USER, body.refresh_token, services=services, client=client)
-    return success(TokenPairOut.of(pair), lang)
-
-
-@router.post("/logout", responses=error_responses(*SIGNED_IN_ERRORS))
-async def logout(
-    principal: CurrentUserPrincipal, services: AuthKit, client: Client, lang: Lang
-) -> Envelope[None]:
-    """End this session: its access and refresh tokens stop working on the next request."""
-    await service.logout(principal, services=services, client=client)
-    return success(None, lang, message=MessageKey.AUTH_LOGGED_OUT)
+add_realm_routes(
+    router,
+    "",
+    RealmRoutes(
+        realm=Realm.USER,
+        database=users_database,
+        find_account=service.user_finder,
+        logout_policy=USER,
+        login_doc="Sign in with a JSON body; the tokens are in `data`.",
+        login_form_doc=(
+            "Sign in with the OAuth2 password form; the tokens are in `data`, as for `/login`."
+        ),
+        refresh_doc=(
+            "Spend a refresh token for a new pair; a spent one ends its whole session (401)."
+        ),
+        logout_doc=(
+            "End this session: its access and refresh tokens stop working on the next request."
+        ),
+    ),
+)
 
 
 @router.post("/logout-all", responses=error_responses(*SIGNED_IN_ERRORS))

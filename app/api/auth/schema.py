@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.auth.sessions import SessionInfo
-from app.api.auth.tokens import TokenPair
+from app.api.request_model import RequestModel
 from app.core.openapi_rules import NUL_FREE_PATTERN, TRIMMED
 from app.core.security.passwords import MAX_PASSWORD_CHARS, NewPassword
 
@@ -21,20 +21,16 @@ Username = Annotated[str, Field(min_length=3, max_length=64, pattern=USERNAME_PA
 Email = Annotated[str, Field(min_length=3, max_length=320, pattern=EMAIL_PATTERN)]
 
 
-class RegisterRequest(BaseModel):
+class RegisterRequest(RequestModel):
     """A new user account."""
-
-    model_config = ConfigDict(extra="forbid")
 
     username: Username
     email: Email
     password: NewPassword
 
 
-class LoginRequest(BaseModel):
+class LoginRequest(RequestModel):
     """Credentials for a JSON login."""
-
-    model_config = ConfigDict(extra="forbid")
 
     # Bounded, not rule-checked: an old password may predate today's rules.
     username: str = Field(min_length=1, max_length=64, pattern=NUL_FREE_PATTERN)
@@ -58,10 +54,8 @@ class PasswordLoginForm(BaseModel):
     client_secret: Annotated[str, Field(max_length=256, pattern=NUL_FREE_PATTERN)] | None = None
 
 
-class RefreshRequest(BaseModel):
+class RefreshRequest(RequestModel):
     """A refresh token to spend for a new pair."""
-
-    model_config = ConfigDict(extra="forbid")
 
     refresh_token: str = Field(min_length=1, max_length=4096, pattern=NUL_FREE_PATTERN)
 
@@ -69,24 +63,15 @@ class RefreshRequest(BaseModel):
 class TokenPairOut(BaseModel):
     """The tokens a login or refresh hands out, with their lifetimes in seconds."""
 
+    # Read off a `TokenPair` by `model_validate`, field by field.
+    model_config = ConfigDict(from_attributes=True)
+
     access_token: str
     refresh_token: str
     token_type: str
     expires_in: int
     refresh_expires_in: int
     sid: str
-
-    @classmethod
-    def of(cls, pair: TokenPair) -> "TokenPairOut":
-        """The payload for a token pair."""
-        return cls(
-            access_token=pair.access_token,
-            refresh_token=pair.refresh_token,
-            token_type=pair.token_type,
-            expires_in=pair.expires_in,
-            refresh_expires_in=pair.refresh_expires_in,
-            sid=pair.sid,
-        )
 
 
 class SessionOut(BaseModel):

@@ -12,7 +12,13 @@ from app.core.conditional import if_match, tag_response
 from app.core.envelope import Envelope, error_responses, success
 from app.core.errors import ErrorType
 from app.core.routing import EnvelopeRoute
-from app.depends import AdminIdempotency, AdminRolePrincipal, Lang, MongoDB, PostgresSession
+from app.depends import (
+    AdminIdempotency,
+    AdminRolePrincipal,
+    AppBackends,
+    Lang,
+    PostgresSession,
+)
 
 router = APIRouter(prefix="/categories", tags=["categories"], route_class=EnvelopeRoute)
 
@@ -80,13 +86,15 @@ async def update_category(
     data: CategoryUpdate,
     admin: AdminRolePrincipal,
     session: PostgresSession,
-    db: MongoDB,
+    backends: AppBackends,
     lang: Lang,
     request: Request,
 ) -> Envelope[CategoryOut]:
     """Rename or re-slug a category (administrators); 409 in use, 412 if `If-Match` is stale."""
     expected = if_match(request)
-    category = await service.update_category(session, db, admin, slug, data, expected=expected)
+    category = await service.update_category(
+        session, backends, admin, slug, data, expected=expected
+    )
     return success(category, lang)
 
 
@@ -95,10 +103,10 @@ async def delete_category(
     slug: SlugPath,
     admin: AdminRolePrincipal,
     session: PostgresSession,
-    db: MongoDB,
+    backends: AppBackends,
     lang: Lang,
     request: Request,
 ) -> Envelope[None]:
     """Delete a category (administrators); 409 while in use, 412 if `If-Match` is stale."""
-    await service.delete_category(session, db, admin, slug, expected=if_match(request))
+    await service.delete_category(session, backends, admin, slug, expected=if_match(request))
     return success(None, lang)

@@ -1,28 +1,22 @@
 """Category rules, shared by REST and GraphQL: who may change categories, and when.
 
-A category lives in PostgreSQL and its products in MongoDB, with no transaction spanning
-both. The row lock taken here closes the gap: deleting or re-slugging a category holds it
-FOR UPDATE while counting the products in MongoDB, and creating a product holds it FOR
-SHARE until its request commits, so one of the two always sees the other.
+Other domains may name a category by slug (see `references.py`). Deleting or re-slugging
+one holds its row FOR UPDATE while they are asked, so a row naming it that is written
+meanwhile (under the category's row read FOR SHARE) waits, and one of the two sees the other.
 """
 
 from collections.abc import Sequence
-from typing import Any
 
-from pymongo.asynchronous.database import AsyncDatabase
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.api.auth.principal import Principal
+from app.api.categories.references import refuse_if_referenced
 from app.api.categories.repository import CategoryRepository, RowLock
 from app.api.categories.schema import CategoryCreate, CategoryOut, CategoryUpdate
 from app.api.pagination import PageOut, PageQuery, page_out
 from app.api.permissions import require_admin
-from app.api.products.repository import ProductRepository
 from app.core.conditional import check_if_match
-from app.core.errors import ConflictError
-from app.core.i18n import MessageKey
-
-MongoDatabase = AsyncDatabase[dict[str, Any]]
+from app.database.backends import Backends
 
 
 async def list_categories(session: AsyncSession, query: PageQuery) -> PageOut[CategoryOut]:
@@ -47,7 +41,7 @@ async def create_category(
 
 async def update_category(
     session: AsyncSession,
-    db: MongoDatabase,
+    backends: Backends,
     principal: Principal | None,
     slug: str,
     data: CategoryUpdate,
@@ -63,30 +57,25 @@ async def update_category(
         check_if_match(expected, CategoryOut.model_validate(current))
     if data.slug is not None and data.slug != slug:
         await categories.get_by_slug(slug, lock=RowLock.UPDATE)
-        # Products name their category by slug: one with active products keeps its slug
-        # rather than leave them pointing at nothing.
-        await _refuse_if_in_use(db, slug)
+        # Rows elsewhere name it by slug: a category in use keeps its slug rather than
+        # leave them pointing at nothing.
+        await refuse_if_referenced(backends, slug)
     category = await categories.update(slug, name=data.name, new_slug=data.slug)
     return CategoryOut.model_validate(category)
 
 
 async def delete_category(
     session: AsyncSession,
-    db: MongoDatabase,
+    backends: Backends,
     principal: Principal | None,
     slug: str,
     expected: Sequence[str] | None = None,
 ) -> None:
-    """Remove a category (administrators only); `ConflictError` while active products use it."""
+    """Remove a category (administrators only); `ConflictError` while it is in use."""
     require_admin(principal)
     categories = CategoryRepository(session)
-    # Locked before counting: a product created meanwhile waits for this request to end.
+    # Locked before asking: a row naming it written meanwhile waits for this request to end.
     current = await categories.get_by_slug(slug, lock=RowLock.UPDATE)
     check_if_match(expected, CategoryOut.model_validate(current))
-    await _refuse_if_in_use(db, slug)
+    await refuse_if_referenced(backends, slug)
     await categories.delete(slug)
-
-
-async def _refuse_if_in_use(db: MongoDatabase, slug: str) -> None:
-    if await ProductRepository(db).count_active_by_category(slug):
-        raise ConflictError(MessageKey.CATEGORY_IN_USE)

@@ -2,7 +2,8 @@
 
 A product names its category by slug; the category lives in PostgreSQL. Creating a product
 (or moving one) reads that category FOR SHARE, so a concurrent delete of the category waits
-for this request to commit and then counts the product (see the categories service).
+for this request to commit and then counts the product: products register that count
+with the categories domain (`refers_to_categories`), which asks before a slug goes.
 """
 
 from collections.abc import Sequence
@@ -14,6 +15,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.api.auth.principal import Principal
+from app.api.categories.references import refers_to_categories
 from app.api.categories.repository import CategoryRepository, RowLock
 from app.api.pagination import PageOut, page_out
 from app.api.permissions import is_owner_or_admin, require_principal, require_user
@@ -23,9 +25,16 @@ from app.core.conditional import check_if_match
 from app.core.envelope import ValidationIssue
 from app.core.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from app.core.i18n import MessageKey
+from app.database.backends import Backends
 from app.models.mongo.products import object_id
 
 MongoDatabase = AsyncDatabase[dict[str, Any]]
+
+
+@refers_to_categories
+async def category_in_use(backends: Backends, slug: str) -> bool:
+    """Whether any active product names the category `slug`."""
+    return await ProductRepository(backends.mongo.db).count_active_by_category(slug) > 0
 
 
 async def list_products(db: MongoDatabase, query: ProductListQuery) -> PageOut[ProductOut]:

@@ -13,7 +13,7 @@ from app.core.i18n import MessageKey
 from app.core.routing import EnvelopeRoute
 from app.depends import AuthKit, Client, CurrentUser, CurrentUserPrincipal, Lang, PostgresSession
 
-router = APIRouter(prefix="/api/v1/users", tags=["users"], route_class=EnvelopeRoute)
+router = APIRouter(prefix="/users", tags=["users"], route_class=EnvelopeRoute)
 
 ACCOUNT_ERRORS = (ErrorType.UNAUTHORIZED, ErrorType.FORBIDDEN, ErrorType.SERVICE_UNAVAILABLE)
 
@@ -23,7 +23,7 @@ async def me(
     user: CurrentUser, lang: Lang, request: Request, response: Response
 ) -> Envelope[UserOut]:
     """The caller's account, with its `ETag` (`If-None-Match` answers 304 when unchanged)."""
-    account = UserOut.of(user)
+    account = UserOut.model_validate(user)
     tag_response(request, response, account, PRIVATE_REVALIDATE)
     return success(account, lang)
 
@@ -40,9 +40,9 @@ async def update_me(
     # the second waits for the first to commit, then sees the new tag and gets 412.
     users = UserRepository(session)
     current = await users.lock(user.id)
-    check_if_match(if_match(request), UserOut.of(current))
+    check_if_match(if_match(request), UserOut.model_validate(current))
     updated = await service.update_profile(users, current, username=body.username, email=body.email)
-    return success(UserOut.of(updated), lang)
+    return success(UserOut.model_validate(updated), lang)
 
 
 @router.post("/me/password", responses=error_responses(*ACCOUNT_ERRORS, ErrorType.RATE_LIMITED))

@@ -5,14 +5,17 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.api.auth.schema import Email, Username
+from app.api.request_model import RequestModel
 from app.core.i18n.issues import RuleViolationError
 from app.core.openapi_rules import CALLER_PASSWORD_KEY, NUL_FREE_PATTERN
 from app.core.security.passwords import MAX_PASSWORD_CHARS, NewPassword
-from app.models.postgres.users import User
 
 
 class UserOut(BaseModel):
     """A user account as its owner (or an admin) sees it; never the password hash."""
+
+    # Read off a `User` row by `model_validate`; the hash is no field, so it never leaves.
+    model_config = ConfigDict(from_attributes=True)
 
     id: int
     username: str
@@ -22,26 +25,12 @@ class UserOut(BaseModel):
     is_banned: bool
     created_at: datetime
 
-    @classmethod
-    def of(cls, user: User) -> "UserOut":
-        """The payload for a user row."""
-        return cls(
-            id=user.id,
-            username=user.username,
-            email=user.email,
-            role=user.role,
-            is_active=user.is_active,
-            is_banned=user.is_banned,
-            created_at=user.created_at,
-        )
 
-
-class ProfileUpdate(BaseModel):
+class ProfileUpdate(RequestModel):
     """New username and/or email; a field left out stays as it is."""
 
     # The validator below, in JSON Schema: at least one of the two, and not null.
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "anyOf": [
                 {"required": [name], "properties": {name: {"not": {"type": "null"}}}}
@@ -60,10 +49,8 @@ class ProfileUpdate(BaseModel):
         return self
 
 
-class PasswordChange(BaseModel):
+class PasswordChange(RequestModel):
     """The current password (proof it is the owner) and the new one."""
-
-    model_config = ConfigDict(extra="forbid")
 
     # A credential no schema can describe: the extension tells clients and fuzzers that a
     # valid request carries the signed-in account's own password here.

@@ -5,17 +5,15 @@ import hashlib
 import hmac
 import json
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import jwt
 import pytest
-from asgi_lifespan import LifespanManager
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI
 
-from app.api.auth.sessions import SessionStore
+from app.api.auth.dependencies import token_service
 from app.api.auth.tokens import TokenService
 from app.core.security.keys import KeySet, public_pem
 from app.settings import Settings
@@ -99,24 +97,15 @@ class Forger:
 
 
 @pytest.fixture
-async def running(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    """The app with its lifespan running, and a client for it."""
-    async with LifespanManager(app) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-            yield client
+def running(client: httpx.AsyncClient) -> httpx.AsyncClient:
+    """The app with its lifespan running, and a client for it (the harness's `client`)."""
+    return client
 
 
 @pytest.fixture
 def tokens(app: FastAPI, running: httpx.AsyncClient) -> TokenService:
     """The token service over the running app's codec and Redis, as the routes get it."""
-    settings: Settings = app.state.settings
-    sessions = SessionStore(
-        app.state.redis.client,
-        app.state.redis.key(settings.auth.session_key_prefix),
-        settings.auth.refresh_token_ttl_seconds,
-    )
-    return TokenService(app.state.token_codec, sessions)
+    return token_service(app)
 
 
 @pytest.fixture

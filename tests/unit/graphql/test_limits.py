@@ -9,15 +9,9 @@ from graphql.validation import validate
 
 from app.core.errors import ErrorType
 from app.core.i18n import MessageKey, translate
-from app.settings import (
-    AppSettings,
-    AuthSettings,
-    DatabaseSettings,
-    Environment,
-    GraphQLSettings,
-    Settings,
-)
+from app.settings import GraphQLSettings, Settings
 from tests.envelope import check_envelope
+from tests.harness.fixtures import MakeSettings
 from tests.unit.graphql.assertions import every_error, only_error
 from tests.unit.graphql.conftest import Post
 
@@ -25,14 +19,9 @@ LIMITS = GraphQLSettings(max_depth=6, max_aliases=30, max_tokens=2000)
 
 
 @pytest.fixture
-def settings(database_settings: DatabaseSettings, auth_settings: AuthSettings) -> Settings:
+def settings(make_settings: MakeSettings) -> Settings:
     """Test settings with the limits above."""
-    return Settings(
-        app=AppSettings(environment=Environment.TEST),
-        database=database_settings,
-        auth=auth_settings,
-        graphql=LIMITS,
-    )
+    return make_settings(graphql=LIMITS)
 
 
 async def test_depth_over_the_limit_is_refused(post_graphql: Post) -> None:

@@ -1,0 +1,113 @@
+"""The routes each realm signs in and out with: login (JSON or form), refresh and logout.
+
+The user and admin realms differ only in where the accounts live, who may log out and the
+words of their documentation; `add_realm_routes` writes the four routes once for both.
+"""
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from app.api.auth import service
+from app.api.auth.access import Policy, requires
+from app.api.auth.principal import Principal
+from app.api.auth.schema import LoginRequest, RefreshRequest, TokenPairOut
+from app.api.auth.service import AccountFinder
+from app.core.envelope import Envelope, error_responses, success
+from app.core.errors import ErrorType
+from app.core.i18n import MessageKey
+from app.core.security.tokens import Realm
+from app.database.sql import SQLDatabase
+from app.depends import AuthKit, Client, Lang, NoStore, PasswordForm
+
+LOGIN_ERRORS = (
+    ErrorType.UNAUTHORIZED,
+    ErrorType.FORBIDDEN,
+    ErrorType.RATE_LIMITED,
+    ErrorType.SERVICE_UNAVAILABLE,
+)
+SIGNED_IN_ERRORS = (ErrorType.UNAUTHORIZED, ErrorType.FORBIDDEN, ErrorType.SERVICE_UNAVAILABLE)
+
+
+@dataclass(frozen=True)
+class RealmRoutes:
+    """One realm's sign-in routes: its accounts, its logout policy and its route docs."""
+
+    realm: Realm
+    # The dependency giving the accounts' database (`app/depends.py`).
+    database: Callable[..., Awaitable[SQLDatabase]]
+    find_account: Callable[[SQLDatabase], AccountFinder]
+    logout_policy: Policy
+    login_doc: str
+    login_form_doc: str
+    refresh_doc: str
+    logout_doc: str
+
+
+def add_realm_routes(router: APIRouter, prefix: str, routes: RealmRoutes) -> None:
+    """Add `{prefix}/login`, `/login/form`, `/refresh` and `/logout` for the realm to `router`."""
+    realm = routes.realm
+    # Not aliases in app/depends.py: each realm's routes read their own database and policy.
+    signed_in = requires(routes.logout_policy)
+
+    async def _login(
+        username: str, password: str, database: SQLDatabase, services: AuthKit, client: Client
+    ) -> TokenPairOut:
+        pair = await service.login(
+            realm,
+            username,
+            password,
+            find_account=routes.find_account(database),
+            services=services,
+            client=client,
+        )
+        return TokenPairOut.model_validate(pair)
+
+    async def login(
+        body: LoginRequest,
+        database: Annotated[SQLDatabase, Depends(routes.database)],
+        services: AuthKit,
+        client: Client,
+        lang: Lang,
+        _: NoStore,
+    ) -> Envelope[TokenPairOut]:
+        pair = await _login(body.username, body.password, database, services, client)
+        return success(pair, lang, message=MessageKey.AUTH_LOGGED_IN)
+
+    async def login_form(
+        form: PasswordForm,
+        database: Annotated[SQLDatabase, Depends(routes.database)],
+        services: AuthKit,
+        client: Client,
+        lang: Lang,
+        _: NoStore,
+    ) -> Envelope[TokenPairOut]:
+        pair = await _login(form.username, form.password, database, services, client)
+        return success(pair, lang, message=MessageKey.AUTH_LOGGED_IN)
+
+    async def refresh(
+        body: RefreshRequest, services: AuthKit, client: Client, lang: Lang, _: NoStore
+    ) -> Envelope[TokenPairOut]:
+        pair = await service.refresh(realm, body.refresh_token, services=services, client=client)
+        return success(TokenPairOut.model_validate(pair), lang)
+
+    async def logout(
+        principal: Annotated[Principal, Depends(signed_in)],
+        services: AuthKit,
+        client: Client,
+        lang: Lang,
+    ) -> Envelope[None]:
+        await service.logout(principal, services=services, client=client)
+        return success(None, lang, message=MessageKey.AUTH_LOGGED_OUT)
+
+    # The docstrings are the operations' descriptions in OpenAPI; they name the realm.
+    login.__doc__, login_form.__doc__ = routes.login_doc, routes.login_form_doc
+    refresh.__doc__, logout.__doc__ = routes.refresh_doc, routes.logout_doc
+    login_errors = error_responses(*LOGIN_ERRORS)
+    signed_in_errors = error_responses(*SIGNED_IN_ERRORS)
+    router.post(f"{prefix}/login", responses=login_errors)(login)
+    router.post(f"{prefix}/login/form", responses=login_errors)(login_form)
+    router.post(f"{prefix}/refresh", responses=signed_in_errors)(refresh)
+    router.post(f"{prefix}/logout", responses=signed_in_errors)(logout)
