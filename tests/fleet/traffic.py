@@ -53,7 +53,13 @@ class Client:
     def __init__(self, name: str, base_url: str, log: Log, address: str) -> None:
         self.name = name
         self.log = log
-        transport = httpx.AsyncHTTPTransport(local_address=address)
+        # A connection per request: when nginx reloads (taking an instance out of rotation),
+        # its old workers close idle keep-alive connections, and a request sent on one at that
+        # instant is reset before nginx reads it. That is the client's keep-alive race (RFC 9112
+        # §9.3.1: only idempotent requests may be retried), not something the app could answer.
+        transport = httpx.AsyncHTTPTransport(
+            local_address=address, limits=httpx.Limits(max_keepalive_connections=0)
+        )
         self.http = httpx.AsyncClient(
             base_url=base_url, transport=transport, timeout=REQUEST_SECONDS
         )
