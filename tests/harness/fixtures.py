@@ -360,16 +360,20 @@ async def postgres_session(postgres_db: SQLDatabase) -> AsyncIterator[AsyncSessi
         yield session
 
 
+# `store_side` is named so it is in the static closure: conformance pairs need it there to
+# parametrize a test (`pytest_generate_tests`), and the role's fixture is looked up by name.
 @pytest.fixture
-def admins_db(request: pytest.FixtureRequest) -> SQLDatabase:
+def admins_db(request: pytest.FixtureRequest, store_side: str) -> SQLDatabase:
     """The database that holds the admin accounts (the app's `state.admins`)."""
+    del store_side
     database: SQLDatabase = request.getfixturevalue(f"{ADMINS_ROLE}_db")
     return database
 
 
 @pytest.fixture
-def admins_session(request: pytest.FixtureRequest) -> AsyncSession:
+def admins_session(request: pytest.FixtureRequest, store_side: str) -> AsyncSession:
     """A session on the admin accounts' database, rolled back at the end."""
+    del store_side  # in the closure for conformance pairs, as for `admins_db`
     session: AsyncSession = request.getfixturevalue(f"{ADMINS_ROLE}_session")
     return session
 
