@@ -37,8 +37,34 @@ def wait_for(what: str, ready: Callable[[], bool], alive: Callable[[], bool], lo
     raise RuntimeError(f"{what} not ready in {STARTUP_SECONDS}s:\n{log.read_text()[-3000:]}")
 
 
+class ChildProcess:
+    """A server this test started: whether it lives, SIGKILL, and stop for cleanup."""
+
+    process: "subprocess.Popen[bytes] | None"
+
+    def running(self) -> bool:
+        """Whether its process is alive."""
+        return self.process is not None and self.process.poll() is None
+
+    def kill(self) -> None:
+        """SIGKILL: whatever it held in flight is lost with it."""
+        if self.process is not None and self.running():
+            self.process.kill()
+            self.process.wait(STOP_SECONDS)
+
+    def stop(self) -> None:
+        """Terminate, or kill if it will not go; for cleanup."""
+        if self.process is None or not self.running():
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+
 @dataclass
-class Instance:
+class Instance(ChildProcess):
     """One app instance: `python -m app serve` on a loopback port (restartable)."""
 
     name: str
@@ -86,10 +112,6 @@ class Instance:
         except httpx.TransportError:
             return False
 
-    def running(self) -> bool:
-        """Whether its process is alive."""
-        return self.process is not None and self.process.poll() is None
-
     def terminate(self) -> float:
         """SIGTERM (graceful: in-flight requests finish) and wait; the seconds it took."""
         started = time.monotonic()
@@ -97,22 +119,6 @@ class Instance:
             self.process.send_signal(signal.SIGTERM)
             self.process.wait(STOP_SECONDS * 2)
         return time.monotonic() - started
-
-    def kill(self) -> None:
-        """SIGKILL: in-flight requests are lost with it."""
-        if self.process is not None and self.running():
-            self.process.kill()
-            self.process.wait(STOP_SECONDS)
-
-    def stop(self) -> None:
-        """Terminate, or kill if it will not go; for cleanup."""
-        if self.process is None or not self.running():
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(STOP_SECONDS)
-        except subprocess.TimeoutExpired:
-            self.kill()
 
 
 NGINX_CONF = """
@@ -162,7 +168,7 @@ def nginx_binary() -> str:
 
 
 @dataclass
-class Nginx:
+class Nginx(ChildProcess):
     """nginx on a loopback port in front of `upstreams`; its files live in `work`."""
 
     upstreams: list[int]
@@ -197,10 +203,7 @@ class Nginx:
             self.process = subprocess.Popen(  # noqa: S603 - the system nginx, our arguments
                 [*command, "-c", str(conf)], stdout=sink, stderr=subprocess.STDOUT
             )
-        wait_for("nginx", self._answers, self._running, log)
-
-    def _running(self) -> bool:
-        return self.process is not None and self.process.poll() is None
+        wait_for("nginx", self._answers, self.running, log)
 
     def drain(self, port: int, out: bool) -> None:
         """Take the instance on `port` out of rotation (or put it back): rewrite and reload.
@@ -225,7 +228,7 @@ class Nginx:
 
     def stop(self) -> None:
         """Graceful quit (SIGQUIT), then kill if it lingers."""
-        if self.process is None or not self._running():
+        if self.process is None or not self.running():
             return
         self.process.send_signal(signal.SIGQUIT)
         try:
@@ -268,7 +271,7 @@ def instance_env(
 
 
 @dataclass
-class RedisProcess:
+class RedisProcess(ChildProcess):
     """A throwaway redis-server or redis-sentinel on a loopback port (no persistence)."""
 
     name: str
@@ -294,10 +297,6 @@ class RedisProcess:
             )
         wait_for(self.name, self.accepts if self.tls else self.answers, self.running, log)
 
-    def running(self) -> bool:
-        """Whether its process is alive."""
-        return self.process is not None and self.process.poll() is None
-
     def accepts(self) -> bool:
         """Whether its port accepts connections (a TLS server answers nothing in clear)."""
         try:
@@ -314,22 +313,6 @@ class RedisProcess:
                 return connection.recv(16).startswith(b"+PONG")
         except OSError:
             return False
-
-    def kill(self) -> None:
-        """SIGKILL: the server is gone with whatever it had not replicated."""
-        if self.process is not None and self.running():
-            self.process.kill()
-            self.process.wait(STOP_SECONDS)
-
-    def stop(self) -> None:
-        """Terminate (kill if it lingers); for cleanup."""
-        if self.process is None or not self.running():
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(STOP_SECONDS)
-        except subprocess.TimeoutExpired:
-            self.kill()
 
 
 def redis_binary(name: str) -> str:
