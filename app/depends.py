@@ -36,6 +36,7 @@ from app.database.session import unit_of_work
 from app.database.sql import SQLDatabase
 from app.models.mysql.admins import Admin
 from app.models.postgres.users import User
+from app.resources import resources_of, settings_of
 from app.settings import Settings
 
 # Dependencies are `async def` even when they do not await (here and in their modules):
@@ -50,8 +51,7 @@ async def no_store(response: Response) -> None:
 
 async def get_app_settings(request: Request) -> Settings:
     """The settings the running app was built with (not the process-wide default)."""
-    settings: Settings = request.app.state.settings
-    return settings
+    return settings_of(request)
 
 
 async def get_language(request: Request) -> str:
@@ -61,46 +61,41 @@ async def get_language(request: Request) -> str:
 
 async def postgres_session(request: Request) -> AsyncIterator[AsyncSession]:
     """The request's unit of work on the PostgreSQL role."""
-    database: SQLDatabase = request.app.state.postgres
+    database = resources_of(request).backends.postgres
     async with unit_of_work(database) as session:
         yield session
 
 
 async def admin_session(request: Request) -> AsyncIterator[AsyncSession]:
     """The request's unit of work on the admin accounts' database."""
-    database: SQLDatabase = request.app.state.admins
+    database = resources_of(request).backends.admins
     async with unit_of_work(database) as session:
         yield session
 
 
 async def users_database(request: Request) -> SQLDatabase:
     """The users' database itself, for code that opens its own short sessions (login)."""
-    database: SQLDatabase = request.app.state.postgres
-    return database
+    return resources_of(request).backends.postgres
 
 
 async def admins_database(request: Request) -> SQLDatabase:
     """The admin accounts' database itself, for code that opens its own short sessions."""
-    database: SQLDatabase = request.app.state.admins
-    return database
+    return resources_of(request).backends.admins
 
 
 async def mongo_database(request: Request) -> AsyncDatabase[dict[str, Any]]:
     """The app's MongoDB database."""
-    database: AsyncDatabase[dict[str, Any]] = request.app.state.mongo.db
-    return database
+    return resources_of(request).backends.mongo.db
 
 
 async def app_backends(request: Request) -> Backends:
     """Every backend client the running app holds."""
-    backends: Backends = request.app.state.backends
-    return backends
+    return resources_of(request).backends
 
 
 async def redis_store(request: Request) -> RedisStore:
     """The Redis client with the app's key prefix."""
-    store: RedisStore = request.app.state.redis
-    return store
+    return resources_of(request).backends.redis
 
 
 AppSettingsDep = Annotated[Settings, Depends(get_app_settings)]

@@ -24,6 +24,7 @@ from app.database.availability import DRIVER_ERRORS, is_backend_unavailable
 from app.database.backends import open_backends
 from app.database.pool_metrics import pool_sampler
 from app.graphql.router import graphql_router
+from app.resources import Resources, attach_resources, attach_settings
 from app.settings import Environment, Settings, get_settings
 
 logger = logging.getLogger("app")
@@ -45,24 +46,23 @@ def create_app(settings: Settings | None = None, telemetry: Telemetry | None = N
                 # Before the clients exist: PyMongo's listener reaches only clients made later.
                 stack.enter_context(telemetry.instrumented())
             backends = await stack.enter_async_context(open_backends(settings.database))
-            app.state.postgres = backends.postgres
-            app.state.admins = backends.admins
-            app.state.mongo = backends.mongo
-            app.state.redis = backends.redis
-            app.state.backends = backends
-            app.state.probes = backends.probes()
             roles = (backends.postgres, backends.admins)
-            app.state.sql_engines = {database.name: database.engine for database in roles}
-            # Audit writes skip a MongoDB known to be down instead of waiting on every request.
-            app.state.audit_breaker = CircuitBreaker("audit", failure_threshold=3, reset_seconds=15)
+            sql_engines = {database.name: database.engine for database in roles}
             if telemetry is not None:
-                stack.enter_context(telemetry.instrumented_sql(app.state.sql_engines.values()))
+                stack.enter_context(telemetry.instrumented_sql(sql_engines.values()))
             if settings.metrics.enabled:
                 interval = settings.metrics.sample_interval_seconds
-                sampler = pool_sampler(app.state.sql_engines, backends.redis.client, interval)
+                sampler = pool_sampler(sql_engines, backends.redis.client, interval)
                 await stack.enter_async_context(sampler)
-            async with auth_resources(app, settings):
-                yield
+            resources = Resources(
+                backends=backends,
+                probes=backends.probes(),
+                sql_engines=sql_engines,
+                audit_breaker=CircuitBreaker("audit", failure_threshold=3, reset_seconds=15),
+                auth=await stack.enter_async_context(auth_resources(settings)),
+            )
+            attach_resources(app, resources)
+            yield
         logger.info("stopped")
 
     development = settings.environment is Environment.DEVELOPMENT
@@ -83,7 +83,7 @@ def create_app(settings: Settings | None = None, telemetry: Telemetry | None = N
         telemetry=TELEMETRY_OFF if telemetry is None else telemetry.fastapi_config(),
     )
     app.router.route_class = EnvelopeRoute
-    app.state.settings = settings
+    attach_settings(app, settings)
     install_exception_handlers(app)
     install_unavailable_handler(app, DRIVER_ERRORS, is_backend_unavailable)
     # Added innermost first: the body limit and crash net sit closest to the routes.

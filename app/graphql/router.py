@@ -29,6 +29,7 @@ from app.core.telemetry import Telemetry
 from app.graphql.context import GraphQLContext, graphql_context
 from app.graphql.errors import format_errors, transport_error_body
 from app.graphql.schema import build_schema
+from app.resources import settings_of
 from app.settings import Environment, Settings
 
 GRAPHQL_PATH = "/graphql"
@@ -125,7 +126,7 @@ class EnvelopeGraphQLRouter(GraphQLRouter[GraphQLContext, None]):
                     result.errors,
                     request_language(request),
                     request_id_of(request.scope),
-                    hints=request.app.state.settings.environment is Environment.DEVELOPMENT,
+                    hints=settings_of(request).environment is Environment.DEVELOPMENT,
                 )
             ]
             response["errors"] = errors

@@ -9,10 +9,9 @@ from fastapi import FastAPI
 
 from app.core.errors import ErrorType
 from app.core.i18n import MessageKey, translate
-from app.core.security.passwords import PasswordHasher
 from app.database.session import unit_of_work
-from app.database.sql import SQLDatabase
 from app.models.mysql.admins import Admin
+from app.resources import resources_of
 from tests.envelope import assert_envelope
 
 PASSWORD = "correct horse battery"
@@ -100,8 +99,8 @@ class Accounts:
     ) -> Session:
         """An administrator written to the admin store (as `admin create` does) and signed in."""
         username = username or unique("admin")
-        hasher: PasswordHasher = self.app.state.password_hasher
-        database: SQLDatabase = self.app.state.admins
+        hasher = resources_of(self.app).auth.password_hasher
+        database = resources_of(self.app).backends.admins
         async with unit_of_work(database) as session:
             admin = Admin(
                 username=username,

@@ -8,6 +8,7 @@ import pytest
 from fastapi import FastAPI
 from pymongo.asynchronous.database import AsyncDatabase
 
+from app.resources import resources_of
 from tests.behaviour.accounts import Accounts as AuthAccounts
 from tests.behaviour.domain import Accounts, clean_app_stores
 
@@ -28,7 +29,7 @@ def accounts(app: FastAPI, api: httpx.AsyncClient) -> Accounts:
 @pytest.fixture
 def app_mongo(app: FastAPI, api: httpx.AsyncClient) -> AsyncDatabase[dict[str, Any]]:
     """The running app's Mongo database, to look at what was (not) written."""
-    db: AsyncDatabase[dict[str, Any]] = app.state.mongo.db
+    db = resources_of(app).backends.mongo.db
     return db
 
 

@@ -22,6 +22,7 @@ from app.core.security.tokens import Realm
 from app.database.session import unit_of_work
 from app.database.sql import SQLDatabase
 from app.models.mongo.indexes import COLLECTION_INDEXES
+from app.resources import resources_of
 from tests.envelope import assert_envelope
 from tests.harness import throwaway
 
@@ -46,9 +47,10 @@ async def clean_app_stores(app: FastAPI) -> None:
     """Empty the app's collections and delete its Redis keys (sessions the tests opened)."""
     # Real servers keep both for the whole run (SQL tables are emptied by the `app`
     # fixture); a later test may count what is there. The embedded ones die with the app.
+    backends = resources_of(app).backends
     for collection in COLLECTION_INDEXES:
-        await app.state.mongo.db[collection].delete_many({})
-    await throwaway.delete_redis_keys(app.state.redis.client, app.state.redis.prefix)
+        await backends.mongo.db[collection].delete_many({})
+    await throwaway.delete_redis_keys(backends.redis.client, backends.redis.prefix)
 
 
 class Accounts:
@@ -60,12 +62,12 @@ class Accounts:
 
     async def user(self, username: str) -> Caller:
         """A new user account, signed in."""
-        database = self.app.state.postgres
+        database = resources_of(self.app).backends.postgres
         return await self._signed_in(Realm.USER, "user", database, UserRepository, username)
 
     async def admin(self, username: str) -> Caller:
         """A new administrator account, signed in."""
-        database = self.app.state.admins
+        database = resources_of(self.app).backends.admins
         return await self._signed_in(Realm.ADMIN, "admin", database, AdminRepository, username)
 
     async def _signed_in(

@@ -29,6 +29,7 @@ from app.database.session import unit_of_work
 from app.models.mysql.admins import Admin
 from app.models.postgres.categories import Category
 from app.models.postgres.users import User
+from app.resources import resources_of
 from app.settings import AuthSettings
 from tests.behaviour.access_model import (
     ADMIN_ROLE,
@@ -121,7 +122,11 @@ class AccessMachine(RuleBasedStateMachine):
 
     def operator(self, realm: Realm, statement: Any) -> None:
         """Change an account row directly, as an operator's SQL would (no route involved)."""
-        database = self.app.state.postgres if realm is Realm.USER else self.app.state.admins
+        database = (
+            resources_of(self.app).backends.postgres
+            if realm is Realm.USER
+            else resources_of(self.app).backends.admins
+        )
 
         async def write() -> None:
             async with unit_of_work(database) as session:
@@ -161,7 +166,7 @@ class AccessMachine(RuleBasedStateMachine):
         slug = f"cat-{secrets.token_hex(4)}"
 
         async def seed() -> None:
-            async with unit_of_work(self.app.state.postgres) as session:
+            async with unit_of_work(resources_of(self.app).backends.postgres) as session:
                 session.add(Category(slug=slug, name="Seed"))
 
         self.run(seed())
@@ -176,8 +181,8 @@ class AccessMachine(RuleBasedStateMachine):
         password = "admin-pass-" + secrets.token_hex(3)
 
         async def create() -> int:
-            hasher = self.app.state.password_hasher
-            async with unit_of_work(self.app.state.admins) as session:
+            hasher = resources_of(self.app).auth.password_hasher
+            async with unit_of_work(resources_of(self.app).backends.admins) as session:
                 row = Admin(
                     username=username,
                     email=f"{username}@example.com",

@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from pydantic import SecretStr
 
 from app.core.errors import ErrorType
-from app.database.sql import SQLDatabase
+from app.resources import resources_of
 from app.settings import AuthSettings, DatabaseSettings
 from tests.behaviour.accounts import PASSWORD, Accounts, bearer, unique
 from tests.envelope import assert_envelope
@@ -195,7 +195,7 @@ class TestBusyBackends:
     @pytest.fixture
     async def held(self, app: FastAPI, api: httpx.AsyncClient) -> AsyncIterator[None]:
         """The only connection of the users' pool, held by someone else."""
-        database: SQLDatabase = app.state.postgres
+        database = resources_of(app).backends.postgres
         async with database.engine.connect() as connection:
             await connection.exec_driver_sql("SELECT 1")
             yield

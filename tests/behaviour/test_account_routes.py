@@ -7,8 +7,8 @@ from sqlalchemy import update
 from app.core.errors import ErrorType
 from app.core.i18n import MessageKey
 from app.database.session import unit_of_work
-from app.database.sql import SQLDatabase
 from app.models.postgres.users import User
+from app.resources import resources_of
 from tests.behaviour.accounts import PASSWORD, Accounts, english, unique
 from tests.envelope import assert_envelope
 
@@ -142,7 +142,7 @@ async def test_repeated_failed_logins_get_429_with_retry_after(
 
 
 async def _set_flags(app: FastAPI, user_id: int, **flags: bool) -> None:
-    database: SQLDatabase = app.state.postgres
+    database = resources_of(app).backends.postgres
     async with unit_of_work(database) as session:
         await session.execute(update(User).where(User.id == user_id).values(**flags))
 

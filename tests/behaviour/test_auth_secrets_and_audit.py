@@ -12,8 +12,8 @@ from app.api.audit.repository import AuditRepository
 from app.api.auth.audit import AuditEventType
 from app.core.errors import ErrorType
 from app.core.i18n import MessageKey, translate
-from app.database.sql import SQLDatabase
 from app.models.postgres.users import User
+from app.resources import resources_of
 from tests.behaviour.accounts import ADMIN_PASSWORD, PASSWORD, Accounts, bearer, unique
 from tests.envelope import assert_envelope
 
@@ -22,7 +22,7 @@ WRONG_PASSWORD = "wrong-password-typed"
 
 
 async def _password_hash(app: FastAPI, username: str) -> str:
-    database: SQLDatabase = app.state.postgres
+    database = resources_of(app).backends.postgres
     async with database.sessions() as session:
         found = await session.scalar(select(User.password_hash).where(User.username == username))
     assert found is not None
@@ -119,7 +119,7 @@ async def test_the_flow_is_audited_without_secrets(
     await api.post(f"/api/v1/admin/users/{victim.account_id}/ban", headers=admin.headers)
     await api.post(f"/api/v1/admin/users/{victim.account_id}/unban", headers=admin.headers)
 
-    page = await AuditRepository(app.state.mongo.db).list(limit=100)
+    page = await AuditRepository(resources_of(app).backends.mongo.db).list(limit=100)
     kinds = {event.type for event in page.items}
     # Everything but ending one session from the list, which this flow does not do.
     expected = {kind.value for kind in AuditEventType} - {AuditEventType.SESSION_REVOKED.value}

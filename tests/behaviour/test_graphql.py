@@ -8,6 +8,7 @@ from app.api.users.repository import UserRepository
 from app.core.errors import ErrorType
 from app.core.security.tokens import Realm
 from app.database.session import unit_of_work
+from app.resources import resources_of
 
 # The running app and its token service, as the auth tests build them.
 from tests.unit.auth.conftest import bearer, running, tokens
@@ -21,7 +22,7 @@ ME = {"query": "{ me { id username email role createdAt } }"}
 async def test_me_then_logout(
     app: FastAPI, running: httpx.AsyncClient, tokens: TokenService
 ) -> None:
-    async with unit_of_work(app.state.postgres) as session:
+    async with unit_of_work(resources_of(app).backends.postgres) as session:
         user = await UserRepository(session).create(
             username="lin", email="Lin@Example.com", password_hash="x"
         )

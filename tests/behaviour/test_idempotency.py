@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from app.api.idempotency import ANSWER_TTL_SECONDS
 from app.core.errors import ErrorType
 from app.core.i18n import MessageKey, translate
-from app.database.redis import RedisStore
+from app.resources import resources_of
 from tests.behaviour.domain import API, Accounts
 from tests.envelope import assert_envelope
 
@@ -38,7 +38,7 @@ async def test_a_retry_replays_the_first_answer_and_creates_nothing_more(
     assert retry.headers["idempotent-replayed"] == "true"
     assert "idempotent-replayed" not in first.headers
     assert await _total(api) == 1
-    store: RedisStore = app.state.redis
+    store = resources_of(app).backends.redis
     keys = [key async for key in store.client.scan_iter(match=store.key("idempotency", "*"))]
     assert len(keys) == 1
     ttl = await store.client.ttl(keys[0])

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 
 from app.core.errors import ErrorType
 from app.core.i18n import MessageKey, translate
-from app.database.sql import SQLDatabase
 from app.models.postgres.users import User
+from app.resources import resources_of
 from tests.behaviour.accounts import PASSWORD, english, unique
 from tests.behaviour.accounts import Accounts as AuthAccounts
 from tests.behaviour.domain import API, Accounts, create_category
@@ -36,14 +36,15 @@ def nul_locs(response: httpx.Response, *sent: str) -> list[Any]:
 
 async def count_users(app: FastAPI) -> int:
     """Rows in the users table of the running app."""
-    database: SQLDatabase = app.state.postgres
+    database = resources_of(app).backends.postgres
     async with database.sessions() as session:
         return await session.scalar(select(func.count()).select_from(User)) or 0
 
 
 async def redis_keys(app: FastAPI) -> int:
     """Keys the running app holds in Redis (sessions, login counters)."""
-    return await count_redis_keys(app.state.redis.client, app.state.redis.prefix)
+    redis = resources_of(app).backends.redis
+    return await count_redis_keys(redis.client, redis.prefix)
 
 
 @pytest.mark.parametrize("realm", ["/api/v1/auth", "/api/v1/admin/auth"])

@@ -11,13 +11,14 @@ from fastapi import FastAPI
 from app.core.errors import ErrorType
 from app.core.i18n import MessageKey
 from app.core.security.keys import generate_private_key, thumbprint
+from app.resources import resources_of, settings_of
 from tests.behaviour.accounts import ADMIN_PASSWORD, PASSWORD, Accounts, Session, bearer, english
 from tests.envelope import assert_envelope
 from tests.unit.auth.conftest import Forger
 
 
 def _forger(app: FastAPI, session: Session) -> Forger:
-    forger = Forger(app.state.jwt_keys, app.state.settings)
+    forger = Forger(resources_of(app).auth.jwt_keys, settings_of(app))
     # A live session: each forgery must fail for its own flaw, not for a missing session.
     forger.sid = session.sid
     return forger

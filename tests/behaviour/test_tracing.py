@@ -21,6 +21,7 @@ from sqlalchemy import text
 from app.core.errors import ErrorType
 from app.core.telemetry import tracing
 from app.main import create_app
+from app.resources import resources_of
 from app.settings import Settings
 from tests.behaviour.accounts import PASSWORD, Accounts, bearer, unique
 from tests.envelope import assert_envelope
@@ -136,7 +137,7 @@ async def test_nothing_secret_reaches_an_exported_span(traced: Traced) -> None:
     email = f"{username}@example.com"
     await accounts.register(username, email)
     session = await accounts.login(username, PASSWORD)
-    async with traced.app.state.postgres.engine.connect() as connection:
+    async with resources_of(traced.app).backends.postgres.engine.connect() as connection:
         stored_hash = (
             await connection.execute(
                 text("SELECT password_hash FROM users WHERE username = :u"), {"u": username}

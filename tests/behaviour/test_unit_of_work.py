@@ -18,6 +18,7 @@ from app.database.sql import SQLDatabase
 from app.depends import AdminSession, Lang, PostgresSession
 from app.models.mysql.admins import Admin
 from app.models.postgres.users import User
+from app.resources import resources_of
 from tests.envelope import assert_envelope
 
 router = APIRouter(prefix="/uow")
@@ -75,7 +76,7 @@ async def count(database: SQLDatabase, model: Any) -> int:
 async def test_returning_handler_commits(uow_app: FastAPI, client: httpx.AsyncClient) -> None:
     body = assert_envelope(await client.post("/uow/users/ann"), 200, ErrorType.SUCCESS)
     assert body["data"]["id"] > 0
-    assert await count(uow_app.state.postgres, User) == 1
+    assert await count(resources_of(uow_app).backends.postgres, User) == 1
 
 
 @pytest.mark.parametrize(("fail", "status"), [("app-error", 409), ("crash", 500)])
@@ -84,14 +85,14 @@ async def test_handler_that_writes_then_raises_leaves_nothing(
 ) -> None:
     response = await client.post("/uow/users/ann", params={"fail": fail})
     assert_envelope(response, status)
-    assert await count(uow_app.state.postgres, User) == 0
+    assert await count(resources_of(uow_app).backends.postgres, User) == 0
 
 
 async def test_admin_store_unit_of_work(uow_app: FastAPI, client: httpx.AsyncClient) -> None:
     assert_envelope(await client.post("/uow/admins/root"), 200)
     assert_envelope(await client.post("/uow/admins/other", params={"fail": "app-error"}), 409)
     assert_envelope(await client.post("/uow/admins/root"), 409, ErrorType.CONFLICT)
-    assert await count(uow_app.state.admins, Admin) == 1
+    assert await count(resources_of(uow_app).backends.admins, Admin) == 1
 
 
 async def test_duplicate_found_at_commit_is_a_conflict_envelope(
@@ -100,13 +101,13 @@ async def test_duplicate_found_at_commit_is_a_conflict_envelope(
     assert_envelope(await client.post("/uow/users-unflushed/ann"), 200)
     response = await client.post("/uow/users-unflushed/ann")
     assert_envelope(response, 409, ErrorType.CONFLICT)
-    assert await count(uow_app.state.postgres, User) == 1
+    assert await count(resources_of(uow_app).backends.postgres, User) == 1
 
 
 async def test_concurrent_requests_all_commit(uow_app: FastAPI, client: httpx.AsyncClient) -> None:
     responses = await asyncio.gather(*(client.post(f"/uow/users/user{i}") for i in range(12)))
     assert [response.status_code for response in responses] == [200] * 12
-    assert await count(uow_app.state.postgres, User) == 12
+    assert await count(resources_of(uow_app).backends.postgres, User) == 12
 
 
 async def test_commit_happens_before_the_response_starts(uow_app: FastAPI) -> None:
@@ -119,7 +120,9 @@ async def test_commit_happens_before_the_response_starts(uow_app: FastAPI) -> No
         async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
             async def spy(message: Message) -> None:
                 if message["type"] == "http.response.start" and scope["path"].startswith("/uow"):
-                    committed_when_sent.append(await count(uow_app.state.postgres, User))
+                    committed_when_sent.append(
+                        await count(resources_of(uow_app).backends.postgres, User)
+                    )
                 await send(message)
 
             await self.app(scope, receive, spy)

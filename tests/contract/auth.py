@@ -18,9 +18,9 @@ from app.api.admins.repository import AdminRepository
 from app.api.auth.dependencies import token_service
 from app.api.users.repository import UserRepository
 from app.core.security.keys import generate_private_key, thumbprint
-from app.core.security.passwords import PasswordHasher
-from app.core.security.tokens import Realm, TokenCodec, TokenType
+from app.core.security.tokens import Realm, TokenType
 from app.database.session import unit_of_work
+from app.resources import resources_of, settings_of
 from tests.contract.routes import HTTP_METHODS, RouteKey
 from tests.unit.auth.conftest import Forger
 
@@ -68,7 +68,7 @@ def _realm_of(app: FastAPI, operation: Any) -> Realm:
 async def _fresh_account(app: FastAPI, realm: Realm) -> tuple[int, str]:
     # A bcrypt hash made once per app: valid (a password check on it works), and cheap after.
     if not hasattr(app.state, "contract_password_hash"):
-        hasher: PasswordHasher = app.state.password_hasher
+        hasher = resources_of(app).auth.password_hasher
         app.state.contract_password = secrets.token_urlsafe(16)
         app.state.contract_password_hash = await hasher.hash(app.state.contract_password)
     name = f"contract{secrets.token_hex(6)}"
@@ -78,10 +78,10 @@ async def _fresh_account(app: FastAPI, realm: Realm) -> tuple[int, str]:
         "password_hash": app.state.contract_password_hash,
     }
     if realm is Realm.ADMIN:
-        async with unit_of_work(app.state.admins) as session:
+        async with unit_of_work(resources_of(app).backends.admins) as session:
             admin = await AdminRepository(session).create(**fields)
             return admin.id, admin.role
-    async with unit_of_work(app.state.postgres) as session:
+    async with unit_of_work(resources_of(app).backends.postgres) as session:
         user = await UserRepository(session).create(**fields)
         return user.id, user.role
 
@@ -114,8 +114,8 @@ def valid_auth_headers(app: FastAPI, operation: Any) -> Mapping[str, str]:
 
 def rejected_tokens(app: FastAPI) -> list[str]:
     """Bearer tokens every secured operation must refuse with 401 (forged, expired, other realm)."""
-    forger = Forger(app.state.jwt_keys, app.state.settings)
-    codec: TokenCodec = app.state.token_codec
+    forger = Forger(resources_of(app).auth.jwt_keys, settings_of(app))
+    codec = resources_of(app).auth.token_codec
     now = int(time.time())
     stranger = generate_private_key()
     claims = forger.claims()

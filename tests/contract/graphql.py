@@ -12,6 +12,7 @@ import schemathesis
 from schemathesis.specs.graphql.schemas import GraphQLSchema
 
 from app.main import create_app
+from app.resources import settings_of
 from app.settings import Settings
 from tests.contract.probes import send
 from tests.contract.registry import GRAPHQL, GRAPHQL_KEY, registry_for
@@ -42,7 +43,7 @@ def graphql_schema() -> GraphQLSchema:
     # the same factory from the same settings but with introspection on, is only asked for the
     # schema; every case then goes to the app under contract, and its positive documents prove
     # that app serves each field of it (an unknown field is a validation error there).
-    twin = create_app(_introspectable(target.app.state.settings))
+    twin = create_app(_introspectable(settings_of(target.app)))
     config = schemathesis.Config.from_dict(SCHEMATHESIS_CONFIG)
     schema = schemathesis.graphql.from_asgi(GRAPHQL_PATH, twin, config=config)
     schema.app = target.app

@@ -16,6 +16,7 @@ from pydantic import ValidationError as PydanticValidationError
 from app.core.errors import ErrorType
 from app.core.i18n import MessageKey, translate
 from app.core.routing import FORM_TYPES
+from app.resources import settings_of
 from tests.contract.checks import exchange_of, holds_nul
 from tests.contract.registry import registry_for
 from tests.contract.routes import HttpRoute, RouteKey, matches_any_route
@@ -142,7 +143,7 @@ def probe_body(
         expect_error(exchange, envelope, ErrorType.UNAUTHORIZED, *UNAUTHORIZED_MESSAGES)
     elif route.reads_body and not route.path_params:
         media_type = _media_type(content_type)
-        if len(body) > target.app.state.settings.app.max_body_bytes:
+        if len(body) > settings_of(target.app).app.max_body_bytes:
             expect_error(exchange, envelope, ErrorType.PAYLOAD_TOO_LARGE)
         elif not body:
             expect_error(exchange, envelope, ErrorType.VALIDATION_ERROR)

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from app.core.errors import ErrorType
 from app.core.i18n import MessageKey, translate
 from app.core.security.tokens import Realm
+from app.resources import settings_of
 from tests.contract.auth import realm_auth_headers, rejected_tokens
 from tests.contract.checks import GeneratedCase
 from tests.contract.graphql import GRAPHQL_PATH, graphql_schema, probe_graphql, with_variables
@@ -29,7 +30,7 @@ from tests.contract.target import MAX_BODY_BYTES, ContractTarget, contract_targe
 # demanded by the meta-test without an edit here.
 SCHEMA = graphql_schema()
 FIELDS = sorted(key for _, key in registry_for(contract_target().app).graphql_fields)
-LIMITS = contract_target().app.state.settings.graphql
+LIMITS = settings_of(contract_target().app).graphql
 CALLERS = (None, Realm.USER, Realm.ADMIN)
 
 

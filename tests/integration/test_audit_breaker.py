@@ -7,6 +7,7 @@ breaker opens, logins stop waiting, and readiness says `degraded`, not `down`.
 
 import time
 from collections.abc import AsyncIterator
+from dataclasses import replace
 
 import httpx
 import pytest
@@ -18,6 +19,7 @@ from app.core.breaker import BreakerState
 from app.core.errors import ErrorType
 from app.database.mongo import create_mongo
 from app.main import create_app
+from app.resources import attach_resources, resources_of
 from app.settings import AppSettings, DatabaseSettings, Environment, Settings
 from tests.behaviour.accounts import PASSWORD, Accounts
 from tests.envelope import assert_envelope
@@ -42,8 +44,10 @@ async def mongo_gone(settings: Settings) -> AsyncIterator[tuple[FastAPI, httpx.A
                 mongo_url=DEAD_MONGO, mongo_database="x", connect_timeout_seconds=TIMEOUT
             )
         )
-        app.state.mongo = dead
-        app.state.probes = {**app.state.probes, "mongo": dead.ping}
+        resources = resources_of(app)
+        backends = replace(resources.backends, mongo=dead)
+        probes = {**resources.probes, "mongo": dead.ping}
+        attach_resources(app, replace(resources, backends=backends, probes=probes))
         transport = httpx.ASGITransport(app=manager.app)
         try:
             async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
@@ -69,7 +73,7 @@ async def test_logins_stop_waiting_for_a_mongodb_known_to_be_down(
         durations.append(time.perf_counter() - started)
 
     # Three logins' audit writes each waited out the timeout (threshold 3); then it is open.
-    assert app.state.audit_breaker.state is BreakerState.OPEN
+    assert resources_of(app).audit_breaker.state is BreakerState.OPEN
     assert REGISTRY.get_sample_value("circuit_breaker_state", {"breaker": "audit"}) == 2
     assert all(duration >= TIMEOUT for duration in durations[:3]), durations
     assert all(duration < TIMEOUT for duration in durations[3:]), durations

@@ -16,6 +16,7 @@ from app.api.products import service as products
 from app.api.products.schema import ProductCreate
 from app.core.errors import ConflictError, ErrorType
 from app.database.session import unit_of_work
+from app.resources import resources_of
 from tests.behaviour.domain import API, Accounts, clean_app_stores, create_category
 from tests.envelope import assert_envelope
 
@@ -38,16 +39,18 @@ async def test_create_waits_for_a_delete_in_progress(
     await create_category(served, admin, "tools")
     admin_principal = await accounts.principal(admin)
     body = {"name": "hammer", "price": "1.00", "category": "tools"}
-    async with unit_of_work(app.state.postgres) as session:
+    async with unit_of_work(resources_of(app).backends.postgres) as session:
         # The delete has checked MongoDB (no products) and holds the row...
-        await categories.delete_category(session, app.state.backends, admin_principal, "tools")
+        await categories.delete_category(
+            session, resources_of(app).backends, admin_principal, "tools"
+        )
         create = asyncio.create_task(served.post(f"{API}/products", json=body, headers=ann.headers))
         await asyncio.sleep(SETTLE_SECONDS)
         # ...so the create cannot have checked the category yet.
         assert not create.done()
     # The delete committed: the create now finds no category.
     assert_envelope(await create, 409, ErrorType.CONFLICT)
-    assert await app.state.mongo.db["products"].count_documents({}) == 0
+    assert await resources_of(app).backends.mongo.db["products"].count_documents({}) == 0
 
 
 async def test_delete_waits_for_a_create_in_progress(
@@ -58,9 +61,11 @@ async def test_delete_waits_for_a_create_in_progress(
     await create_category(served, admin, "tools")
     ann_principal = await accounts.principal(ann)
     data = ProductCreate.model_validate({"name": "hammer", "price": "1.00", "category": "tools"})
-    async with unit_of_work(app.state.postgres) as session:
+    async with unit_of_work(resources_of(app).backends.postgres) as session:
         # The create holds the category FOR SHARE until its unit of work ends...
-        await products.create_product(session, app.state.mongo.db, ann_principal, data)
+        await products.create_product(
+            session, resources_of(app).backends.mongo.db, ann_principal, data
+        )
         delete = asyncio.create_task(
             served.delete(f"{API}/categories/tools", headers=admin.headers)
         )
@@ -80,8 +85,10 @@ async def test_service_refuses_to_delete_a_category_in_use(
     await create_category(served, admin, "tools")
     body = {"name": "hammer", "price": "1.00", "category": "tools"}
     assert_envelope(await served.post(f"{API}/products", json=body, headers=ann.headers), 201)
-    async with unit_of_work(app.state.postgres) as session:
+    async with unit_of_work(resources_of(app).backends.postgres) as session:
         principal = await accounts.principal(admin)
         with pytest.raises(ConflictError):
-            await categories.delete_category(session, app.state.backends, principal, "tools")
+            await categories.delete_category(
+                session, resources_of(app).backends, principal, "tools"
+            )
     assert_envelope(await served.get(f"{API}/categories/tools"), 200)

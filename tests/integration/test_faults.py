@@ -25,6 +25,7 @@ from app.database.sql import SQLDatabase
 from app.depends import Lang, PostgresSession
 from app.main import create_app
 from app.models.postgres.users import User
+from app.resources import resources_of
 from app.settings import DatabaseSettings, Settings
 from tests.behaviour.accounts import Accounts
 from tests.behaviour.domain import clean_app_stores
@@ -202,7 +203,7 @@ async def test_postgres_connection_killed_during_a_request(
     finally:
         PAUSES.pop("victim", None)
     # The first row was written inside the request's transaction: it went with it.
-    assert await count_users(app.state.postgres) == 0
+    assert await count_users(resources_of(app).backends.postgres) == 0
     # And the app carries on, on a fresh connection.
     assert_envelope(await answer(client.get("/api/v1/categories")), 200)
 

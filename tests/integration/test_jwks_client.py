@@ -10,7 +10,7 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
-from app.core.security.keys import KeySet
+from app.resources import resources_of, settings_of
 from tests.behaviour.accounts import Accounts
 from tests.behaviour.domain import clean_app_stores
 
@@ -45,14 +45,14 @@ async def test_pyjwkclient_verifies_a_signed_in_users_token(
         jwks_client = jwt.PyJWKClient(f"{served}/.well-known/jwks.json", cache_keys=False)
         # urllib underneath blocks: off the loop that serves the app.
         signing_key = await asyncio.to_thread(jwks_client.get_signing_key_from_jwt, session.access)
-        keys: KeySet = app.state.jwt_keys
+        keys = resources_of(app).auth.jwt_keys
         assert signing_key.key_id == keys.signing_kid
         claims = jwt.decode(
             session.access,
             signing_key.key,
             algorithms=["RS256"],
-            audience=app.state.settings.auth.jwt_audience,
-            issuer=app.state.settings.auth.jwt_issuer,
+            audience=settings_of(app).auth.jwt_audience,
+            issuer=settings_of(app).auth.jwt_issuer,
         )
         assert claims["sub"] == str(session.account_id)
         assert claims["sid"] == session.sid

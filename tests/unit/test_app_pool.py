@@ -9,6 +9,7 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from starlette.middleware.gzip import GZipMiddleware
 
 from app.depends import get_language
+from app.resources import settings_of
 from app.settings import AppSettings, Settings
 from tests.harness.app_pool import AppPool
 
@@ -33,7 +34,7 @@ def test_other_settings_get_their_own_app(settings: Settings) -> None:
         pass
     with pool.app(other) as second:
         assert second is not first
-        assert second.state.settings is other
+        assert settings_of(second) is other
 
 
 def test_probe_routers_are_built_in_and_part_of_the_key(settings: Settings) -> None:
@@ -109,8 +110,8 @@ async def test_a_used_app_comes_back_as_create_app_left_it(settings: Settings) -
         assert second is first
         # Nothing the last run put on the state, no built middleware, no cached document.
         assert not hasattr(second.state, "left_behind")
-        assert not hasattr(second.state, "postgres")
-        assert second.state.settings is settings
+        assert not hasattr(second.state, "resources")
+        assert settings_of(second) is settings
         assert second.middleware_stack is None
         assert second.openapi() == document
         # As on a new app, middleware may still be added before it starts.

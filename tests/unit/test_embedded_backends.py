@@ -1,6 +1,7 @@
 """The embedded defaults: SQLite files set up like a server, Redis in memory."""
 
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -18,6 +19,7 @@ from app.database.redis import RedisStore
 from app.database.session import unit_of_work
 from app.database.sql import SQLDatabase, create_sql_database
 from app.main import create_app
+from app.resources import attach_resources, resources_of
 from app.settings import AppSettings, DatabaseSettings, Environment, Settings
 from tests.envelope import assert_envelope
 
@@ -62,7 +64,9 @@ async def test_bare_machine_defaults_migrate_at_startup(
 async def test_ready_is_503_when_redis_is_down(app: FastAPI, client: httpx.AsyncClient) -> None:
     server = FakeServer()
     server.connected = False
-    app.state.probes["redis"] = RedisStore(FakeAsyncRedis(server=server), "x:").ping
+    resources = resources_of(app)
+    probes = {**resources.probes, "redis": RedisStore(FakeAsyncRedis(server=server), "x:").ping}
+    attach_resources(app, replace(resources, probes=probes))
     body = assert_envelope(await client.get("/health/ready"), 503, ErrorType.SERVICE_UNAVAILABLE)
     assert body["data"]["backends"]["redis"]["state"] == "down"
     assert body["data"]["backends"]["postgres"]["state"] == "up"

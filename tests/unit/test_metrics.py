@@ -18,6 +18,7 @@ from app.core.errors import ErrorType
 from app.core.metrics import UNMATCHED_ROUTE
 from app.core.security.passwords import PasswordHasher
 from app.database.pool_metrics import metered_pool
+from app.resources import resources_of
 from app.settings import AuthSettings, MetricsSettings, Settings
 from tests.behaviour.accounts import Accounts
 from tests.envelope import assert_envelope
@@ -93,7 +94,7 @@ async def test_sql_waiters_are_counted_while_they_wait(tmp_path: Path) -> None:
 
 
 async def test_pool_in_use_gauges_follow_checkouts(app: FastAPI, client: httpx.AsyncClient) -> None:
-    async with app.state.postgres.engine.connect():
+    async with resources_of(app).backends.postgres.engine.connect():
         text = (await client.get("/metrics")).text
         in_use = dict(
             (labels["role"], value) for labels, value in scrape(text)["sql_pool_connections_in_use"]

@@ -2,6 +2,7 @@
 
 import asyncio
 import time
+from dataclasses import replace
 
 import httpx
 import pydantic
@@ -21,6 +22,7 @@ from app.database.redis_urls import (
     connection_pool,
     parse_sentinel_url,
 )
+from app.resources import attach_resources, resources_of
 from app.settings import DatabaseSettings
 from tests.behaviour.accounts import Accounts
 from tests.envelope import assert_envelope
@@ -143,15 +145,16 @@ async def test_an_exhausted_pool_is_a_503_with_retry_after(
     user = await accounts.register()
     pool = _no_network(_pool("redis://cache.invalid:6379/0", max_connections=1, wait_seconds=0.1))
     await pool.get_connection()  # type: ignore[no-untyped-call] # the only connection stays busy
-    real = app.state.redis
-    app.state.redis = RedisStore(client=client_for(pool), prefix=real.prefix)
+    resources = resources_of(app)
+    store = RedisStore(client=client_for(pool), prefix=resources.backends.redis.prefix)
+    attach_resources(app, replace(resources, backends=replace(resources.backends, redis=store)))
     try:
         response = await client.post(
             "/api/v1/auth/login",
             json={"username": user["username"], "password": "correct horse battery"},
         )
     finally:
-        app.state.redis = real
+        attach_resources(app, resources)
     assert_envelope(response, 503, ErrorType.SERVICE_UNAVAILABLE)
     assert response.headers["retry-after"] == "2"
     assert "No connection available" not in response.text

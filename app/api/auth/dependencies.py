@@ -17,7 +17,7 @@ from app.api.paths import api_path
 from app.core.security.keys import KeySet
 from app.core.security.passwords import PasswordHasher
 from app.core.security.tokens import PAYLOAD, Realm, unverified_segment
-from app.settings import Settings
+from app.resources import resources_of, settings_of
 
 # Where Swagger's "Authorize" button posts the OAuth2 password form (routes come later).
 USER_TOKEN_URL = api_path("/auth/login/form")
@@ -34,47 +34,47 @@ admin_bearer = OAuth2PasswordBearer(
 
 async def get_key_set(request: Request) -> KeySet:
     """The key set loaded in the lifespan."""
-    keys: KeySet = request.app.state.jwt_keys
-    return keys
+    return resources_of(request).auth.jwt_keys
 
 
 async def get_password_hasher(request: Request) -> PasswordHasher:
     """The password hasher built in the lifespan."""
-    hasher: PasswordHasher = request.app.state.password_hasher
-    return hasher
+    return resources_of(request).auth.password_hasher
 
 
 async def get_login_limiter(request: Request) -> LoginLimiter:
     """The login brute-force limiter built in the lifespan."""
-    limiter: LoginLimiter = request.app.state.login_limiter
-    return limiter
+    return resources_of(request).auth.login_limiter
 
 
 def token_service(app: FastAPI) -> TokenService:
     """Token life cycle over the app's codec and its Redis (two small objects, no I/O)."""
-    state = app.state
-    settings: Settings = state.settings
+    resources, settings = resources_of(app), settings_of(app)
+    redis = resources.backends.redis
     sessions = SessionStore(
-        state.redis.client,
-        state.redis.key(settings.auth.session_key_prefix),
+        redis.client,
+        redis.key(settings.auth.session_key_prefix),
         settings.auth.refresh_token_ttl_seconds,
     )
-    return TokenService(state.token_codec, sessions, settings.auth.max_sessions_per_account)
+    return TokenService(
+        resources.auth.token_codec, sessions, settings.auth.max_sessions_per_account
+    )
 
 
 def account_check(app: FastAPI) -> AccountCheck:
     """The account-row check over the app's two account databases (no I/O)."""
-    return AccountCheck(app.state.postgres, app.state.admins)
+    backends = resources_of(app).backends
+    return AccountCheck(backends.postgres, backends.admins)
 
 
 def auth_services(app: FastAPI) -> AuthServices:
     """Everything the auth services need from a running app (GraphQL's context calls it too)."""
-    state = app.state
+    resources = resources_of(app)
     return AuthServices(
         tokens=token_service(app),
-        hasher=state.password_hasher,
-        limiter=state.login_limiter,
-        audit=AuditTrail(AuditRepository(state.mongo.db), state.audit_breaker),
+        hasher=resources.auth.password_hasher,
+        limiter=resources.auth.login_limiter,
+        audit=AuditTrail(AuditRepository(resources.backends.mongo.db), resources.audit_breaker),
         accounts=account_check(app),
     )
 

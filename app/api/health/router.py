@@ -10,6 +10,7 @@ from app.core.i18n import MessageKey
 from app.core.routing import EnvelopeRoute
 from app.database.backends import OPTIONAL_BACKENDS
 from app.depends import AppSettingsDep, Lang
+from app.resources import resources_of
 
 router = APIRouter(prefix="/health", tags=["health"], route_class=EnvelopeRoute)
 
@@ -26,7 +27,7 @@ async def ready(request: Request, lang: Lang, settings: AppSettingsDep) -> Envel
     # An optional backend (MongoDB: products and audit events, never auth) that fails is
     # `degraded`: its own routes answer 503 while the instance stays ready.
     states = await check_backends(
-        request.app.state.probes, settings.app.probe_timeout_seconds, OPTIONAL_BACKENDS
+        resources_of(request).probes, settings.app.probe_timeout_seconds, OPTIONAL_BACKENDS
     )
     readiness = Readiness(backends=states)
     if any(health.state is BackendState.DOWN for health in states.values()):

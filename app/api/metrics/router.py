@@ -7,6 +7,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.core.metrics import exposition
 from app.database.pool_metrics import sample_pools
+from app.resources import resources_of
 from app.settings import MetricsSettings
 
 METRICS_PATH = "/metrics"
@@ -30,9 +31,9 @@ def install_metrics(app: FastAPI, settings: MetricsSettings) -> None:
         if not is_allowed(request.client.host if request.client else None, networks):
             # The same 404 envelope as an unknown path: outsiders learn nothing.
             raise StarletteHTTPException(404)
-        state = request.app.state
+        resources = resources_of(request)
         # This worker's pool numbers fresh; the others' come from their last sample.
-        sample_pools(state.sql_engines, state.redis.client)
+        sample_pools(resources.sql_engines, resources.backends.redis.client)
         body, content_type = exposition()
         return Response(body, media_type=content_type, headers={"Cache-Control": "no-store"})
 

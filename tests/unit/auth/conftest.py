@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from app.api.auth.dependencies import token_service
 from app.api.auth.tokens import TokenService
 from app.core.security.keys import KeySet, public_pem
+from app.resources import resources_of, settings_of
 from app.settings import Settings
 
 
@@ -111,7 +112,7 @@ def tokens(app: FastAPI, running: httpx.AsyncClient) -> TokenService:
 @pytest.fixture
 def forger(app: FastAPI, running: httpx.AsyncClient) -> Forger:
     """A forger holding the running app's keys and settings."""
-    return Forger(app.state.jwt_keys, app.state.settings)
+    return Forger(resources_of(app).auth.jwt_keys, settings_of(app))
 
 
 def bearer(token: str) -> dict[str, str]:

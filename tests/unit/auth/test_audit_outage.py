@@ -1,14 +1,17 @@
 """Auth routes while MongoDB is down: the audit trail logs a warning, auth keeps working."""
 
 import logging
-from typing import Any
+from dataclasses import replace
+from typing import Any, cast
 
 import httpx
 import pytest
 from fastapi import FastAPI
+from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import ServerSelectionTimeoutError
 
 from app.core.errors import ErrorType
+from app.resources import attach_resources, resources_of
 from tests.behaviour.accounts import Accounts
 from tests.envelope import assert_envelope
 
@@ -30,17 +33,17 @@ class _UnreachableDatabase:
         return _UnreachableCollection()
 
 
-class _UnreachableMongo:
-    db = _UnreachableDatabase()
-
-
 async def test_mongo_down_leaves_auth_working_and_logs_a_warning(
     app: FastAPI,
     running: httpx.AsyncClient,
     accounts: Accounts,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    app.state.mongo = _UnreachableMongo()
+    resources = resources_of(app)
+    # A stand-in with only what the audit trail calls (`db[name].insert_one`).
+    unreachable = cast("AsyncDatabase[dict[str, Any]]", _UnreachableDatabase())
+    mongo = replace(resources.backends.mongo, db=unreachable)
+    attach_resources(app, replace(resources, backends=replace(resources.backends, mongo=mongo)))
     with caplog.at_level(logging.WARNING, logger="app.audit"):
         session = await accounts.user()
         wrong = await running.post(

@@ -4,6 +4,7 @@ import base64
 import io
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from app.core.security.keys import (
     thumbprint,
 )
 from app.core.security.tokens import Realm, TokenCodec, TokenType
+from app.resources import attach_resources, resources_of
 from app.settings import (
     AppSettings,
     AuthSettings,
@@ -260,8 +262,10 @@ async def test_jwks_is_a_bare_rfc7517_key_set(client: httpx.AsyncClient) -> None
 
 async def test_jwks_shows_every_verification_key(app: FastAPI, client: httpx.AsyncClient) -> None:
     retired = generate_private_key().public_key()
-    current: KeySet = app.state.jwt_keys
-    app.state.jwt_keys = KeySet.build(current.signing_key, [retired])
+    resources = resources_of(app)
+    current = resources.auth.jwt_keys
+    keys = KeySet.build(current.signing_key, [retired])
+    attach_resources(app, replace(resources, auth=replace(resources.auth, jwt_keys=keys)))
     response = await client.get("/.well-known/jwks.json")
     assert response.status_code == 200
     kids = [jwk["kid"] for jwk in response.json()["keys"]]

@@ -1,6 +1,7 @@
 """A login-shaped probe route: brute-force limit (429) and nothing secret in any log line."""
 
 import logging
+from dataclasses import replace
 
 import httpx
 import pytest
@@ -17,6 +18,7 @@ from app.core.i18n import MessageKey
 from app.core.routing import EnvelopeRoute
 from app.core.security.tokens import Realm
 from app.depends import Client, Lang, LoginLimit, Passwords, Tokens
+from app.resources import attach_resources, resources_of, settings_of
 from app.settings import AuthSettings
 from tests.envelope import assert_envelope
 from tests.unit.auth.conftest import bearer
@@ -161,9 +163,9 @@ class _UnreachableStorage(MemoryStorage):
 
 
 async def test_limiter_storage_failure_is_503(app: FastAPI, client: httpx.AsyncClient) -> None:
-    app.state.login_limiter = LoginLimiter.from_settings(
-        _UnreachableStorage(), app.state.settings.auth
-    )
+    resources = resources_of(app)
+    limiter = LoginLimiter.from_settings(_UnreachableStorage(), settings_of(app).auth)
+    attach_resources(app, replace(resources, auth=replace(resources.auth, login_limiter=limiter)))
     response = await client.post("/_login", json={"username": "alice", "password": PASSWORD})
     assert_envelope(response, 503, ErrorType.SERVICE_UNAVAILABLE)
     assert "connection refused" not in response.text

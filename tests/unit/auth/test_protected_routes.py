@@ -4,6 +4,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Annotated, Any
 
 import httpx
@@ -24,6 +25,7 @@ from app.core.security.keys import generate_private_key, thumbprint
 from app.core.security.tokens import Realm
 from app.database.redis import RedisStore
 from app.depends import Lang, Tokens
+from app.resources import attach_resources, resources_of
 from tests.envelope import assert_envelope
 from tests.unit.auth.conftest import Forger, bearer
 
@@ -356,9 +358,11 @@ def app_with_breakable_redis(
     app: FastAPI, running: httpx.AsyncClient, redis_server: FakeServer
 ) -> FastAPI:
     # Swapped in once the lifespan has opened the backends, so the test owns the server.
-    app.state.redis = RedisStore(
+    store = RedisStore(
         client=FakeAsyncRedis(server=redis_server, decode_responses=True), prefix="test:"
     )
+    resources = resources_of(app)
+    attach_resources(app, replace(resources, backends=replace(resources.backends, redis=store)))
     return app
 
 

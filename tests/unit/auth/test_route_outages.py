@@ -1,5 +1,7 @@
 """Auth routes when Redis is down: they fail closed (503), never open."""
 
+from dataclasses import replace
+
 import httpx
 import pytest
 from fakeredis import FakeAsyncRedis, FakeServer
@@ -7,6 +9,7 @@ from fastapi import FastAPI
 
 from app.core.errors import ErrorType
 from app.database.redis import RedisStore
+from app.resources import attach_resources, resources_of
 from tests.behaviour.accounts import Accounts
 from tests.envelope import assert_envelope
 
@@ -21,9 +24,9 @@ async def test_redis_down_is_503_on_users_me_and_200_on_health_live(
 ) -> None:
     server = FakeServer()
     # Swapped in once the lifespan has opened the backends, so the test owns the server.
-    app.state.redis = RedisStore(
-        client=FakeAsyncRedis(server=server, decode_responses=True), prefix="test:"
-    )
+    store = RedisStore(client=FakeAsyncRedis(server=server, decode_responses=True), prefix="test:")
+    resources = resources_of(app)
+    attach_resources(app, replace(resources, backends=replace(resources.backends, redis=store)))
     session = await accounts.user()
     assert_envelope(await running.get("/api/v1/users/me", headers=session.headers), 200)
     server.connected = False  # every command now raises redis' ConnectionError

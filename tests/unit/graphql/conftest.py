@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from app.api.users.repository import UserRepository
 from app.database.session import unit_of_work
-from app.database.sql import SQLDatabase
+from app.resources import resources_of
 
 # The auth tier's fixtures: the app with its lifespan running, and its token service.
 from tests.unit.auth.conftest import running, tokens
@@ -39,7 +39,7 @@ def post_graphql(running: httpx.AsyncClient) -> Post:
 @pytest.fixture
 async def user_id(app: FastAPI, running: httpx.AsyncClient) -> int:
     """A stored user (`ada`), committed so the app's own sessions see it."""
-    database: SQLDatabase = app.state.postgres
+    database = resources_of(app).backends.postgres
     async with unit_of_work(database) as session:
         user = await UserRepository(session).create(
             username="ada", email="Ada@Example.com", password_hash="x"

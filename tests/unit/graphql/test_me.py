@@ -8,6 +8,7 @@ from app.api.users.repository import UserRepository
 from app.core.errors import ErrorType
 from app.core.security.tokens import Realm
 from app.database.session import unit_of_work
+from app.resources import resources_of
 from tests.unit.auth.conftest import bearer
 from tests.unit.graphql.assertions import only_error
 from tests.unit.graphql.conftest import Post
@@ -77,7 +78,7 @@ async def test_banned_user_is_forbidden_despite_a_live_session(
     app: FastAPI, post_graphql: Post, tokens: TokenService, user_id: int
 ) -> None:
     pair = await tokens.issue(Realm.USER, user_id, "user")
-    async with unit_of_work(app.state.postgres) as session:
+    async with unit_of_work(resources_of(app).backends.postgres) as session:
         await UserRepository(session).set_banned(user_id, True)
     response = await post_graphql(ME, headers=bearer(pair.access_token))
     only_error(response, ErrorType.FORBIDDEN)

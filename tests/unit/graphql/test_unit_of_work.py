@@ -8,22 +8,22 @@ from app.api.auth.tokens import TokenService
 from app.api.users.repository import UserRepository
 from app.core.errors import NotFoundError
 from app.database.session import unit_of_work
-from app.database.sql import SQLDatabase
 from app.graphql.context import GraphQLContext
 from app.graphql.schema import build_schema
+from app.resources import resources_of, settings_of
 
 
 async def _write_then_run(app: FastAPI, tokens: TokenService, query: str) -> bool:
     """Write a user in the request's unit of work, run `query`; whether the result had errors."""
-    postgres: SQLDatabase = app.state.postgres
-    admins: SQLDatabase = app.state.admins
-    schema = build_schema(app.state.settings.graphql, app.state.settings.environment)
+    postgres = resources_of(app).backends.postgres
+    admins = resources_of(app).backends.admins
+    schema = build_schema(settings_of(app).graphql, settings_of(app).environment)
     async with unit_of_work(postgres) as session, unit_of_work(admins) as admin_session:
         await UserRepository(session).create(
             username="grace", email="g@example.com", password_hash="x"
         )
         context = GraphQLContext(
-            settings=app.state.settings,
+            settings=settings_of(app),
             language="en",
             request_id="uow-test",
             tokens=tokens,
@@ -31,15 +31,15 @@ async def _write_then_run(app: FastAPI, tokens: TokenService, query: str) -> boo
             bearer_token=None,
             postgres=session,
             admins=admin_session,
-            mongo=app.state.mongo.db,
-            redis=app.state.redis,
+            mongo=resources_of(app).backends.mongo.db,
+            redis=resources_of(app).backends.redis,
         )
         result = await schema.execute(query, context_value=context)
     return bool(result.errors)
 
 
 async def _stored(app: FastAPI) -> bool:
-    async with unit_of_work(app.state.postgres) as session:
+    async with unit_of_work(resources_of(app).backends.postgres) as session:
         try:
             await UserRepository(session).get_by_username("grace")
         except NotFoundError:
