@@ -9,7 +9,7 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from starlette.middleware.gzip import GZipMiddleware
 
 from app.depends import get_language
-from app.resources import settings_of
+from app.resources import LifespanNotRunError, resources_of, settings_of
 from app.settings import AppSettings, Settings
 from tests.harness.app_pool import AppPool
 
@@ -110,7 +110,8 @@ async def test_a_used_app_comes_back_as_create_app_left_it(settings: Settings) -
         assert second is first
         # Nothing the last run put on the state, no built middleware, no cached document.
         assert not hasattr(second.state, "left_behind")
-        assert not hasattr(second.state, "resources")
+        with pytest.raises(LifespanNotRunError):
+            resources_of(second)
         assert settings_of(second) is settings
         assert second.middleware_stack is None
         assert second.openapi() == document
