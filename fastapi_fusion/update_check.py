@@ -6,6 +6,7 @@ installed CLI wheel as version A.
 
 import shutil
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,8 +110,13 @@ def check_round_trip(trip: RoundTrip, version_b: str) -> list[str]:
     return [name for name, held in expectations.items() if not held]
 
 
-def run_round_trip(cli: list[str], release_a: Path, checkout: Path, work: Path) -> RoundTrip:
-    """Create a project with `cli` (version A), edit and commit it, update it to a version B."""
+def run_round_trip(cli: list[str], release_a: Path, checkout: Path, work: Path) -> str:
+    """Create a project with `cli` (version A), edit and commit it, update it to a version B.
+
+    Returns a line for the log; raises when the updated project is not as expected.
+    """
+    started = time.monotonic()
+    work.mkdir(parents=True, exist_ok=True)
     project = work / "demo-update"
     _run([*cli, "create", "Demo Update", "--path", str(project), "--no-lock"], work)
     edit_project(project)
@@ -128,7 +134,10 @@ def run_round_trip(cli: list[str], release_a: Path, checkout: Path, work: Path) 
     problems = check_round_trip(trip, version_b.version)
     if problems:
         raise ScaffoldError(f"update round trip: {'; '.join(problems)}\n{done.stdout}{done.stderr}")
-    return trip
+    return (
+        f"update round trip {release_at(checkout).version} -> {version_b.version}: edits kept, "
+        f"kit change merged, conflict and deletions reported, in {time.monotonic() - started:.0f}s"
+    )
 
 
 def _listed(output: str, heading: str, path: str) -> bool:
