@@ -10,16 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from fastapi_fusion.errors import ScaffoldError
+from fastapi_fusion.errors import RefusedError
 
 ORIGIN_FILE = ".fastapi-fusion.toml"
 _TABLE = "origin"
-
-
-class OriginError(ScaffoldError):
-    """The origin file is missing or malformed: the directory is no generated project."""
-
-    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -57,19 +51,19 @@ def read_origin(root: Path) -> Origin:
     """The origin recorded at `root`; a one-line error when there is none or it is malformed."""
     path = root / ORIGIN_FILE
     if not path.is_file():
-        raise OriginError(
+        raise RefusedError(
             f"{root} is not a generated project (no {ORIGIN_FILE}; projects made by "
             "fastapi-fusion create record their origin there)"
         )
     try:
         table = tomllib.loads(path.read_text(encoding="utf-8")).get(_TABLE)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise OriginError(f"{path}: cannot read it: {error}") from error
+        raise RefusedError(f"{path}: cannot read it: {error}") from error
     if not isinstance(table, dict):
-        raise OriginError(f"{path}: no [{_TABLE}] table")
+        raise RefusedError(f"{path}: no [{_TABLE}] table")
     version, name, without = table.get("version"), table.get("name"), table.get("without", [])
     if not (isinstance(version, str) and version and isinstance(name, str) and name):
-        raise OriginError(f"{path}: [{_TABLE}] needs string values for 'version' and 'name'")
+        raise RefusedError(f"{path}: [{_TABLE}] needs string values for 'version' and 'name'")
     if not (isinstance(without, list) and all(isinstance(item, str) for item in without)):
-        raise OriginError(f"{path}: [{_TABLE}] 'without' must be a list of feature names")
+        raise RefusedError(f"{path}: [{_TABLE}] 'without' must be a list of feature names")
     return Origin(version=version, name=name, without=tuple(without))

@@ -15,17 +15,11 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from fastapi_fusion.errors import ScaffoldError
+from fastapi_fusion.errors import RefusedError, ScaffoldError
 from fastapi_fusion.template_source import PACKAGE_DIR
 
 CLI_DISTRIBUTION = "fastapi-fusion-cli"
 _VERSION = re.compile(r'^__version__ = "([^"]+)"$', re.MULTILINE)
-
-
-class ReleaseError(ScaffoldError):
-    """A kit version cannot be found or read: the user must point at it (exit code 2)."""
-
-    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -45,10 +39,10 @@ def release_at(root: Path) -> Release:
     """The release whose `fastapi_fusion` package sits under `root`."""
     init = root / "fastapi_fusion" / "__init__.py"
     if not init.is_file():
-        raise ReleaseError(f"{root}: no fastapi_fusion package (want a kit checkout or CLI wheel)")
+        raise RefusedError(f"{root}: no fastapi_fusion package (want a kit checkout or CLI wheel)")
     match = _VERSION.search(init.read_text(encoding="utf-8"))
     if match is None:
-        raise ReleaseError(f"{init}: no __version__ line")
+        raise RefusedError(f"{init}: no __version__ line")
     return Release(root=root, version=match.group(1))
 
 
@@ -57,7 +51,7 @@ def open_release(source: Path, unpack_into: Path) -> Release:
     if source.is_dir():
         return release_at(source.resolve())
     if not source.is_file():
-        raise ReleaseError(f"{source}: no such file or directory")
+        raise RefusedError(f"{source}: no such file or directory")
     target = unpack_into / source.name
     if source.name.endswith(".whl"):
         with zipfile.ZipFile(source) as archive:
@@ -71,8 +65,8 @@ def open_release(source: Path, unpack_into: Path) -> Release:
         roots = sorted(init.parent.parent for init in target.glob("**/fastapi_fusion/__init__.py"))
         if roots:
             return release_at(roots[0])
-        raise ReleaseError(f"{source}: no fastapi_fusion package inside")
-    raise ReleaseError(f"{source}: not a directory, a .whl or a .tar.gz")
+        raise RefusedError(f"{source}: no fastapi_fusion package inside")
+    raise RefusedError(f"{source}: not a directory, a .whl or a .tar.gz")
 
 
 def cache_directory() -> Path:
@@ -98,7 +92,7 @@ def fetch_release(version: str, cache: Path) -> Path:
     hint = f"pass --from PATH (a kit checkout or a {CLI_DISTRIBUTION} {version} wheel)"
     pip = pip_command()
     if pip is None:
-        raise ReleaseError(f"cannot fetch {CLI_DISTRIBUTION}=={version}: no pip found; {hint}")
+        raise RefusedError(f"cannot fetch {CLI_DISTRIBUTION}=={version}: no pip found; {hint}")
     folder.mkdir(parents=True, exist_ok=True)
     done = subprocess.run(  # noqa: S603 (pip with fixed arguments and a checked version)
         [
@@ -118,7 +112,7 @@ def fetch_release(version: str, cache: Path) -> Path:
     wheels = sorted(folder.glob("fastapi_fusion_cli-*.whl"))
     if done.returncode != 0 or not wheels:
         reason = (done.stderr.strip().splitlines() or ["no wheel downloaded"])[-1]
-        raise ReleaseError(f"cannot fetch {CLI_DISTRIBUTION}=={version} ({reason}); {hint}")
+        raise RefusedError(f"cannot fetch {CLI_DISTRIBUTION}=={version} ({reason}); {hint}")
     return wheels[0]
 
 

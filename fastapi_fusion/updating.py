@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from fastapi_fusion.errors import ScaffoldError
+from fastapi_fusion.errors import RefusedError
 from fastapi_fusion.finishing import lock
 from fastapi_fusion.merging import Labels
 from fastapi_fusion.origin import ORIGIN_FILE, Origin, read_origin, write_origin
@@ -25,12 +25,6 @@ from fastapi_fusion.releases import (
     running_release,
 )
 from fastapi_fusion.tree_merge import Summary, merge_trees
-
-
-class UpdateRefusedError(ScaffoldError):
-    """The project cannot be updated as things stand (exit code 2)."""
-
-    exit_code = 2
 
 
 def add_update_command(commands: "argparse._SubParsersAction[Any]") -> None:
@@ -79,7 +73,7 @@ def run_update(args: argparse.Namespace) -> int:
         work = Path(scratch)
         new = running_release() if args.new is None else open_release(args.new, work / "to")
         if new.version == origin.version:
-            raise UpdateRefusedError(
+            raise RefusedError(
                 f"the project is already at version {origin.version}; nothing to update "
                 "(pass --to SOURCE for another version)"
             )
@@ -100,7 +94,7 @@ def _recorded_release(origin: Origin, source: Path | None, unpack_into: Path) ->
         source = fetch_release(origin.version, cache_directory())
     release = open_release(source, unpack_into)
     if release.version != origin.version:
-        raise UpdateRefusedError(
+        raise RefusedError(
             f"--from {source} is version {release.version}, but the project records "
             f"{origin.version} in {ORIGIN_FILE}; pass that version's checkout or wheel"
         )
@@ -120,7 +114,7 @@ def refuse_uncommitted(project: Path) -> None:
     )
     # Not a git work tree (git fails): nothing to protect beyond what the user keeps.
     if done.returncode == 0 and done.stdout.strip():
-        raise UpdateRefusedError(
+        raise RefusedError(
             f"{project} has uncommitted changes: commit or stash them first (or pass --force)"
         )
 

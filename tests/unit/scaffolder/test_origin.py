@@ -5,12 +5,12 @@ from pathlib import Path
 import pytest
 
 from fastapi_fusion import __version__
+from fastapi_fusion.errors import RefusedError
 from fastapi_fusion.manifest import Manifest
 from fastapi_fusion.naming import parse_project_name
 from fastapi_fusion.origin import (
     ORIGIN_FILE,
     Origin,
-    OriginError,
     read_origin,
     render_origin,
     write_origin,
@@ -56,6 +56,6 @@ def test_the_file_round_trips_any_string(tmp_path: Path) -> None:
 )
 def test_a_malformed_file_is_a_usage_error(text: str, reason: str, tmp_path: Path) -> None:
     (tmp_path / ORIGIN_FILE).write_text(text, encoding="utf-8")
-    with pytest.raises(OriginError, match=reason) as raised:
+    with pytest.raises(RefusedError, match=reason) as raised:
         read_origin(tmp_path)
     assert raised.value.exit_code == 2

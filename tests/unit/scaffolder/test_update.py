@@ -9,12 +9,13 @@ import pytest
 
 from fastapi_fusion import __version__, releases
 from fastapi_fusion.cli import main
+from fastapi_fusion.errors import RefusedError
 from fastapi_fusion.finishing import first_commit
 from fastapi_fusion.manifest import Manifest
 from fastapi_fusion.naming import parse_project_name
 from fastapi_fusion.origin import ORIGIN_FILE, read_origin
 from fastapi_fusion.project import create_project, select_features
-from fastapi_fusion.releases import Release, ReleaseError, fetch_release, generate, open_release
+from fastapi_fusion.releases import Release, fetch_release, generate, open_release
 from fastapi_fusion.update_check import (
     ADDED_FILE,
     CONFLICT_FILE,
@@ -235,5 +236,5 @@ def test_a_release_opens_from_a_checkout_a_wheel_or_an_sdist(
         ("no-package", "no fastapi_fusion package"),
         ("notes.txt", "not a directory, a .whl or a .tar.gz"),
     ):
-        with pytest.raises(ReleaseError, match=reason):
+        with pytest.raises(RefusedError, match=reason):
             open_release(tmp_path / bad, unpacked)
