@@ -1,5 +1,6 @@
 """Three-way merge of one file: git's and the Python fallback agree on what merges and what not."""
 
+import random
 import shutil
 from collections.abc import Callable
 
@@ -91,3 +92,30 @@ def test_without_git_the_python_merge_is_used(monkeypatch: pytest.MonkeyPatch) -
     ours = _edit(BASE, "line 5\n", "line 5 (project)\n")
     theirs = _edit(BASE, "line 5\n", "line 5 (kit)\n")
     assert merge_texts(BASE, ours, theirs, LABELS) == python_merge(BASE, ours, theirs, LABELS)
+
+
+def _random_edit(lines: list[str], rng: random.Random) -> list[str]:
+    edited = list(lines)
+    for _ in range(rng.randint(1, 3)):
+        at = rng.randrange(len(edited) + 1)
+        action = rng.choice(["insert", "delete", "replace"])
+        if action == "insert":
+            edited.insert(at, f"inserted {rng.random():.6f}\n")
+        elif at < len(edited):
+            edited[at : at + 1] = [] if action == "delete" else [f"changed {rng.random():.6f}\n"]
+    return edited
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_the_python_merge_agrees_with_git_on_random_edits() -> None:
+    # Seeded, so every run checks the same 150 cases: both merges call the same ones clean,
+    # with the same text (conflicts may be drawn differently, so only their presence counts).
+    rng = random.Random(18)  # noqa: S311 (test data, not secrets)
+    for case in range(150):
+        base = [f"line {number}\n" for number in range(rng.randint(0, 30))]
+        ours, theirs = ("".join(_random_edit(base, rng)) for _ in range(2))
+        by_git = git_merge("".join(base), ours, theirs, LABELS)
+        by_python = python_merge("".join(base), ours, theirs, LABELS)
+        assert (by_git.conflicts == 0) == (by_python.conflicts == 0), case
+        if by_git.conflicts == 0:
+            assert by_python.text == by_git.text, case

@@ -238,3 +238,14 @@ def test_a_release_opens_from_a_checkout_a_wheel_or_an_sdist(
     ):
         with pytest.raises(RefusedError, match=reason):
             open_release(tmp_path / bad, unpacked)
+
+
+def test_help_names_the_sources(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    assert "update" in capsys.readouterr().out
+    assert main(["update", "--help"]) == 0
+    out = capsys.readouterr().out
+    for option in ("--from SOURCE", "--to SOURCE", "--force", "--no-lock", "--path DIR"):
+        assert option in out
+    assert main(["update", "--colour", "red"]) == 2
+    assert "unrecognized arguments: --colour red" in _one_line_error(capsys.readouterr().err)
