@@ -309,6 +309,7 @@ def scaffold(session: nox.Session) -> None:
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     from fastapi_fusion.quickstart import run_quickstart
+    from fastapi_fusion.update_check import run_round_trip
 
     work = Path(tempfile.mkdtemp(prefix="fusion-scaffold-"))
     uv = uv_command()
@@ -370,6 +371,9 @@ def scaffold(session: nox.Session) -> None:
                 sys.executable, "-m", "nox", "-s", "lint", "typecheck", "unit", external=True
             )
         session.chdir(ROOT)
+
+    session.log("[update] a project from this wheel (A), edited, updated to this checkout + B")
+    session.log(run_round_trip([cli], wheel, ROOT, work / "update"))
 
     session.log("[5/5] this repository's README Quickstart, verbatim, from a fresh clone")
     clone = work / "kit"

@@ -17,6 +17,7 @@ from fastapi_fusion.manifest import load_manifest
 from fastapi_fusion.naming import ProjectName, parse_project_name
 from fastapi_fusion.project import create_project, select_features
 from fastapi_fusion.template_source import template_root
+from fastapi_fusion.updating import add_update_command, run_update
 
 PROG = "fastapi-fusion"
 # The kit's distribution: a project may not take its name (nor the CLI's).
@@ -69,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument(
         "--no-git", action="store_true", help="skip `git init` and the first commit"
     )
+    add_update_command(commands)
     return parser
 
 
@@ -76,6 +78,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     try:
         args = build_parser().parse_args(argv)
+        if args.command == "update":
+            return run_update(args)
         if args.command != "create":
             raise UsageError("missing command (try: fastapi-fusion create NAME)")
         return _create(args)

@@ -11,3 +11,9 @@ class UsageError(ScaffoldError):
     """The command line itself is wrong: bad name, unknown feature or option (exit code 2)."""
 
     exit_code = 2
+
+
+class RefusedError(ScaffoldError):
+    """The command is valid but refuses to act as things stand, e.g. a dirty work tree (exit 2)."""
+
+    exit_code = 2

@@ -6,9 +6,11 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from fastapi_fusion import __version__
 from fastapi_fusion.errors import ScaffoldError, UsageError
 from fastapi_fusion.manifest import Manifest, Removal, landed_paths
 from fastapi_fusion.naming import ProjectName
+from fastapi_fusion.origin import write_origin
 from fastapi_fusion.pruning import apply_removals
 from fastapi_fusion.renaming import rename_project
 from fastapi_fusion.template_source import copy_template
@@ -61,6 +63,8 @@ def create_project(
         left_out = {feature for feature, _ in features}
         renames = [rule for rule in manifest.renames if rule.feature not in left_out]
         rename_project(staging, name, renames)
+        # The title parses back to the same name, so `update` can regenerate this project.
+        write_origin(staging, __version__, name.title, [feature for feature, _ in features])
         _mark_scripts_executable(staging)
         _set_default_mode(staging)
         _move_into_place(staging, target)

@@ -11,6 +11,7 @@ import pytest
 from fastapi_fusion.errors import ScaffoldError
 from fastapi_fusion.manifest import Manifest
 from fastapi_fusion.naming import parse_project_name
+from fastapi_fusion.origin import ORIGIN_FILE
 from fastapi_fusion.project import check_target, create_project, select_features
 from fastapi_fusion.renaming import retitle_readme, set_default
 from fastapi_fusion.template_source import REQUIRED_ITEMS, copy_template
@@ -66,7 +67,10 @@ def test_nothing_of_the_scaffolder_remains(project: Path) -> None:
     assert not (project / "tests" / "unit" / "scaffolder").exists()
     assert not (project / "setup.py").exists()
     assert not (project / "MANIFEST.in").exists()
-    for relative, text in _texts(project).items():
+    texts = _texts(project)
+    # The one deliberate trace: the origin file `fastapi-fusion update` reads.
+    assert texts.pop(ORIGIN_FILE).startswith("# Which kit version")
+    for relative, text in texts.items():
         assert "fastapi_fusion" not in text, relative
         assert "fastapi-fusion" not in text, relative
         assert "scaffold" not in text.lower(), relative
