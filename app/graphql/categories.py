@@ -7,9 +7,10 @@ The pattern every domain module follows (a new resource's module copies it):
 - inputs hand-written, turned into REST's request models by `validated` (same 422s);
 - listings return the shared `Page[ItemType]` (named `<Item>Page` in the schema);
 - resolvers call the REST service, taking the SQL session with its lock
-  (`info.context.postgres_session()`);
-- one `<Domain>Query` and one `<Domain>Mutation` class of `root_field`s (resolver,
-  description, access policy), added as bases of `Query`/`Mutation` in `app/graphql/schema.py`.
+  (`info.context.postgres_session()`); each is named `resolve_<field>` and its docstring is
+  the field's description in the schema;
+- one `RootFields` of the module's queries and mutations, each `root_field(resolver,
+  policy)` (no policy: public), listed in `DOMAINS` in `app/graphql/schema.py`.
 """
 
 from typing import Annotated
@@ -22,7 +23,7 @@ from app.api.auth.access import ADMIN
 from app.api.categories import service
 from app.api.categories.schema import CategoryCreate, CategoryOut, Slug
 from app.graphql.context import GraphQLContext
-from app.graphql.fields import root_field
+from app.graphql.fields import RootFields, root_field
 from app.graphql.inputs import PageInput, page_query, validated, validated_value
 from app.graphql.types import Page
 
@@ -56,7 +57,8 @@ async def resolve_categories(
 
 
 async def resolve_category(info: Info[GraphQLContext, None], slug: str) -> CategoryType:
-    """The category with this slug; NOT_FOUND if there is none."""
+    """One category by slug."""
+    # NOT_FOUND if there is none.
     valid = validated_value(SLUG, slug, "path", "slug")
     async with info.context.postgres_session() as session:
         return CategoryType.from_pydantic(await service.get_category(session, valid))
@@ -66,29 +68,14 @@ async def resolve_create_category(
     info: Info[GraphQLContext, None],
     data: Annotated[CategoryCreateInput, strawberry.argument(name="input")],
 ) -> CategoryType:
-    """Add a category (administrators); CONFLICT if the slug is taken."""
+    """Add a category (an admin with the admin role); CONFLICT if the slug is taken."""
     admin = await info.context.admit(ADMIN)
     model = validated(CategoryCreate, vars(data), "body")
     async with info.context.postgres_session() as session:
         return CategoryType.from_pydantic(await service.create_category(session, admin, model))
 
 
-@strawberry.type
-class CategoryQuery:
-    """Public reads of the catalogue's categories."""
-
-    categories: Page[CategoryType] = root_field(
-        resolve_categories, "Categories in slug order, a page at a time."
-    )
-    category: CategoryType = root_field(resolve_category, "One category by slug.")
-
-
-@strawberry.type
-class CategoryMutation:
-    """Changes to categories (administrators only)."""
-
-    create_category: CategoryType = root_field(
-        resolve_create_category,
-        "Add a category (an admin with the admin role); CONFLICT if the slug is taken.",
-        ADMIN,
-    )
+CATEGORY_FIELDS = RootFields(
+    queries=(root_field(resolve_categories), root_field(resolve_category)),
+    mutations=(root_field(resolve_create_category, ADMIN),),
+)

@@ -28,7 +28,7 @@ from app.api.products.schema import (
 )
 from app.graphql.categories import CategoryType
 from app.graphql.context import GraphQLContext
-from app.graphql.fields import root_field
+from app.graphql.fields import RootFields, root_field
 from app.graphql.inputs import (
     PageInput,
     every_field_optional,
@@ -133,7 +133,7 @@ async def resolve_products(
     where: Annotated[ProductFilter | None, strawberry.argument(name="filter")] = None,
     page: PageInput | None = None,
 ) -> Page[ProductType]:
-    """Active products matching every filter, one page of them."""
+    """Active products: filter, sort, page, total."""
     filters = {} if where is None else vars(where)
     query = validated(ProductListQuery, {**filters, **page_values(page)}, "query")
     listing = await service.list_products(info.context.mongo, query)
@@ -141,7 +141,8 @@ async def resolve_products(
 
 
 async def resolve_product(info: Info[GraphQLContext, None], id: strawberry.ID) -> ProductType:
-    """The active product with this id; NOT_FOUND if it does not exist or was deleted."""
+    """One active product by id."""
+    # NOT_FOUND if it does not exist or was deleted.
     product_id = validated_value(PRODUCT_ID, id, "path", "product_id")
     return ProductType.of(await service.get_product(info.context.mongo, product_id))
 
@@ -150,7 +151,8 @@ async def resolve_create_product(
     info: Info[GraphQLContext, None],
     data: Annotated[ProductCreateInput, strawberry.argument(name="input")],
 ) -> ProductType:
-    """Offer a product as the signed-in user; VALIDATION_ERROR if its category is unknown."""
+    """Offer a product (a user-realm token)."""
+    # VALIDATION_ERROR if its category is unknown.
     owner = await info.context.admit(USER)
     model = validated(ProductCreate, vars(data), "body")
     context = info.context
@@ -164,7 +166,8 @@ async def resolve_update_product(
     id: strawberry.ID,
     data: Annotated[ProductUpdateInput, strawberry.argument(name="input")],
 ) -> ProductType:
-    """Change a product (its owner or any administrator; FORBIDDEN for anyone else)."""
+    """Change a product (its owner's token, or any admin's)."""
+    # FORBIDDEN for anyone else.
     context = info.context
     actor = await context.admit(OWNER_OR_ADMIN)
     product_id = validated_value(PRODUCT_ID, id, "path", "product_id")
@@ -178,37 +181,19 @@ async def resolve_delete_product(
     info: Info[GraphQLContext, None],
     id: strawberry.ID,
 ) -> bool:
-    """Soft-delete a product (its owner or any administrator); true once done."""
+    """Soft-delete a product (its owner's token, or any admin's)."""
+    # True once done.
     actor = await info.context.admit(OWNER_OR_ADMIN)
     product_id = validated_value(PRODUCT_ID, id, "path", "product_id")
     await service.delete_product(info.context.mongo, actor, product_id)
     return True
 
 
-@strawberry.type
-class ProductQuery:
-    """Public reads of the catalogue's products."""
-
-    products: Page[ProductType] = root_field(
-        resolve_products, "Active products: filter, sort, page, total."
-    )
-    product: ProductType = root_field(resolve_product, "One active product by id.")
-
-
-@strawberry.type
-class ProductMutation:
-    """Changes to products: users offer them; owners and administrators change them."""
-
-    create_product: ProductType = root_field(
-        resolve_create_product, "Offer a product (a user-realm token).", USER
-    )
-    update_product: ProductType = root_field(
-        resolve_update_product,
-        "Change a product (its owner's token, or any admin's).",
-        OWNER_OR_ADMIN,
-    )
-    delete_product: bool = root_field(
-        resolve_delete_product,
-        "Soft-delete a product (its owner's token, or any admin's).",
-        OWNER_OR_ADMIN,
-    )
+PRODUCT_FIELDS = RootFields(
+    queries=(root_field(resolve_products), root_field(resolve_product)),
+    mutations=(
+        root_field(resolve_create_product, USER),
+        root_field(resolve_update_product, OWNER_OR_ADMIN),
+        root_field(resolve_delete_product, OWNER_OR_ADMIN),
+    ),
+)

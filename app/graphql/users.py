@@ -8,7 +8,7 @@ from app.api.users.repository import UserRepository
 from app.api.users.schema import UserOut
 from app.api.users.service import load_active_user
 from app.graphql.context import GraphQLContext
-from app.graphql.fields import root_field
+from app.graphql.fields import RootFields, root_field
 
 
 # Derived from REST's `UserOut` without its `is_active`/`is_banned` flags, which the schema
@@ -25,7 +25,7 @@ class UserType:
 
 
 async def resolve_me(info: Info[GraphQLContext, None]) -> UserType:
-    """The signed-in user's profile."""
+    """The signed-in user's profile (a user-realm token)."""
     principal = await info.context.admit(USER)
     # The check REST's `CurrentUser` makes: a banned, inactive or deleted account is refused
     # even while its session is still alive in Redis.
@@ -34,10 +34,4 @@ async def resolve_me(info: Info[GraphQLContext, None]) -> UserType:
     return UserType.from_pydantic(UserOut.model_validate(user))
 
 
-@strawberry.type
-class UserQuery:
-    """Queries about the signed-in user."""
-
-    me: UserType = root_field(
-        resolve_me, "The signed-in user's profile (a user-realm token).", USER
-    )
+USER_FIELDS = RootFields(queries=(root_field(resolve_me, USER),))

@@ -1,0 +1,43 @@
+"""The schema of a project made `--without mongo` is the committed `schema.without-mongo.graphql`.
+
+Such a project has no products: the scaffolder drops their module and their `DOMAINS` line,
+and points `test_schema_snapshot.py` at this file (see `fastapi_fusion/features.toml`). This
+checks the file against the schema of every domain but the products'.
+"""
+
+from pathlib import Path
+
+import strawberry
+
+from app.graphql.fields import root_type
+from app.graphql.products import PRODUCT_FIELDS
+from app.graphql.schema import DOMAINS
+
+SNAPSHOT = Path(__file__).with_name("schema.without-mongo.graphql")
+REGENERATE = (
+    "python -c 'from tests.unit.graphql.test_schema_snapshot_without_mongo import "
+    "write_snapshot; write_snapshot()'"
+)
+
+
+def sdl_without_products() -> str:
+    """The SDL of the schema without the products' root fields, ending with one newline."""
+    domains = [domain for domain in DOMAINS if domain is not PRODUCT_FIELDS]
+    schema = strawberry.Schema(
+        query=root_type("Query", (field for domain in domains for field in domain.queries)),
+        mutation=root_type("Mutation", (field for domain in domains for field in domain.mutations)),
+    )
+    return schema.as_str() + "\n"
+
+
+def write_snapshot() -> None:
+    """Overwrite the snapshot with the current SDL (a deliberate schema change)."""
+    SNAPSHOT.write_text(sdl_without_products(), encoding="utf-8")
+
+
+def test_the_schema_without_products_is_its_committed_snapshot() -> None:
+    assert sdl_without_products() == SNAPSHOT.read_text(encoding="utf-8"), (
+        f"The GraphQL schema without products differs from {SNAPSHOT.name}. If the change is "
+        f"meant, regenerate the snapshot from the project root with\n  {REGENERATE}\n"
+        "and commit it with the change; otherwise restore the types."
+    )
