@@ -18,12 +18,12 @@ from app.api.categories.repository import CategoryRepository
 from app.api.categories.schema import CategoryOut
 from app.api.products import service
 from app.api.products.prices import format_price
+from app.api.products.repository import ProductSortKey
 from app.api.products.schema import (
     ProductCreate,
     ProductId,
     ProductListQuery,
     ProductOut,
-    ProductSortKey,
     ProductUpdate,
 )
 from app.graphql.categories import CategoryType
