@@ -8,12 +8,9 @@ from pathlib import Path
 
 from app.graphql.schema import build_schema
 from app.settings import Environment, GraphQLSettings
+from tests.unit.graphql.sdl_snapshot import assert_snapshot
 
 SNAPSHOT = Path(__file__).with_name("schema.graphql")
-REGENERATE = (
-    "python -c 'from tests.unit.graphql.test_schema_snapshot import write_snapshot; "
-    "write_snapshot()'"
-)
 
 
 def current_sdl() -> str:
@@ -28,11 +25,7 @@ def write_snapshot() -> None:
 
 
 def test_the_schema_is_the_committed_snapshot() -> None:
-    assert current_sdl() == SNAPSHOT.read_text(encoding="utf-8"), (
-        f"The GraphQL schema differs from {SNAPSHOT.name}. If the change is meant (clients "
-        f"will see it), regenerate the snapshot from the project root with\n  {REGENERATE}\n"
-        "and commit it with the change; otherwise restore the types."
-    )
+    assert_snapshot(current_sdl(), SNAPSHOT, __name__)
 
 
 def test_the_environment_changes_no_type_or_field() -> None:

@@ -12,12 +12,9 @@ import strawberry
 from app.graphql.fields import root_type
 from app.graphql.products import PRODUCT_FIELDS
 from app.graphql.schema import DOMAINS
+from tests.unit.graphql.sdl_snapshot import assert_snapshot
 
 SNAPSHOT = Path(__file__).with_name("schema.without-mongo.graphql")
-REGENERATE = (
-    "python -c 'from tests.unit.graphql.test_schema_snapshot_without_mongo import "
-    "write_snapshot; write_snapshot()'"
-)
 
 
 def sdl_without_products() -> str:
@@ -36,8 +33,4 @@ def write_snapshot() -> None:
 
 
 def test_the_schema_without_products_is_its_committed_snapshot() -> None:
-    assert sdl_without_products() == SNAPSHOT.read_text(encoding="utf-8"), (
-        f"The GraphQL schema without products differs from {SNAPSHOT.name}. If the change is "
-        f"meant, regenerate the snapshot from the project root with\n  {REGENERATE}\n"
-        "and commit it with the change; otherwise restore the types."
-    )
+    assert_snapshot(sdl_without_products(), SNAPSHOT, __name__)
