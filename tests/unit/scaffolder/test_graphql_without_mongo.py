@@ -1,8 +1,8 @@
-"""The schema of a project made `--without mongo` is the committed `schema.without-mongo.graphql`.
+"""The GraphQL schema of a project made `--without mongo` is `schema.without-mongo.graphql`.
 
-Such a project has no products: the scaffolder drops their module and their `DOMAINS` line,
-and points `test_schema_snapshot.py` at this file (see `fastapi_fusion/features.toml`). This
-checks the file against the schema of every domain but the products'.
+Such a project has no products: the manifest drops their module and their `DOMAINS` line,
+moves this snapshot into `tests/unit/graphql/` and points `test_schema_snapshot.py` at it.
+This checks the snapshot against the schema of every domain but the products'.
 """
 
 from pathlib import Path
