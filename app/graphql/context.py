@@ -2,8 +2,8 @@
 
 import asyncio
 from collections.abc import AsyncIterator, Callable, Hashable
-from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import InitVar, dataclass, field
 from typing import Any, TypeVar
 
 from fastapi import Request
@@ -33,9 +33,34 @@ KeyT = TypeVar("KeyT", bound=Hashable)
 ValueT = TypeVar("ValueT")
 
 
+class LockedSession:
+    """A SQL session the request's resolvers share, handed out only with its lock held."""
+
+    # Query fields resolve concurrently, but one AsyncSession runs one statement at a time:
+    # nothing outside this class can reach the session without taking the lock first.
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+        self._lock = asyncio.Lock()
+
+    @asynccontextmanager
+    async def locked(self) -> AsyncIterator[AsyncSession]:
+        """The session, with its lock held until the block ends."""
+        async with self._lock:
+            yield self._session
+
+    async def rollback(self) -> None:
+        """Undo the session's writes (once no resolver is using it)."""
+        async with self.locked() as session:
+            await session.rollback()
+
+
 @dataclass
 class GraphQLContext(BaseContext):
-    """What every resolver reads as `info.context`: settings, language, backends, caller."""
+    """What every resolver reads as `info.context`: settings, language, backends, caller.
+
+    The SQL sessions are given to the constructor but not kept as attributes: a resolver
+    reaches PostgreSQL only through `postgres_session()`, which holds the session's lock.
+    """
 
     settings: Settings
     language: str
@@ -43,20 +68,20 @@ class GraphQLContext(BaseContext):
     tokens: TokenService
     gate: Gate
     bearer_token: str | None
-    postgres: AsyncSession
-    admins: AsyncSession
+    postgres: InitVar[AsyncSession]
+    admins: InitVar[AsyncSession]
     mongo: AsyncDatabase[dict[str, Any]]
     redis: RedisStore
     # One check per policy per request, however many fields ask for the caller.
     _principals: dict[Policy, Principal] = field(default_factory=dict)
-    # Query fields resolve concurrently, but one AsyncSession runs one statement at a time:
-    # a resolver reading PostgreSQL holds this while it does (`postgres_session()`).
-    postgres_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     # One DataLoader per factory per request: batches and caches never outlive the request.
     _loaders: dict[object, DataLoader[Any, Any]] = field(default_factory=dict)
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, postgres: AsyncSession, admins: AsyncSession) -> None:
         BaseContext.__init__(self)
+        self._postgres = LockedSession(postgres)
+        # No resolver reads the admin realm's session yet; it is kept for the rollback.
+        self._admins = LockedSession(admins)
 
     async def admit(self, policy: Policy) -> Principal:
         """The caller, admitted under `policy` by the same gate as REST (401/403 otherwise)."""
@@ -64,11 +89,9 @@ class GraphQLContext(BaseContext):
             self._principals[policy] = await self.gate.admit(policy, self.bearer_token)
         return self._principals[policy]
 
-    @asynccontextmanager
-    async def postgres_session(self) -> AsyncIterator[AsyncSession]:
+    def postgres_session(self) -> AbstractAsyncContextManager[AsyncSession]:
         """The request's PostgreSQL session, with its lock held until the block ends."""
-        async with self.postgres_lock:
-            yield self.postgres
+        return self._postgres.locked()
 
     def loader(
         self, factory: "Callable[[GraphQLContext], DataLoader[KeyT, ValueT]]"
@@ -80,8 +103,8 @@ class GraphQLContext(BaseContext):
 
     async def rollback(self) -> None:
         """Undo the request's SQL writes: a response carrying errors changes nothing there."""
-        await self.postgres.rollback()
-        await self.admins.rollback()
+        await self._postgres.rollback()
+        await self._admins.rollback()
 
 
 def bearer_token_of(request: Request) -> str | None:

@@ -5,8 +5,8 @@ refuse the same input; a refusal is REST's 422, `loc` prefixed as REST would (`b
 `query`, `path`) so the same mistake is reported the same way on both.
 """
 
-from collections.abc import Mapping
-from typing import Any, TypeVar
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar, get_type_hints
 
 import strawberry
 from pydantic import BaseModel, TypeAdapter
@@ -19,6 +19,7 @@ from app.database.page import DEFAULT_LIMIT
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 ValueT = TypeVar("ValueT")
+ClassT = TypeVar("ClassT", bound=type)
 
 
 @strawberry.input(description="Which slice of a listing: `offset` items skipped, `limit` kept.")
@@ -27,6 +28,22 @@ class PageInput:
 
     offset: int = 0
     limit: int = DEFAULT_LIMIT
+
+
+def every_field_optional(source: type) -> Callable[[ClassT], ClassT]:
+    """Give the decorated input `source`'s fields in order, each optional and omitted by default.
+
+    REST's update bodies are their create bodies with every field optional; so are the inputs.
+    """
+
+    def decorate(cls: ClassT) -> ClassT:
+        hints = get_type_hints(source)
+        cls.__annotations__ = {name: hint | None for name, hint in hints.items()}
+        for name in hints:
+            setattr(cls, name, strawberry.UNSET)
+        return cls
+
+    return decorate
 
 
 def given(values: Mapping[str, Any]) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """Product fields: the public listing and lookup, and the owners' (or admins') changes.
 
 A product's `category` comes from PostgreSQL while the product comes from MongoDB: the
-categories of every product in a response are read by one DataLoader, in one query.
+categories of every product in a response are read by one DataLoader, in one query. The
+module follows the pattern described in `app/graphql/categories.py`.
 """
 
 from datetime import datetime
@@ -17,22 +18,28 @@ from app.api.categories.repository import CategoryRepository
 from app.api.categories.schema import CategoryOut
 from app.api.products import service
 from app.api.products.prices import format_price
+from app.api.products.repository import ProductSortKey
 from app.api.products.schema import (
     ProductCreate,
     ProductId,
     ProductListQuery,
     ProductOut,
-    ProductSortKey,
     ProductUpdate,
 )
 from app.graphql.categories import CategoryType
 from app.graphql.context import GraphQLContext
-from app.graphql.inputs import PageInput, page_values, validated, validated_value
-from app.graphql.permissions import permission
-from app.graphql.types import copied
+from app.graphql.fields import RootFields, root_field
+from app.graphql.inputs import (
+    PageInput,
+    every_field_optional,
+    page_values,
+    validated,
+    validated_value,
+)
+from app.graphql.types import Page, copied
 
-# The REST sort keys, named for GraphQL: `PRICE_DESC` is REST's `-price`.
-ProductSort = strawberry.enum(ProductSortKey, name="ProductSort")
+# REST's sort keys are the schema's `ProductSort` enum, by name: `PRICE_DESC` is `-price`.
+strawberry.enum(ProductSortKey, name="ProductSort")
 # A path parameter on REST: a malformed id is refused there before any lookup; here too.
 PRODUCT_ID = TypeAdapter[str](ProductId)
 
@@ -54,9 +61,11 @@ async def resolve_product_category(
 ) -> CategoryType | None:
     """The product's category, batched with every other product's in the response."""
     category = await info.context.loader(category_loader).load(root.category_slug)
-    return None if category is None else CategoryType.of(category)
+    return None if category is None else CategoryType.from_pydantic(category)
 
 
+# Hand-written: derived from `ProductOut`, `price` would be a Decimal and `categorySlug`
+# (REST's `category`, a name the resolved category takes here) would move to the front.
 @strawberry.type(name="Product")
 class ProductType:
     """A product, the fields of REST's `ProductOut` plus its category resolved."""
@@ -87,16 +96,6 @@ class ProductType:
         )
 
 
-@strawberry.type(name="ProductPage")
-class ProductPage:
-    """One page of matching products, out of `total`."""
-
-    items: list[ProductType]
-    total: int
-    offset: int
-    limit: int
-
-
 @strawberry.input(description="Listing filters, as REST's `GET /products` query parameters.")
 class ProductFilter:
     """Every filter given must match; prices are decimal strings."""
@@ -110,6 +109,8 @@ class ProductFilter:
     sort: ProductSortKey = ProductSortKey.NEWEST
 
 
+# Hand-written inputs: derived from the pydantic models they would change the schema (prices
+# as Decimal, `= null` defaults on optional fields, descriptions on some fields).
 @strawberry.input(description="A new product, as REST's `POST /products` body.")
 class ProductCreateInput:
     """The fields of REST's `ProductCreate`; `price` is a decimal string such as "12.30"."""
@@ -122,35 +123,26 @@ class ProductCreateInput:
 
 
 @strawberry.input(description="Fields to change, as REST's `PATCH /products/{id}` body.")
+@every_field_optional(ProductCreateInput)
 class ProductUpdateInput:
     """The fields of REST's `ProductUpdate`; an omitted (or null) field keeps its value."""
-
-    name: str | None = strawberry.UNSET
-    description: str | None = strawberry.UNSET
-    price: str | None = strawberry.UNSET
-    category: str | None = strawberry.UNSET
-    tags: list[str] | None = strawberry.UNSET
 
 
 async def resolve_products(
     info: Info[GraphQLContext, None],
     where: Annotated[ProductFilter | None, strawberry.argument(name="filter")] = None,
     page: PageInput | None = None,
-) -> ProductPage:
-    """Active products matching every filter, one page of them."""
+) -> Page[ProductType]:
+    """Active products: filter, sort, page, total."""
     filters = {} if where is None else vars(where)
     query = validated(ProductListQuery, {**filters, **page_values(page)}, "query")
     listing = await service.list_products(info.context.mongo, query)
-    return ProductPage(
-        items=[ProductType.of(item) for item in listing.items],
-        total=listing.total,
-        offset=listing.offset,
-        limit=listing.limit,
-    )
+    return Page.of(listing, ProductType.of)
 
 
 async def resolve_product(info: Info[GraphQLContext, None], id: strawberry.ID) -> ProductType:
-    """The active product with this id; NOT_FOUND if it does not exist or was deleted."""
+    """One active product by id."""
+    # NOT_FOUND if it does not exist or was deleted.
     product_id = validated_value(PRODUCT_ID, id, "path", "product_id")
     return ProductType.of(await service.get_product(info.context.mongo, product_id))
 
@@ -159,7 +151,8 @@ async def resolve_create_product(
     info: Info[GraphQLContext, None],
     data: Annotated[ProductCreateInput, strawberry.argument(name="input")],
 ) -> ProductType:
-    """Offer a product as the signed-in user; VALIDATION_ERROR if its category is unknown."""
+    """Offer a product (a user-realm token)."""
+    # VALIDATION_ERROR if its category is unknown.
     owner = await info.context.admit(USER)
     model = validated(ProductCreate, vars(data), "body")
     context = info.context
@@ -173,7 +166,8 @@ async def resolve_update_product(
     id: strawberry.ID,
     data: Annotated[ProductUpdateInput, strawberry.argument(name="input")],
 ) -> ProductType:
-    """Change a product (its owner or any administrator; FORBIDDEN for anyone else)."""
+    """Change a product (its owner's token, or any admin's)."""
+    # FORBIDDEN for anyone else.
     context = info.context
     actor = await context.admit(OWNER_OR_ADMIN)
     product_id = validated_value(PRODUCT_ID, id, "path", "product_id")
@@ -187,41 +181,19 @@ async def resolve_delete_product(
     info: Info[GraphQLContext, None],
     id: strawberry.ID,
 ) -> bool:
-    """Soft-delete a product (its owner or any administrator); true once done."""
+    """Soft-delete a product (its owner's token, or any admin's)."""
+    # True once done.
     actor = await info.context.admit(OWNER_OR_ADMIN)
     product_id = validated_value(PRODUCT_ID, id, "path", "product_id")
     await service.delete_product(info.context.mongo, actor, product_id)
     return True
 
 
-@strawberry.type
-class ProductQuery:
-    """Public reads of the catalogue's products."""
-
-    products: ProductPage = strawberry.field(
-        resolver=resolve_products, description="Active products: filter, sort, page, total."
-    )
-    product: ProductType = strawberry.field(
-        resolver=resolve_product, description="One active product by id."
-    )
-
-
-@strawberry.type
-class ProductMutation:
-    """Changes to products: users offer them; owners and administrators change them."""
-
-    create_product: ProductType = strawberry.field(
-        resolver=resolve_create_product,
-        permission_classes=[permission(USER)],
-        description="Offer a product (a user-realm token).",
-    )
-    update_product: ProductType = strawberry.field(
-        resolver=resolve_update_product,
-        permission_classes=[permission(OWNER_OR_ADMIN)],
-        description="Change a product (its owner's token, or any admin's).",
-    )
-    delete_product: bool = strawberry.field(
-        resolver=resolve_delete_product,
-        permission_classes=[permission(OWNER_OR_ADMIN)],
-        description="Soft-delete a product (its owner's token, or any admin's).",
-    )
+PRODUCT_FIELDS = RootFields(
+    queries=(root_field(resolve_products), root_field(resolve_product)),
+    mutations=(
+        root_field(resolve_create_product, USER),
+        root_field(resolve_update_product, OWNER_OR_ADMIN),
+        root_field(resolve_delete_product, OWNER_OR_ADMIN),
+    ),
+)

@@ -21,32 +21,25 @@ from strawberry.extensions.tracing import OpenTelemetryExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
-from app.graphql.categories import CategoryMutation, CategoryQuery
+from app.graphql.categories import CATEGORY_FIELDS
 from app.graphql.context import GraphQLContext
+from app.graphql.fields import RootFields, root_type
 from app.graphql.nul_text import RefuseNulText
-from app.graphql.products import ProductMutation, ProductQuery
+from app.graphql.products import PRODUCT_FIELDS
 from app.graphql.selection_sets import NoEmptySelectionSets, depth_limit
-from app.graphql.users import UserQuery
+from app.graphql.users import USER_FIELDS
 from app.settings import Environment, GraphQLSettings
 
-
-# One base class per domain module, one per line: adding (or removing) a domain is one
-# import and one base line here.
-@strawberry.type
-class Query(
-    UserQuery,
-    CategoryQuery,
-    ProductQuery,
-):
-    """Every query the API answers."""
-
-
-@strawberry.type
-class Mutation(
-    CategoryMutation,
-    ProductMutation,
-):
-    """Every mutation the API performs."""
+# The root fields of each domain module, one module a line, in schema order: adding (or
+# removing) a domain is one import and one line here.
+DOMAINS: tuple[RootFields, ...] = (
+    USER_FIELDS,
+    CATEGORY_FIELDS,
+    PRODUCT_FIELDS,
+)
+# Every query the API answers, and every mutation it performs.
+Query = root_type("Query", (field for domain in DOMAINS for field in domain.queries))
+Mutation = root_type("Mutation", (field for domain in DOMAINS for field in domain.mutations))
 
 
 class RollbackOnErrors(SchemaExtension):

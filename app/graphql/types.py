@@ -1,15 +1,19 @@
-"""GraphQL object types; each mirrors the fields of its REST response schema."""
+"""Object types every domain module shares: one page of a listing, and a field-copying helper."""
 
 import dataclasses
-from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import strawberry
+
+from app.api.pagination import PageOut
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
 TypeT = TypeVar("TypeT", bound="DataclassInstance")
+ItemT = TypeVar("ItemT")
+OutT = TypeVar("OutT")
 
 
 def copied(type_: type[TypeT], source: object, **computed: Any) -> TypeT:
@@ -23,12 +27,22 @@ def copied(type_: type[TypeT], source: object, **computed: Any) -> TypeT:
     return type_(**values, **computed)
 
 
-@strawberry.type(name="User")
-class UserType:
-    """A user's profile, the fields REST's `/api/v1/users/me` returns."""
+# Strawberry names each use after its item type: `Page[CategoryType]` is `CategoryPage`.
+@strawberry.type
+class Page(Generic[ItemT]):
+    """One page of a listing, the fields of REST's `PageOut`: `items` from `offset`, of `total`."""
 
-    id: int
-    username: str
-    email: str
-    role: str
-    created_at: datetime
+    items: list[ItemT]
+    total: int
+    offset: int
+    limit: int
+
+    @classmethod
+    def of(cls, listing: PageOut[OutT], convert: Callable[[OutT], ItemT]) -> "Page[ItemT]":
+        """The GraphQL page of a service's listing, each item converted by `convert`."""
+        return cls(
+            items=[convert(item) for item in listing.items],
+            total=listing.total,
+            offset=listing.offset,
+            limit=listing.limit,
+        )

@@ -1,33 +1,37 @@
-"""User fields: `me`."""
+"""User fields: `me` (the module pattern is described in `app/graphql/categories.py`)."""
 
 import strawberry
 from strawberry import Info
 
 from app.api.auth.access import USER
 from app.api.users.repository import UserRepository
+from app.api.users.schema import UserOut
 from app.api.users.service import load_active_user
 from app.graphql.context import GraphQLContext
-from app.graphql.permissions import permission
-from app.graphql.types import UserType, copied
+from app.graphql.fields import RootFields, root_field
+
+
+# Derived from REST's `UserOut` without its `is_active`/`is_banned` flags, which the schema
+# never had: `me` answers for an active, unbanned account only.
+@strawberry.experimental.pydantic.type(UserOut, name="User")
+class UserType:
+    """A user's profile: fields of REST's `UserOut`, derived from it."""
+
+    id: strawberry.auto
+    username: strawberry.auto
+    email: strawberry.auto
+    role: strawberry.auto
+    created_at: strawberry.auto
 
 
 async def resolve_me(info: Info[GraphQLContext, None]) -> UserType:
-    """The signed-in user's profile."""
+    """The signed-in user's profile (a user-realm token)."""
     principal = await info.context.admit(USER)
     # The check REST's `CurrentUser` makes: a banned, inactive or deleted account is refused
     # even while its session is still alive in Redis.
     async with info.context.postgres_session() as session:
         user = await load_active_user(UserRepository(session), principal.account_id)
-    return copied(UserType, user)
+    return UserType.from_pydantic(UserOut.model_validate(user))
 
 
-@strawberry.type
-class UserQuery:
-    """Queries about the signed-in user."""
-
-    # `resolver=` rather than the decorator: the decorator form is untyped for mypy.
-    me: UserType = strawberry.field(
-        resolver=resolve_me,
-        permission_classes=[permission(USER)],
-        description="The signed-in user's profile (a user-realm token).",
-    )
+USER_FIELDS = RootFields(queries=(root_field(resolve_me, USER),))

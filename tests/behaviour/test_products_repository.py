@@ -7,7 +7,7 @@ import pytest
 from bson import Decimal128, ObjectId
 from pymongo.asynchronous.database import AsyncDatabase
 
-from app.api.products.repository import ProductRepository, ProductSort
+from app.api.products.repository import ProductRepository, ProductSortKey
 from app.core.errors import ConflictError, NotFoundError
 from app.core.i18n import MessageKey
 from app.models.mongo.products import Product
@@ -109,18 +109,18 @@ async def test_list_sorts_and_pages_with_total(mongo_db: Db) -> None:
     products = ProductRepository(mongo_db)
     for name, price in [("a", "10.00"), ("b", "2.50"), ("c", "100.00"), ("d", "9.99")]:
         await add(products, name, price)
-    by_price = await products.list(sort=ProductSort.PRICE_ASC)
+    by_price = await products.list(sort=ProductSortKey.PRICE)
     assert [item.name for item in by_price.items] == ["b", "d", "a", "c"]
-    by_price_desc = await products.list(sort=ProductSort.PRICE_DESC, offset=1, limit=2)
+    by_price_desc = await products.list(sort=ProductSortKey.PRICE_DESC, offset=1, limit=2)
     assert [item.name for item in by_price_desc.items] == ["a", "d"]
     assert by_price_desc.total == 4
-    assert [item.name for item in (await products.list(sort=ProductSort.NAME)).items] == [
+    assert [item.name for item in (await products.list(sort=ProductSortKey.NAME)).items] == [
         "a",
         "b",
         "c",
         "d",
     ]
-    newest = await products.list(sort=ProductSort.NEWEST, limit=1)
+    newest = await products.list(sort=ProductSortKey.NEWEST, limit=1)
     assert len(newest.items) == 1
     assert newest.total == 4
 

@@ -21,25 +21,27 @@ from app.models.mongo.products import Product, object_id, to_decimal128
 Document = dict[str, Any]
 
 
-class ProductSort(StrEnum):
-    """The orders a product listing can be asked for."""
+# One enum for every layer: REST's `sort` parameter, GraphQL's `ProductSort` and the orders
+# below (the name stays ProductSortKey: it names the enum in the OpenAPI document).
+class ProductSortKey(StrEnum):
+    """The orders a listing accepts: a field, descending with a leading `-`."""
 
-    NEWEST = "newest"
-    OLDEST = "oldest"
-    PRICE_ASC = "price_asc"
-    PRICE_DESC = "price_desc"
+    NEWEST = "-created_at"
+    OLDEST = "created_at"
+    PRICE = "price"
+    PRICE_DESC = "-price"
     NAME = "name"
-    NAME_DESC = "name_desc"
+    NAME_DESC = "-name"
 
 
 # `_id` breaks ties so pages never overlap or skip a product.
-_SORTS: dict[ProductSort, list[tuple[str, int]]] = {
-    ProductSort.NEWEST: [("created_at", DESCENDING), ("_id", DESCENDING)],
-    ProductSort.OLDEST: [("created_at", ASCENDING), ("_id", ASCENDING)],
-    ProductSort.PRICE_ASC: [("price", ASCENDING), ("_id", ASCENDING)],
-    ProductSort.PRICE_DESC: [("price", DESCENDING), ("_id", DESCENDING)],
-    ProductSort.NAME: [("name", ASCENDING), ("_id", ASCENDING)],
-    ProductSort.NAME_DESC: [("name", DESCENDING), ("_id", DESCENDING)],
+_SORTS: dict[ProductSortKey, list[tuple[str, int]]] = {
+    ProductSortKey.NEWEST: [("created_at", DESCENDING), ("_id", DESCENDING)],
+    ProductSortKey.OLDEST: [("created_at", ASCENDING), ("_id", ASCENDING)],
+    ProductSortKey.PRICE: [("price", ASCENDING), ("_id", ASCENDING)],
+    ProductSortKey.PRICE_DESC: [("price", DESCENDING), ("_id", DESCENDING)],
+    ProductSortKey.NAME: [("name", ASCENDING), ("_id", ASCENDING)],
+    ProductSortKey.NAME_DESC: [("name", DESCENDING), ("_id", DESCENDING)],
 }
 
 
@@ -93,7 +95,7 @@ class ProductRepository:
         name_contains: str | None = None,
         min_price: Decimal | None = None,
         max_price: Decimal | None = None,
-        sort: ProductSort = ProductSort.NEWEST,
+        sort: ProductSortKey = ProductSortKey.NEWEST,
         offset: int = 0,
         limit: int = 20,
     ) -> Page[Product]:

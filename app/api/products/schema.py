@@ -1,7 +1,6 @@
 """Product input and output models; prices follow `app/api/products/prices.py`."""
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Annotated, Self
 
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints, model_validator
@@ -11,7 +10,7 @@ from app.api.categories.schema import SLUG_PATTERN, Slug
 from app.api.operator_guard import OperatorFreeModel
 from app.api.pagination import PageQuery
 from app.api.products.prices import Price, PriceBound, PriceOut
-from app.api.products.repository import ProductSort
+from app.api.products.repository import ProductSortKey
 from app.core.openapi_rules import NON_BLANK_PATTERN, NUL_FREE_PATTERN, trim
 from app.models.mongo.products import Product
 
@@ -103,32 +102,6 @@ class ProductOut(BaseModel):
             created_at=product.created_at,
             updated_at=product.updated_at,
         )
-
-
-class ProductSortKey(StrEnum):
-    """The orders a listing accepts: a field, descending with a leading `-`."""
-
-    NEWEST = "-created_at"
-    OLDEST = "created_at"
-    PRICE = "price"
-    PRICE_DESC = "-price"
-    NAME = "name"
-    NAME_DESC = "-name"
-
-    @property
-    def repository_sort(self) -> ProductSort:
-        """The repository's name for this order."""
-        return _REPOSITORY_SORT[self]
-
-
-_REPOSITORY_SORT = {
-    ProductSortKey.NEWEST: ProductSort.NEWEST,
-    ProductSortKey.OLDEST: ProductSort.OLDEST,
-    ProductSortKey.PRICE: ProductSort.PRICE_ASC,
-    ProductSortKey.PRICE_DESC: ProductSort.PRICE_DESC,
-    ProductSortKey.NAME: ProductSort.NAME,
-    ProductSortKey.NAME_DESC: ProductSort.NAME_DESC,
-}
 
 
 class ProductListQuery(PageQuery):

@@ -46,7 +46,7 @@ async def list_products(db: MongoDatabase, query: ProductListQuery) -> PageOut[P
         name_contains=query.search,
         min_price=query.min_price,
         max_price=query.max_price,
-        sort=query.sort.repository_sort,
+        sort=query.sort,
         offset=query.offset,
         limit=query.limit,
     )

@@ -1,7 +1,9 @@
-"""A GraphQL response carrying errors leaves no SQL writes behind, as a failed REST request."""
+"""The request's SQL unit of work in GraphQL: resolvers reach it only under its lock, and a
+response carrying errors leaves no SQL writes behind, as a failed REST request."""
 
 import pytest
 from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.api.auth.access import gate_of
 from app.api.auth.tokens import TokenService
@@ -13,6 +15,23 @@ from app.graphql.schema import build_schema
 from app.resources import resources_of, settings_of
 
 
+def _context(
+    app: FastAPI, tokens: TokenService, postgres: AsyncSession, admins: AsyncSession
+) -> GraphQLContext:
+    return GraphQLContext(
+        settings=settings_of(app),
+        language="en",
+        request_id="uow-test",
+        tokens=tokens,
+        gate=gate_of(app),
+        bearer_token=None,
+        postgres=postgres,
+        admins=admins,
+        mongo=resources_of(app).backends.mongo.db,
+        redis=resources_of(app).backends.redis,
+    )
+
+
 async def _write_then_run(app: FastAPI, tokens: TokenService, query: str) -> bool:
     """Write a user in the request's unit of work, run `query`; whether the result had errors."""
     postgres = resources_of(app).backends.postgres
@@ -22,20 +41,21 @@ async def _write_then_run(app: FastAPI, tokens: TokenService, query: str) -> boo
         await UserRepository(session).create(
             username="grace", email="g@example.com", password_hash="x"
         )
-        context = GraphQLContext(
-            settings=settings_of(app),
-            language="en",
-            request_id="uow-test",
-            tokens=tokens,
-            gate=gate_of(app),
-            bearer_token=None,
-            postgres=session,
-            admins=admin_session,
-            mongo=resources_of(app).backends.mongo.db,
-            redis=resources_of(app).backends.redis,
-        )
+        context = _context(app, tokens, session, admin_session)
         result = await schema.execute(query, context_value=context)
     return bool(result.errors)
+
+
+async def test_the_context_keeps_no_session_outside_its_lock(
+    app: FastAPI, tokens: TokenService
+) -> None:
+    postgres = AsyncSession()
+    context = _context(app, tokens, postgres, AsyncSession())
+    # Only `postgres_session()` hands the session out, with the lock held until the block ends.
+    reachable = [value for value in vars(context).values() if isinstance(value, AsyncSession)]
+    assert reachable == []
+    async with context.postgres_session() as session:
+        assert session is postgres
 
 
 async def _stored(app: FastAPI) -> bool:
