@@ -6,8 +6,8 @@ from pydantic import JsonValue
 from pymongo import DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
-from app.database.mongo import mongo_errors
-from app.database.page import Page, clamp_limit, clamp_offset
+from app.database.mongo import mongo_errors, mongo_page
+from app.database.page import Page
 from app.models.mongo import audit_events
 from app.models.mongo.audit_events import AuditEvent
 from app.models.mongo.clock import mongo_now
@@ -57,15 +57,12 @@ class AuditRepository:
         for field, value in (("type", type), ("realm", realm), ("actor", actor)):
             if value is not None:
                 query[field] = value
-        offset, limit = clamp_offset(offset), clamp_limit(limit)
-        with mongo_errors():
-            total = await self.collection.count_documents(query)
-            cursor = (
-                self.collection.find(query)
-                .sort([("time", DESCENDING), ("_id", DESCENDING)])
-                .skip(offset)
-                .limit(limit)
-            )
-            documents = await cursor.to_list(limit)
-        items = [AuditEvent.from_document(document) for document in documents]
-        return Page(items=items, total=total, offset=offset, limit=limit)
+        newest_first = [("time", DESCENDING), ("_id", DESCENDING)]
+        return await mongo_page(
+            self.collection,
+            query,
+            newest_first,
+            AuditEvent.from_document,
+            offset=offset,
+            limit=limit,
+        )
