@@ -1,11 +1,11 @@
 """Audit events in MongoDB: an append-only record of what happened to accounts."""
 
-from typing import Any
+from typing import Any, Unpack
 
-from pydantic import JsonValue
 from pymongo import DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
+from app.api.auth.audit import AuditRecord
 from app.database.mongo import mongo_errors, mongo_page
 from app.database.page import Page
 from app.models.mongo import audit_events
@@ -21,23 +21,15 @@ class AuditRepository:
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self.collection = db[audit_events.COLLECTION]
 
-    async def record(
-        self,
-        *,
-        type: str,
-        realm: str,
-        actor: str | None = None,
-        ip: str | None = None,
-        details: dict[str, JsonValue] | None = None,
-    ) -> AuditEvent:
+    async def record(self, **event: Unpack[AuditRecord]) -> AuditEvent:
         """Store one event, stamped with the current time."""
         document: Document = {
-            "type": type,
-            "realm": realm,
-            "actor": actor,
-            "ip": ip,
+            "type": event["type"],
+            "realm": event["realm"],
+            "actor": event.get("actor"),
+            "ip": event.get("ip"),
             "time": mongo_now(),
-            "details": details or {},
+            "details": event.get("details") or {},
         }
         with mongo_errors():
             result = await self.collection.insert_one(document)
