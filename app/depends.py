@@ -7,8 +7,6 @@ from fastapi import Depends, Form, Request, Response
 from pymongo.asynchronous.database import AsyncDatabase
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.api.admins.repository import AdminRepository
-from app.api.admins.service import load_active_admin
 from app.api.auth.access import ADMIN, ANY_ADMIN, OWNER_OR_ADMIN, USER, requires
 from app.api.auth.dependencies import (
     client_info,
@@ -25,7 +23,6 @@ from app.api.auth.service import AuthServices
 from app.api.auth.sessions import ClientInfo
 from app.api.auth.tokens import TokenService
 from app.api.idempotency import IdempotencyKey, anonymous_scope, claim_key, principal_scope
-from app.api.users.repository import UserRepository
 from app.api.users.service import load_active_user
 from app.core.envelope import request_language
 from app.core.security.keys import KeySet
@@ -34,7 +31,6 @@ from app.database.backends import Backends
 from app.database.redis import RedisStore
 from app.database.session import unit_of_work
 from app.database.sql import SQLDatabase
-from app.models.mysql.admins import Admin
 from app.models.postgres.users import User
 from app.resources import resources_of, settings_of
 from app.settings import Settings
@@ -162,14 +158,8 @@ AnonymousIdempotency = Annotated[None, Depends(anonymous_idempotency)]
 
 async def current_user(principal: CurrentUserPrincipal, session: PostgresSession) -> User:
     """The caller's user row, refused (401/403) when gone, banned or inactive."""
-    return await load_active_user(UserRepository(session), principal.account_id)
+    return await load_active_user(session, principal.account_id)
 
 
-async def current_admin(principal: AdminRolePrincipal, session: AdminSession) -> Admin:
-    """The caller's admin row (admin role required), refused when gone or inactive."""
-    return await load_active_admin(AdminRepository(session), principal.account_id)
-
-
-# The account rows: read on every request, so a ban or deactivation bites at once.
+# The account row: read on every request, so a ban or deactivation bites at once.
 CurrentUser = Annotated[User, Depends(current_user)]
-CurrentAdmin = Annotated[Admin, Depends(current_admin)]

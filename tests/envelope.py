@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from app.core.errors import STATUS, ErrorType
+from app.core.errors import ErrorType
 from app.core.i18n import MessageKey, negotiate, translate
 
 ENVELOPE_KEYS = frozenset({"status", "error_type", "message", "status_code", "data"})
@@ -121,7 +121,7 @@ def check_envelope(body: Any, http_status: int, language: str | None = None) -> 
         f"error_type {body['error_type']!r}"
     )
     error_type = ErrorType(body["error_type"])
-    assert STATUS[error_type] == http_status, f"{error_type} is never sent with {http_status}"
+    assert error_type.status_code == http_status, f"{error_type} is never sent with {http_status}"
     assert isinstance(body["message"], str), f"message {body['message']!r}"
     assert body["message"].strip(), "empty message"
     if language is not None:

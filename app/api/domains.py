@@ -7,6 +7,7 @@ applied to them here only. Removing a domain is removing its lines here and its 
 from fastapi import APIRouter
 
 from app.api.admins.router import router as admins_router
+from app.api.admins.router import users_router as admin_users_router
 from app.api.audit.router import router as audit_router
 from app.api.auth.router import router as auth_router
 from app.api.categories.router import router as categories_router
@@ -27,6 +28,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     auth_router,
     users_router,
     admins_router,
+    admin_users_router,
     categories_router,
     products_router,
     audit_router,

@@ -3,6 +3,8 @@
 from collections.abc import Mapping
 from enum import StrEnum
 from http import HTTPStatus
+from types import MappingProxyType
+from typing import ClassVar
 
 from pydantic import JsonValue
 
@@ -10,7 +12,7 @@ from app.core.i18n.keys import MessageKey
 
 
 class ErrorType(StrEnum):
-    """Every `error_type` a response may carry; the status of each is in `STATUS`."""
+    """Every `error_type` a response may carry; the status of each is in `OUTCOMES`."""
 
     SUCCESS = "SUCCESS"
     RESOURCE_CREATED = "RESOURCE_CREATED"
@@ -66,13 +68,10 @@ OUTCOMES: Mapping[ErrorType, tuple[int, MessageKey]] = {
     ErrorType.INTERNAL_ERROR: (HTTPStatus.INTERNAL_SERVER_ERROR, MessageKey.INTERNAL_ERROR),
     ErrorType.SERVICE_UNAVAILABLE: (HTTPStatus.SERVICE_UNAVAILABLE, MessageKey.SERVICE_UNAVAILABLE),
 }
-STATUS: Mapping[ErrorType, int] = {
-    error_type: status for error_type, (status, _) in OUTCOMES.items()
-}
 
 # Starlette raises its own HTTPException for routing failures; this names each status it uses.
 ERROR_TYPE_BY_STATUS: Mapping[int, ErrorType] = {
-    STATUS[error_type]: error_type for error_type in ErrorType if STATUS[error_type] >= 400
+    error_type.status_code: error_type for error_type in ErrorType if error_type.status_code >= 400
 }
 
 
@@ -80,6 +79,8 @@ class AppError(Exception):
     """A failure the client can be told about; `core.handlers` turns it into the envelope."""
 
     error_type: ErrorType = ErrorType.INTERNAL_ERROR
+    # Headers every error of the class carries; the raiser's `headers` add to or override them.
+    default_headers: ClassVar[Mapping[str, str]] = MappingProxyType({})
 
     def __init__(
         self,
@@ -91,7 +92,7 @@ class AppError(Exception):
     ) -> None:
         self.message = message or self.error_type.message_key
         self.data = data
-        self.headers = dict(headers or {})
+        self.headers = {**self.default_headers, **(headers or {})}
         self.params = dict(params or {})
         super().__init__(self.message)
 
@@ -106,22 +107,8 @@ class AuthError(AppError):
     """Missing, invalid or revoked credentials."""
 
     error_type = ErrorType.UNAUTHORIZED
-
-    def __init__(
-        self,
-        message: MessageKey | None = None,
-        *,
-        data: JsonValue = None,
-        headers: Mapping[str, str] | None = None,
-        params: Mapping[str, str | int] | None = None,
-    ) -> None:
-        # RFC 9110 §11.6.1: a 401 names the scheme the client should use.
-        super().__init__(
-            message,
-            data=data,
-            headers={"WWW-Authenticate": "Bearer", **(headers or {})},
-            params=params,
-        )
+    # RFC 9110 §11.6.1: a 401 names the scheme the client should use.
+    default_headers = MappingProxyType({"WWW-Authenticate": "Bearer"})
 
 
 class ForbiddenError(AppError):
@@ -146,12 +133,6 @@ class PreconditionFailedError(AppError):
     """`If-Match` named a version the resource no longer has: someone changed it meanwhile."""
 
     error_type = ErrorType.PRECONDITION_FAILED
-
-
-class PayloadTooLargeError(AppError):
-    """The body exceeds the configured limit."""
-
-    error_type = ErrorType.PAYLOAD_TOO_LARGE
 
 
 class UnsupportedMediaTypeError(AppError):
@@ -183,13 +164,5 @@ class ServiceUnavailableError(AppError):
     """A backend the request needs cannot be reached; the request changed nothing."""
 
     error_type = ErrorType.SERVICE_UNAVAILABLE
-
-    def __init__(
-        self,
-        message: MessageKey | None = None,
-        *,
-        data: JsonValue = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> None:
-        # `headers` may name a longer Retry-After (a full bcrypt queue); two seconds otherwise.
-        super().__init__(message, data=data, headers=headers or UNAVAILABLE_RETRY_AFTER)
+    # A raiser's `headers` may name a longer Retry-After (a full bcrypt queue).
+    default_headers = UNAVAILABLE_RETRY_AFTER

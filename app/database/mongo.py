@@ -1,17 +1,19 @@
 """MongoDB through PyMongo's `AsyncMongoClient` (`MONGO_URL`); `memory://` is the shim."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from pymongo import AsyncMongoClient
+from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import ConnectionFailure, DuplicateKeyError, OperationFailure, PyMongoError
 
 from app.core.errors import ConflictError, ServiceUnavailableError
 from app.core.i18n import MessageKey
 from app.database.embedded import require_embedded
+from app.database.page import Page, clamp_limit, clamp_offset
 from app.settings import DatabaseSettings
 
 Document = dict[str, Any]
@@ -82,3 +84,25 @@ def mongo_errors(conflict: MessageKey = MessageKey.CONFLICT) -> Iterator[None]:
         if is_unavailable(error):
             raise ServiceUnavailableError from error
         raise
+
+
+ItemT = TypeVar("ItemT")
+
+
+async def mongo_page(
+    collection: AsyncCollection[Document],
+    query: Document,
+    sort: list[tuple[str, int]],
+    convert: Callable[[Document], ItemT],
+    *,
+    offset: int,
+    limit: int,
+) -> Page[ItemT]:
+    """Documents matching `query` in `sort` order from `offset`, at most `limit`, converted."""
+    offset, limit = clamp_offset(offset), clamp_limit(limit)
+    with mongo_errors():
+        total = await collection.count_documents(query)
+        cursor = collection.find(query).sort(sort).skip(offset).limit(limit)
+        documents = await cursor.to_list(limit)
+    items = [convert(document) for document in documents]
+    return Page(items=items, total=total, offset=offset, limit=limit)

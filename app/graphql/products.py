@@ -14,7 +14,7 @@ from strawberry import Info
 from strawberry.dataloader import DataLoader
 
 from app.api.auth.access import OWNER_OR_ADMIN, USER
-from app.api.categories.repository import CategoryRepository
+from app.api.categories import service as categories_service
 from app.api.categories.schema import CategoryOut
 from app.api.products import service
 from app.api.products.prices import format_price
@@ -49,9 +49,7 @@ def category_loader(context: GraphQLContext) -> DataLoader[str, CategoryOut | No
 
     async def load(slugs: list[str]) -> list[CategoryOut | None]:
         async with context.postgres_session() as session:
-            found = await CategoryRepository(session).get_many_by_slugs(slugs)
-        by_slug = {category.slug: CategoryOut.model_validate(category) for category in found}
-        return [by_slug.get(slug) for slug in slugs]
+            return await categories_service.categories_by_slugs(session, slugs)
 
     return DataLoader(load_fn=load)
 

@@ -4,7 +4,6 @@ import strawberry
 from strawberry import Info
 
 from app.api.auth.access import USER
-from app.api.users.repository import UserRepository
 from app.api.users.schema import UserOut
 from app.api.users.service import load_active_user
 from app.graphql.context import GraphQLContext
@@ -30,7 +29,7 @@ async def resolve_me(info: Info[GraphQLContext, None]) -> UserType:
     # The check REST's `CurrentUser` makes: a banned, inactive or deleted account is refused
     # even while its session is still alive in Redis.
     async with info.context.postgres_session() as session:
-        user = await load_active_user(UserRepository(session), principal.account_id)
+        user = await load_active_user(session, principal.account_id)
     return UserType.from_pydantic(UserOut.model_validate(user))
 
 

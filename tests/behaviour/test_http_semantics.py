@@ -6,7 +6,7 @@ from typing import Any
 import httpx
 import pytest
 
-from app.api.users import service as users_service
+from app.api.users.repository import UserRepository
 from app.core.caching import PRIVATE_REVALIDATE, PUBLIC_CATALOG
 from app.core.errors import ErrorType
 from app.core.i18n import MessageKey, translate
@@ -155,15 +155,15 @@ async def test_concurrent_updates_with_one_etag_let_one_through(
     api: httpx.AsyncClient, auth_accounts: AuthAccounts, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Two PATCHes sent at once with the same If-Match: the row lock lets one win, 412 the other."""
-    update_profile = users_service.update_profile
+    update = UserRepository.update
 
-    async def slow_update(*args: Any, **kwargs: Any) -> Any:
+    async def slow_update(self: UserRepository, *args: Any, **kwargs: Any) -> Any:
         # Held between the If-Match check and the write: without the lock, both requests
         # would pass the check with the same tag before either writes.
         await asyncio.sleep(0.2)
-        return await update_profile(*args, **kwargs)
+        return await update(self, *args, **kwargs)
 
-    monkeypatch.setattr(users_service, "update_profile", slow_update)
+    monkeypatch.setattr(UserRepository, "update", slow_update)
     user = await auth_accounts.user()
     tag = (await api.get(f"{API}/users/me", headers=user.headers)).headers["etag"]
     names = [f"{user.username}a", f"{user.username}b"]

@@ -7,7 +7,6 @@ from typing import TextIO
 from pydantic import TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
-from app.api.admins.repository import AdminRepository
 from app.api.admins.service import create_admin
 from app.api.auth.schema import Email, Username
 from app.core.errors import AppError, ConflictError
@@ -82,7 +81,7 @@ async def run_admin_command(
         hasher = await PasswordHasher.create(settings.auth.bcrypt_rounds)
         async with unit_of_work(database) as session:
             admin = await create_admin(
-                AdminRepository(session), hasher, username=username, email=email, password=password
+                session, hasher, username=username, email=email, password=password
             )
             admin_id = admin.id
     except ConflictError:

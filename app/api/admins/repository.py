@@ -1,13 +1,14 @@
 """Administrators in the MySQL role (the legacy store); failures come out as domain errors."""
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.api.users.repository import normalize_email
 from app.core.errors import NotFoundError
 from app.core.i18n import MessageKey
-from app.database.page import Page, clamp_limit, clamp_offset
+from app.database.page import Page
 from app.database.sql_errors import sql_errors
+from app.database.sql_page import sql_page
 from app.models.mysql.admins import DEFAULT_ADMIN_ROLE, Admin
 
 
@@ -51,10 +52,4 @@ class AdminRepository:
 
     async def list(self, offset: int = 0, limit: int = 20) -> Page[Admin]:
         """Administrators in id order from `offset`, at most `limit`, with the total count."""
-        offset, limit = clamp_offset(offset), clamp_limit(limit)
-        with sql_errors():
-            total = await self.session.scalar(select(func.count()).select_from(Admin)) or 0
-            rows = await self.session.scalars(
-                select(Admin).order_by(Admin.id).offset(offset).limit(limit)
-            )
-        return Page(items=[*rows], total=total, offset=offset, limit=limit)
+        return await sql_page(self.session, Admin, Admin.id, offset, limit)

@@ -1,15 +1,14 @@
-"""`/api/v1/admin`: administrator sign-in and the user-management actions."""
+"""`/admin`: administrator sign-in (`router`) and the user-management actions (`users_router`)."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
 
 from app.api.admins.service import admin_finder
-from app.api.auth.access import ANY_ADMIN
+from app.api.auth.access import ADMIN, ANY_ADMIN, requires
 from app.api.auth.realm_routes import SIGNED_IN_ERRORS, RealmRoutes, add_realm_routes
-from app.api.pagination import PageOut, PageQuery, page_out
+from app.api.pagination import PageOut, PageQuery
 from app.api.users import service as user_service
-from app.api.users.repository import UserRepository
 from app.api.users.schema import UserOut
 from app.core.envelope import Envelope, error_responses, success
 from app.core.errors import ErrorType
@@ -20,7 +19,6 @@ from app.depends import (
     AdminRolePrincipal,
     AuthKit,
     Client,
-    CurrentAdmin,
     Lang,
     PostgresSession,
     admins_database,
@@ -55,64 +53,55 @@ add_realm_routes(
 )
 
 
-@router.get("/users", responses=error_responses(*ADMIN_ERRORS))
+# Every user-management route is for administrators with the admin role: the guard is this
+# router's (one policy for all its routes); a handler names the principal only to use it.
+users_router = APIRouter(
+    prefix="/admin/users",
+    tags=["admin"],
+    dependencies=[Depends(requires(ADMIN))],
+    route_class=EnvelopeRoute,
+)
+
+
+@users_router.get("", responses=error_responses(*ADMIN_ERRORS))
 async def list_users(
-    query: Annotated[PageQuery, Query()],
-    admin: CurrentAdmin,
-    session: PostgresSession,
-    lang: Lang,
+    query: Annotated[PageQuery, Query()], session: PostgresSession, lang: Lang
 ) -> Envelope[PageOut[UserOut]]:
     """One page of users in id order, with the total count."""
-    found = await user_service.list_users(UserRepository(session), query)
-    return success(page_out(found, UserOut.model_validate), lang)
+    return success(await user_service.list_users(session, query), lang)
 
 
-async def _set_banned(
-    user_id: int,
-    banned: bool,
-    principal: AdminRolePrincipal,
-    session: PostgresSession,
-    services: AuthKit,
-    client: Client,
-) -> UserOut:
-    user = await user_service.set_user_banned(
-        UserRepository(session),
-        user_id,
-        banned,
-        admin=principal,
-        services=services,
-        client=client,
-    )
-    return UserOut.model_validate(user)
+def _ban_route(path: str, banned: bool, message: MessageKey, doc: str) -> None:
+    # Ban and unban differ only in the flag they set, the message they answer with and
+    # their description (the docstring, as OpenAPI shows it).
+    async def set_banned(
+        user_id: UserId,
+        principal: AdminRolePrincipal,
+        session: PostgresSession,
+        services: AuthKit,
+        client: Client,
+        lang: Lang,
+    ) -> Envelope[UserOut]:
+        user = await user_service.set_user_banned(
+            session, user_id, banned, admin=principal, services=services, client=client
+        )
+        return success(UserOut.model_validate(user), lang, message=message)
+
+    set_banned.__doc__ = doc
+    name = path.rsplit("/", 1)[-1]
+    responses = error_responses(*ADMIN_ERRORS, ErrorType.NOT_FOUND)
+    users_router.post(path, name=name, responses=responses)(set_banned)
 
 
-@router.post("/users/{user_id}/ban", responses=error_responses(*ADMIN_ERRORS, ErrorType.NOT_FOUND))
-async def ban(
-    user_id: UserId,
-    admin: CurrentAdmin,
-    principal: AdminRolePrincipal,
-    session: PostgresSession,
-    services: AuthKit,
-    client: Client,
-    lang: Lang,
-) -> Envelope[UserOut]:
-    """Ban a user: the account is marked and all its sessions end at once (404 if unknown)."""
-    user = await _set_banned(user_id, True, principal, session, services, client)
-    return success(user, lang, message=MessageKey.USER_BANNED)
-
-
-@router.post(
-    "/users/{user_id}/unban", responses=error_responses(*ADMIN_ERRORS, ErrorType.NOT_FOUND)
+_ban_route(
+    "/{user_id}/ban",
+    True,
+    MessageKey.USER_BANNED,
+    "Ban a user: the account is marked and all its sessions end at once (404 if unknown).",
 )
-async def unban(
-    user_id: UserId,
-    admin: CurrentAdmin,
-    principal: AdminRolePrincipal,
-    session: PostgresSession,
-    services: AuthKit,
-    client: Client,
-    lang: Lang,
-) -> Envelope[UserOut]:
-    """Lift a user's ban (404 if unknown); they sign in again themselves."""
-    user = await _set_banned(user_id, False, principal, session, services, client)
-    return success(user, lang, message=MessageKey.USER_UNBANNED)
+_ban_route(
+    "/{user_id}/unban",
+    False,
+    MessageKey.USER_UNBANNED,
+    "Lift a user's ban (404 if unknown); they sign in again themselves.",
+)

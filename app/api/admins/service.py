@@ -1,7 +1,9 @@
 """Administrator accounts: the signed-in admin, and creating one from the command line."""
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from app.api.admins.repository import AdminRepository
-from app.api.auth.service import Account, AccountFinder
+from app.api.auth.service import AccountFinder, account_finder
 from app.core.errors import AuthError, ForbiddenError, NotFoundError
 from app.core.i18n import MessageKey
 from app.core.security.passwords import PasswordHasher
@@ -10,10 +12,10 @@ from app.database.sql import SQLDatabase
 from app.models.mysql.admins import Admin
 
 
-async def load_active_admin(admins: AdminRepository, account_id: int) -> Admin:
+async def load_active_admin(session: AsyncSession, account_id: int) -> Admin:
     """The account's admin row; 401 if it is gone, 403 if it is inactive."""
     try:
-        admin = await admins.get_by_id(account_id)
+        admin = await AdminRepository(session).get_by_id(account_id)
     except NotFoundError as exc:
         raise AuthError(MessageKey.AUTH_SESSION_ENDED, headers=INVALID_TOKEN_CHALLENGE) from exc
     if not admin.is_active:
@@ -23,20 +25,13 @@ async def load_active_admin(admins: AdminRepository, account_id: int) -> Admin:
 
 def admin_finder(admins: SQLDatabase) -> AccountFinder:
     """Look up an administrator by exact username in a short session; None if there is none."""
-
-    async def find(username: str) -> Account | None:
-        async with admins.sessions() as session:
-            try:
-                return await AdminRepository(session).get_by_username(username)
-            except NotFoundError:
-                return None
-
-    return find
+    return account_finder(admins, AdminRepository)
 
 
 async def create_admin(
-    admins: AdminRepository, hasher: PasswordHasher, *, username: str, email: str, password: str
+    session: AsyncSession, hasher: PasswordHasher, *, username: str, email: str, password: str
 ) -> Admin:
     """Add an administrator (`ConflictError` if the username or email is taken)."""
     password_hash = await hasher.hash(password)
+    admins = AdminRepository(session)
     return await admins.create(username=username, email=email, password_hash=password_hash)

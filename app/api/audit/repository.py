@@ -1,13 +1,13 @@
 """Audit events in MongoDB: an append-only record of what happened to accounts."""
 
-from typing import Any
+from typing import Any, Unpack
 
-from pydantic import JsonValue
 from pymongo import DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
-from app.database.mongo import mongo_errors
-from app.database.page import Page, clamp_limit, clamp_offset
+from app.api.auth.audit import AuditRecord
+from app.database.mongo import mongo_errors, mongo_page
+from app.database.page import Page
 from app.models.mongo import audit_events
 from app.models.mongo.audit_events import AuditEvent
 from app.models.mongo.clock import mongo_now
@@ -21,23 +21,15 @@ class AuditRepository:
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self.collection = db[audit_events.COLLECTION]
 
-    async def record(
-        self,
-        *,
-        type: str,
-        realm: str,
-        actor: str | None = None,
-        ip: str | None = None,
-        details: dict[str, JsonValue] | None = None,
-    ) -> AuditEvent:
+    async def record(self, **event: Unpack[AuditRecord]) -> AuditEvent:
         """Store one event, stamped with the current time."""
         document: Document = {
-            "type": type,
-            "realm": realm,
-            "actor": actor,
-            "ip": ip,
+            "type": event["type"],
+            "realm": event["realm"],
+            "actor": event.get("actor"),
+            "ip": event.get("ip"),
             "time": mongo_now(),
-            "details": details or {},
+            "details": event.get("details") or {},
         }
         with mongo_errors():
             result = await self.collection.insert_one(document)
@@ -57,15 +49,12 @@ class AuditRepository:
         for field, value in (("type", type), ("realm", realm), ("actor", actor)):
             if value is not None:
                 query[field] = value
-        offset, limit = clamp_offset(offset), clamp_limit(limit)
-        with mongo_errors():
-            total = await self.collection.count_documents(query)
-            cursor = (
-                self.collection.find(query)
-                .sort([("time", DESCENDING), ("_id", DESCENDING)])
-                .skip(offset)
-                .limit(limit)
-            )
-            documents = await cursor.to_list(limit)
-        items = [AuditEvent.from_document(document) for document in documents]
-        return Page(items=items, total=total, offset=offset, limit=limit)
+        newest_first = [("time", DESCENDING), ("_id", DESCENDING)]
+        return await mongo_page(
+            self.collection,
+            query,
+            newest_first,
+            AuditEvent.from_document,
+            offset=offset,
+            limit=limit,
+        )

@@ -1,8 +1,6 @@
 """The account-row check every authentication and refresh makes: exists, active, not banned."""
 
-from app.api.admins.repository import AdminRepository
 from app.api.admins.service import load_active_admin
-from app.api.users.repository import UserRepository
 from app.api.users.service import load_active_user
 from app.core.security.tokens import Realm
 from app.database.sql import SQLDatabase
@@ -20,5 +18,5 @@ class AccountCheck:
         # (and before any bcrypt), instead of being held for the whole request.
         async with self._databases[realm].sessions() as session:
             if realm is Realm.USER:
-                return (await load_active_user(UserRepository(session), account_id)).role
-            return (await load_active_admin(AdminRepository(session), account_id)).role
+                return (await load_active_user(session, account_id)).role
+            return (await load_active_admin(session, account_id)).role

@@ -2,7 +2,7 @@
 
 import logging
 from enum import StrEnum
-from typing import Protocol
+from typing import NotRequired, Protocol, TypedDict, Unpack
 
 from pydantic import JsonValue
 from pymongo.errors import PyMongoError
@@ -28,18 +28,20 @@ class AuditEventType(StrEnum):
     USER_UNBANNED = "admin.user_unbanned"
 
 
+class AuditRecord(TypedDict):
+    """One event as a store is handed it: what, in which realm, and optionally who, whence, why."""
+
+    type: str
+    realm: str
+    actor: NotRequired[str | None]
+    ip: NotRequired[str | None]
+    details: NotRequired[dict[str, JsonValue] | None]
+
+
 class AuditStore(Protocol):
     """Where audit events are kept (`app.api.audit.repository.AuditRepository` in MongoDB)."""
 
-    async def record(
-        self,
-        *,
-        type: str,
-        realm: str,
-        actor: str | None = None,
-        ip: str | None = None,
-        details: dict[str, JsonValue] | None = None,
-    ) -> object:
+    async def record(self, **event: Unpack[AuditRecord]) -> object:
         """Store one event."""
 
 

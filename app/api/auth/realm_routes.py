@@ -30,6 +30,9 @@ LOGIN_ERRORS = (
 )
 SIGNED_IN_ERRORS = (ErrorType.UNAUTHORIZED, ErrorType.FORBIDDEN, ErrorType.SERVICE_UNAVAILABLE)
 
+# Signs the realm's account in with a username and password: the tokens, or 401/403/429.
+PasswordSignIn = Callable[[str, str], Awaitable[TokenPairOut]]
+
 
 @dataclass(frozen=True)
 class RealmRoutes:
@@ -52,39 +55,41 @@ def add_realm_routes(router: APIRouter, prefix: str, routes: RealmRoutes) -> Non
     # Not aliases in app/depends.py: each realm's routes read their own database and policy.
     signed_in = requires(routes.logout_policy)
 
-    async def _login(
-        username: str, password: str, database: SQLDatabase, services: AuthKit, client: Client
-    ) -> TokenPairOut:
-        pair = await service.login(
-            realm,
-            username,
-            password,
-            find_account=routes.find_account(database),
-            services=services,
-            client=client,
-        )
-        return TokenPairOut.model_validate(pair)
-
-    async def login(
-        body: LoginRequest,
+    async def sign_in(
         database: Annotated[SQLDatabase, Depends(routes.database)],
         services: AuthKit,
         client: Client,
+    ) -> PasswordSignIn:
+        # The JSON and the form login differ only in how the credentials arrive.
+        async def with_password(username: str, password: str) -> TokenPairOut:
+            pair = await service.login(
+                realm,
+                username,
+                password,
+                find_account=routes.find_account(database),
+                services=services,
+                client=client,
+            )
+            return TokenPairOut.model_validate(pair)
+
+        return with_password
+
+    async def login(
+        body: LoginRequest,
+        password_sign_in: Annotated[PasswordSignIn, Depends(sign_in)],
         lang: Lang,
         _: NoStore,
     ) -> Envelope[TokenPairOut]:
-        pair = await _login(body.username, body.password, database, services, client)
+        pair = await password_sign_in(body.username, body.password)
         return success(pair, lang, message=MessageKey.AUTH_LOGGED_IN)
 
     async def login_form(
         form: PasswordForm,
-        database: Annotated[SQLDatabase, Depends(routes.database)],
-        services: AuthKit,
-        client: Client,
+        password_sign_in: Annotated[PasswordSignIn, Depends(sign_in)],
         lang: Lang,
         _: NoStore,
     ) -> Envelope[TokenPairOut]:
-        pair = await _login(form.username, form.password, database, services, client)
+        pair = await password_sign_in(form.username, form.password)
         return success(pair, lang, message=MessageKey.AUTH_LOGGED_IN)
 
     async def refresh(

@@ -13,7 +13,6 @@ from app.api.auth.schema import (
 )
 from app.api.pagination import PageOut, PageQuery, page_out
 from app.api.paths import api_path
-from app.api.users.repository import UserRepository
 from app.api.users.schema import UserOut
 from app.core.envelope import Envelope, error_responses, success
 from app.core.errors import ErrorType
@@ -53,7 +52,7 @@ async def register(
 ) -> Envelope[UserOut]:
     """Create a user account (409 if the username, in any case, or the email is taken)."""
     user = await service.register_user(
-        UserRepository(session),
+        session,
         services.hasher,
         username=body.username,
         email=body.email,

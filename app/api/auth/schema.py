@@ -6,6 +6,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.auth.sessions import SessionInfo
+from app.api.auth.tokens import TokenPair
 from app.api.request_model import RequestModel
 from app.core.openapi_rules import NUL_FREE_PATTERN, TRIMMED
 from app.core.security.passwords import MAX_PASSWORD_CHARS, NewPassword
@@ -60,18 +61,11 @@ class RefreshRequest(RequestModel):
     refresh_token: str = Field(min_length=1, max_length=4096, pattern=NUL_FREE_PATTERN)
 
 
-class TokenPairOut(BaseModel):
+class TokenPairOut(TokenPair):
     """The tokens a login or refresh hands out, with their lifetimes in seconds."""
 
-    # Read off a `TokenPair` by `model_validate`, field by field.
+    # Read off the service's `TokenPair` by `model_validate`, field by field.
     model_config = ConfigDict(from_attributes=True)
-
-    access_token: str
-    refresh_token: str
-    token_type: str
-    expires_in: int
-    refresh_expires_in: int
-    sid: str
 
 
 class SessionOut(BaseModel):

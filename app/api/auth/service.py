@@ -4,6 +4,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from app.api.auth.audit import AuditEventType, AuditTrail
 from app.api.auth.principal import Principal
 from app.api.auth.ratelimit import LoginLimiter
@@ -65,10 +67,38 @@ class Account(Protocol):
 AccountFinder = Callable[[str], Awaitable[Account | None]]
 
 
+class AccountRows(Protocol):
+    """A realm's account repository, as login reads it."""
+
+    async def get_by_username(self, username: str) -> Account:
+        """The account with this exact username; `NotFoundError` if there is none."""
+
+
+def account_finder(
+    database: SQLDatabase, rows: Callable[[AsyncSession], AccountRows]
+) -> AccountFinder:
+    """Look up an account by exact username in a short session of its own; None if none."""
+
+    async def find(username: str) -> Account | None:
+        async with database.sessions() as session:
+            try:
+                return await rows(session).get_by_username(username)
+            except NotFoundError:
+                return None
+
+    return find
+
+
+def user_finder(users: SQLDatabase) -> AccountFinder:
+    """Look up a user by exact username in a short session of its own; None if there is none."""
+    return account_finder(users, UserRepository)
+
+
 async def register_user(
-    users: UserRepository, hasher: PasswordHasher, *, username: str, email: str, password: str
+    session: AsyncSession, hasher: PasswordHasher, *, username: str, email: str, password: str
 ) -> User:
     """Create a user; `ConflictError` if the username (any case) or email is taken."""
+    users = UserRepository(session)
     # The unique index compares exact bytes; "Ann" and "ann" must still be one account.
     if await users.username_taken(username):
         raise ConflictError(MessageKey.USER_EXISTS)
@@ -170,19 +200,6 @@ async def _recheck(
     if refusal is not None:
         raise ForbiddenError(refusal)
     raise AuthError(MessageKey.AUTH_INVALID_CREDENTIALS)
-
-
-def user_finder(users: SQLDatabase) -> AccountFinder:
-    """Look up a user by exact username in a short session of its own; None if there is none."""
-
-    async def find(username: str) -> Account | None:
-        async with users.sessions() as session:
-            try:
-                return await UserRepository(session).get_by_username(username)
-            except NotFoundError:
-                return None
-
-    return find
 
 
 async def refresh(

@@ -2,7 +2,8 @@
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict
 
 from app.api.auth.principal import Principal
 from app.api.auth.sessions import ClientInfo, RotateOutcome, SessionStore
@@ -31,9 +32,10 @@ class RefreshTokenReusedError(AuthError):
         self.account_id = account_id
 
 
-@dataclass(frozen=True)
-class TokenPair:
+class TokenPair(BaseModel):
     """What a login or a refresh hands the client."""
+
+    model_config = ConfigDict(frozen=True)
 
     access_token: str
     refresh_token: str

@@ -3,13 +3,14 @@
 from collections.abc import Collection
 from enum import Enum
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import NotFoundError
 from app.core.i18n import MessageKey
-from app.database.page import Page, clamp_limit, clamp_offset
+from app.database.page import Page
 from app.database.sql_errors import sql_errors
+from app.database.sql_page import sql_page
 from app.models.postgres.categories import Category
 
 
@@ -80,10 +81,4 @@ class CategoryRepository:
 
     async def list(self, offset: int = 0, limit: int = 20) -> Page[Category]:
         """Categories in slug order from `offset`, at most `limit`, with the total count."""
-        offset, limit = clamp_offset(offset), clamp_limit(limit)
-        with sql_errors():
-            total = await self.session.scalar(select(func.count()).select_from(Category)) or 0
-            rows = await self.session.scalars(
-                select(Category).order_by(Category.slug).offset(offset).limit(limit)
-            )
-        return Page(items=[*rows], total=total, offset=offset, limit=limit)
+        return await sql_page(self.session, Category, Category.slug, offset, limit)

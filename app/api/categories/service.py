@@ -30,6 +30,15 @@ async def get_category(session: AsyncSession, slug: str) -> CategoryOut:
     return CategoryOut.model_validate(await CategoryRepository(session).get_by_slug(slug))
 
 
+async def categories_by_slugs(
+    session: AsyncSession, slugs: Sequence[str]
+) -> list[CategoryOut | None]:
+    """The category of each slug, in order, in one query; None where there is none."""
+    found = await CategoryRepository(session).get_many_by_slugs(slugs)
+    by_slug = {category.slug: CategoryOut.model_validate(category) for category in found}
+    return [by_slug.get(slug) for slug in slugs]
+
+
 async def create_category(
     session: AsyncSession, principal: Principal | None, data: CategoryCreate
 ) -> CategoryOut:

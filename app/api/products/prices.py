@@ -14,10 +14,12 @@ A Python `float` is refused even from code callers: its exact value is already l
 
 import re
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer, WithJsonSchema
 from pydantic_core import PydanticCustomError
+
+DecimalT = TypeVar("DecimalT", bound=Decimal)
 
 CENT = Decimal("0.01")
 MAX_PRICE = Decimal("999999.99")
@@ -63,20 +65,23 @@ PRICE_BOUND_JSON_SCHEMA = {
     "examples": ["10.00"],
 }
 
-Price = Annotated[
-    Decimal,
-    Field(gt=0, le=MAX_PRICE, decimal_places=2),
-    WithJsonSchema(PRICE_JSON_SCHEMA, mode="validation"),
-    BeforeValidator(_exact_input),
-    AfterValidator(_to_cents),
+# Either price type: the rules above on the way in, whatever bounds the type adds.
+Exact = Annotated[DecimalT, BeforeValidator(_exact_input), AfterValidator(_to_cents)]
+
+Price = Exact[
+    Annotated[
+        Decimal,
+        Field(gt=0, le=MAX_PRICE, decimal_places=2),
+        WithJsonSchema(PRICE_JSON_SCHEMA, mode="validation"),
+    ]
 ]
 # A bound in a listing filter: zero is a meaningful lower bound there.
-PriceBound = Annotated[
-    Decimal,
-    Field(ge=0, le=MAX_PRICE, decimal_places=2),
-    WithJsonSchema(PRICE_BOUND_JSON_SCHEMA, mode="validation"),
-    BeforeValidator(_exact_input),
-    AfterValidator(_to_cents),
+PriceBound = Exact[
+    Annotated[
+        Decimal,
+        Field(ge=0, le=MAX_PRICE, decimal_places=2),
+        WithJsonSchema(PRICE_BOUND_JSON_SCHEMA, mode="validation"),
+    ]
 ]
 PriceOut = Annotated[
     Decimal,

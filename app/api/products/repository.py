@@ -12,8 +12,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from app.core.errors import NotFoundError, PreconditionFailedError
 from app.core.i18n import MessageKey
-from app.database.mongo import mongo_errors
-from app.database.page import Page, clamp_limit, clamp_offset
+from app.database.mongo import mongo_errors, mongo_page
+from app.database.page import Page
 from app.models.mongo import products
 from app.models.mongo.clock import mongo_now
 from app.models.mongo.products import Product, object_id, to_decimal128
@@ -117,13 +117,9 @@ class ProductRepository:
             price["$lte"] = to_decimal128(max_price)
         if price:
             query["price"] = price
-        offset, limit = clamp_offset(offset), clamp_limit(limit)
-        with mongo_errors():
-            total = await self.collection.count_documents(query)
-            cursor = self.collection.find(query).sort(_SORTS[sort]).skip(offset).limit(limit)
-            documents = await cursor.to_list(limit)
-        items = [Product.from_document(document) for document in documents]
-        return Page(items=items, total=total, offset=offset, limit=limit)
+        return await mongo_page(
+            self.collection, query, _SORTS[sort], Product.from_document, offset=offset, limit=limit
+        )
 
     async def update(
         self,

@@ -3,7 +3,14 @@
 from datetime import datetime
 from typing import Annotated, Self
 
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from app.api.categories.schema import SLUG_PATTERN, Slug
@@ -12,7 +19,6 @@ from app.api.pagination import PageQuery
 from app.api.products.prices import Price, PriceBound, PriceOut
 from app.api.products.repository import ProductSortKey
 from app.core.openapi_rules import NON_BLANK_PATTERN, NUL_FREE_PATTERN, trim
-from app.models.mongo.products import Product
 
 MAX_TAGS = 20
 
@@ -78,30 +84,19 @@ class ProductUpdate(OperatorFreeModel):
 class ProductOut(BaseModel):
     """A product as clients see it; `price` is a string such as "0.30"."""
 
+    # Read off a stored `Product` by `model_validate`; `active` is no field, so it never leaves.
+    model_config = ConfigDict(from_attributes=True)
+
     id: str
     name: str
     description: str
     price: PriceOut
-    category: str
+    # The stored product names its category by `category_slug`; clients see `category`.
+    category: str = Field(validation_alias="category_slug")
     owner_id: int
     tags: list[str]
     created_at: datetime
     updated_at: datetime
-
-    @classmethod
-    def of(cls, product: Product) -> "ProductOut":
-        """The output model of a stored product."""
-        return cls(
-            id=product.id,
-            name=product.name,
-            description=product.description,
-            price=product.price,
-            category=product.category_slug,
-            owner_id=product.owner_id,
-            tags=product.tags,
-            created_at=product.created_at,
-            updated_at=product.updated_at,
-        )
 
 
 class ProductListQuery(PageQuery):

@@ -50,13 +50,13 @@ async def list_products(db: MongoDatabase, query: ProductListQuery) -> PageOut[P
         offset=query.offset,
         limit=query.limit,
     )
-    return page_out(page, ProductOut.of)
+    return page_out(page, ProductOut.model_validate)
 
 
 async def get_product(db: MongoDatabase, product_id: str) -> ProductOut:
     """The active product with this id; 422 for a malformed id, else `NotFoundError`."""
     _require_object_id(product_id)
-    return ProductOut.of(await ProductRepository(db).get(product_id))
+    return ProductOut.model_validate(await ProductRepository(db).get(product_id))
 
 
 async def create_product(
@@ -73,7 +73,7 @@ async def create_product(
         owner_id=owner.account_id,
         tags=data.tags,
     )
-    return ProductOut.of(product)
+    return ProductOut.model_validate(product)
 
 
 async def update_product(
@@ -101,7 +101,7 @@ async def update_product(
         tags=data.tags,
         unchanged_since=since,
     )
-    return ProductOut.of(product)
+    return ProductOut.model_validate(product)
 
 
 async def delete_product(
@@ -130,7 +130,7 @@ async def _modifiable(
         raise ForbiddenError(MessageKey.PRODUCT_FORBIDDEN)
     if expected is None:
         return products, None
-    check_if_match(expected, ProductOut.of(product))
+    check_if_match(expected, ProductOut.model_validate(product))
     return products, product.updated_at
 
 

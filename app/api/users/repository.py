@@ -5,8 +5,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import NotFoundError
 from app.core.i18n import MessageKey
-from app.database.page import Page, clamp_limit, clamp_offset
+from app.database.page import Page
 from app.database.sql_errors import sql_errors
+from app.database.sql_page import sql_page
 from app.models.postgres.users import DEFAULT_USER_ROLE, User
 
 
@@ -126,10 +127,4 @@ class UserRepository:
 
     async def list(self, offset: int = 0, limit: int = 20) -> Page[User]:
         """Users in id order from `offset`, at most `limit` (capped), with the total count."""
-        offset, limit = clamp_offset(offset), clamp_limit(limit)
-        with sql_errors():
-            total = await self.session.scalar(select(func.count()).select_from(User)) or 0
-            rows = await self.session.scalars(
-                select(User).order_by(User.id).offset(offset).limit(limit)
-            )
-        return Page(items=[*rows], total=total, offset=offset, limit=limit)
+        return await sql_page(self.session, User, User.id, offset, limit)

@@ -3,10 +3,9 @@
 from fastapi import APIRouter, Request, Response
 
 from app.api.users import service
-from app.api.users.repository import UserRepository
 from app.api.users.schema import PasswordChange, ProfileUpdate, UserOut
 from app.core.caching import PRIVATE_REVALIDATE
-from app.core.conditional import check_if_match, if_match, tag_response
+from app.core.conditional import if_match, tag_response
 from app.core.envelope import Envelope, error_responses, success
 from app.core.errors import ErrorType
 from app.core.i18n import MessageKey
@@ -36,12 +35,9 @@ async def update_me(
     body: ProfileUpdate, user: CurrentUser, session: PostgresSession, lang: Lang, request: Request
 ) -> Envelope[UserOut]:
     """Change the caller's username and/or email (409 if taken, 412 on a stale If-Match)."""
-    # The row is locked before the If-Match check: of two updates sent with the same ETag,
-    # the second waits for the first to commit, then sees the new tag and gets 412.
-    users = UserRepository(session)
-    current = await users.lock(user.id)
-    check_if_match(if_match(request), UserOut.model_validate(current))
-    updated = await service.update_profile(users, current, username=body.username, email=body.email)
+    updated = await service.update_profile(
+        session, user, username=body.username, email=body.email, expected=if_match(request)
+    )
     return success(UserOut.model_validate(updated), lang)
 
 
@@ -57,7 +53,7 @@ async def change_password(
 ) -> Envelope[None]:
     """Change the password (422 if `current_password` is wrong); ends every other session."""
     await service.change_password(
-        UserRepository(session),
+        session,
         user,
         principal,
         current_password=body.current_password,

@@ -3,8 +3,10 @@
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, JsonValue
+from pydantic import JsonValue, model_validator
 from pymongo import DESCENDING, IndexModel
+
+from app.models.mongo.document import StoredDocument
 
 COLLECTION = "audit_events"
 
@@ -15,10 +17,9 @@ INDEXES = [
 ]
 
 
-class AuditEvent(BaseModel):
+class AuditEvent(StoredDocument):
     """Something that happened to an account: who (`actor` in `realm`), from where, when."""
 
-    id: str
     type: str
     realm: str
     actor: str | None
@@ -26,15 +27,10 @@ class AuditEvent(BaseModel):
     time: datetime
     details: dict[str, JsonValue]
 
+    @model_validator(mode="before")
     @classmethod
-    def from_document(cls, document: dict[str, Any]) -> "AuditEvent":
-        """The model for a stored document."""
-        return cls(
-            id=str(document["_id"]),
-            type=document["type"],
-            realm=document["realm"],
-            actor=document.get("actor"),
-            ip=document.get("ip"),
-            time=document["time"],
-            details=document.get("details") or {},
-        )
+    def _optional_keys(cls, data: Any) -> Any:
+        # Who, whence and why may be missing from a stored event: none, and no details.
+        if isinstance(data, dict):
+            return {"actor": None, "ip": None, **data, "details": data.get("details") or {}}
+        return data

@@ -2,11 +2,13 @@
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated
 
 from bson import Decimal128, ObjectId
-from pydantic import BaseModel
+from pydantic import BeforeValidator
 from pymongo import ASCENDING, DESCENDING, IndexModel
+
+from app.models.mongo.document import StoredDocument
 
 COLLECTION = "products"
 
@@ -24,37 +26,6 @@ INDEXES = [
 ]
 
 
-class Product(BaseModel):
-    """A product; `price` is an exact decimal, stored as BSON Decimal128, never a float."""
-
-    id: str
-    name: str
-    description: str
-    price: Decimal
-    category_slug: str
-    owner_id: int
-    tags: list[str]
-    active: bool
-    created_at: datetime
-    updated_at: datetime
-
-    @classmethod
-    def from_document(cls, document: dict[str, Any]) -> "Product":
-        """The model for a stored document."""
-        return cls(
-            id=str(document["_id"]),
-            name=document["name"],
-            description=document["description"],
-            price=to_decimal(document["price"]),
-            category_slug=document["category_slug"],
-            owner_id=document["owner_id"],
-            tags=list(document["tags"]),
-            active=document["active"],
-            created_at=document["created_at"],
-            updated_at=document["updated_at"],
-        )
-
-
 def to_decimal128(value: Decimal) -> Decimal128:
     """The BSON form of a price."""
     return Decimal128(value)
@@ -65,6 +36,20 @@ def to_decimal(value: object) -> Decimal:
     if isinstance(value, Decimal128):
         return value.to_decimal()
     raise TypeError(f"price stored as {type(value).__name__}, not Decimal128")
+
+
+class Product(StoredDocument):
+    """A product; `price` is an exact decimal, stored as BSON Decimal128, never a float."""
+
+    name: str
+    description: str
+    price: Annotated[Decimal, BeforeValidator(to_decimal)]
+    category_slug: str
+    owner_id: int
+    tags: list[str]
+    active: bool
+    created_at: datetime
+    updated_at: datetime
 
 
 def object_id(value: str) -> ObjectId | None:

@@ -1,15 +1,16 @@
 """Administrator accounts (the legacy store)."""
 
-from sqlalchemy import Boolean, Integer, String
+from sqlalchemy import Boolean, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.models.accounts import AccountColumns
 from app.models.mysql.base import MySQLBase
 from app.models.timestamps import Timestamps
 
 DEFAULT_ADMIN_ROLE = "admin"
 
 
-class Admin(Timestamps, MySQLBase):
+class Admin(AccountColumns, Timestamps, MySQLBase):
     """An administrator; `email` is kept lower-cased, like users'."""
 
     __tablename__ = "admins"
@@ -19,9 +20,5 @@ class Admin(Timestamps, MySQLBase):
         {"mysql_engine": "InnoDB", "mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_bin"},
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    username: Mapped[str] = mapped_column(String(64), unique=True)
-    email: Mapped[str] = mapped_column(String(320), unique=True)
-    password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(32), default=DEFAULT_ADMIN_ROLE)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)

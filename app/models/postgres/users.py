@@ -1,24 +1,21 @@
 """User accounts."""
 
-from sqlalchemy import Boolean, CheckConstraint, Index, Integer, String, func
+from sqlalchemy import Boolean, CheckConstraint, Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.models.accounts import AccountColumns
 from app.models.postgres.base import PostgresBase
 from app.models.timestamps import Timestamps
 
 DEFAULT_USER_ROLE = "user"
 
 
-class User(Timestamps, PostgresBase):
+class User(AccountColumns, Timestamps, PostgresBase):
     """A user; `email` is kept lower-cased so its uniqueness ignores case on every backend."""
 
     __tablename__ = "users"
     __table_args__ = (CheckConstraint("email = lower(email)", name="email_lowercase"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    username: Mapped[str] = mapped_column(String(64), unique=True)
-    email: Mapped[str] = mapped_column(String(320), unique=True)
-    password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(32), default=DEFAULT_USER_ROLE)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     is_banned: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -153,7 +153,7 @@ def test_without_mysql_the_admins_move_to_postgres(
         assert not (target / gone).exists(), gone
     # The admin realm stays, in PostgreSQL: its model and migration moved, chained after
     # PostgreSQL's last revision.
-    assert "class Admin(Timestamps, PostgresBase):" in (
+    assert "class Admin(AccountColumns, Timestamps, PostgresBase):" in (
         target / "app/models/postgres/admins.py"
     ).read_text(encoding="utf-8")
     migration = (target / "migrations/postgres/versions/0003_admins.py").read_text()
