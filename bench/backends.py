@@ -15,8 +15,16 @@ import redis.asyncio
 
 from tests.harness import throwaway
 
-SQL_ROLES = {"POSTGRES_URL": "postgres", "MYSQL_URL": "mysql"}
-BACKENDS = ("POSTGRES_URL", "MYSQL_URL", "MONGO_URL", "REDIS_URL")
+# The relational roles: a throwaway database each, migrated before the app starts.
+SQL_VARIABLES = (
+    "POSTGRES_URL",
+    "MYSQL_URL",
+)
+BACKENDS = (
+    *SQL_VARIABLES,
+    "MONGO_URL",
+    "REDIS_URL",
+)
 
 
 @dataclass
@@ -47,6 +55,17 @@ def _migrate(env: Mapping[str, str], cwd: Path) -> None:
         raise RuntimeError(f"migrating the bench databases failed: {result.stderr.strip()}")
 
 
+def _mongo_settings(variables: Mapping[str, str], name: str) -> dict[str, str]:
+    if mongo_url := variables.get("BENCH_MONGO_URL"):
+        return {"MONGO_URL": throwaway.mongo_server_url(mongo_url), "MONGO_DATABASE": name}
+    return {}
+
+
+async def _drop_mongo(variables: Mapping[str, str], name: str) -> None:
+    if mongo_url := variables.get("BENCH_MONGO_URL"):
+        await throwaway.drop_mongo_database(mongo_url, name)
+
+
 @contextlib.asynccontextmanager
 async def throwaway_backends(
     variables: Mapping[str, str], cwd: Path, base_env: Mapping[str, str]
@@ -56,13 +75,11 @@ async def throwaway_backends(
     backends = Backends(labels=describe(variables))
     created: list[str] = []
     try:
-        for variable in SQL_ROLES:
+        for variable in SQL_VARIABLES:
             if admin_url := variables.get(f"BENCH_{variable}"):
                 backends.env[variable] = await throwaway.create_sql_database(admin_url, name)
                 created.append(admin_url)
-        if mongo_url := variables.get("BENCH_MONGO_URL"):
-            backends.env["MONGO_URL"] = throwaway.mongo_server_url(mongo_url)
-            backends.env["MONGO_DATABASE"] = name
+        backends.env.update(_mongo_settings(variables, name))
         if redis_url := variables.get("BENCH_REDIS_URL"):
             backends.env["REDIS_URL"] = redis_url
             backends.env["REDIS_KEY_PREFIX"] = f"{name}:"
@@ -72,8 +89,7 @@ async def throwaway_backends(
     finally:
         for admin_url in created:
             await throwaway.drop_sql_database(admin_url, name)
-        if mongo_url := variables.get("BENCH_MONGO_URL"):
-            await throwaway.drop_mongo_database(mongo_url, name)
+        await _drop_mongo(variables, name)
         if redis_url := variables.get("BENCH_REDIS_URL"):
             client = redis.asyncio.Redis.from_url(redis_url, decode_responses=True)
             try:

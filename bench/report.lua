@@ -1,7 +1,8 @@
 -- wrk script: request shape from the environment, one JSON summary line on completion.
 -- Static on purpose: the Python side passes BENCH_METHOD, BENCH_BODY and BENCH_HEADERS
 -- (lines of "Name: value") instead of writing Lua. BENCH_DELETE_PREFIX turns on the write
--- mode: each connection POSTs the body, then DELETEs what it created (prefix .. id).
+-- mode: each connection POSTs the body, then DELETEs what it created (prefix .. id); every
+-- "__N__" in the body becomes a number unique to the run (names may have to be unique).
 local method = os.getenv("BENCH_METHOD")
 if method and method ~= "" then wrk.method = method end
 local body = os.getenv("BENCH_BODY")
@@ -28,11 +29,20 @@ function response(status, response_headers, response_body)
   end
 end
 
+local serial = 0
+local run_tag = ""
+function init(args)
+  math.randomseed(os.time() + math.floor(os.clock() * 1000000))
+  run_tag = tostring(math.random(1, 1000000000))
+end
+
 if delete_prefix ~= "" then
   request = function()
     local id = table.remove(created)
     if id then return wrk.format("DELETE", delete_prefix .. id) end
-    return wrk.format("POST")
+    serial = serial + 1
+    local unique_body = wrk.body:gsub("__N__", run_tag .. "-" .. serial)
+    return wrk.format("POST", nil, nil, unique_body)
   end
 end
 

@@ -1,7 +1,6 @@
 """The endpoints measured, and the data each needs, created through the app's own API."""
 
 import asyncio
-import json
 import subprocess
 import sys
 from collections.abc import Awaitable, Callable, Mapping
@@ -10,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
+from bench import wrk
 
 PASSWORD = "bench-password-1"  # noqa: S105 - a throwaway account on a throwaway database
 PRODUCT_COUNT = 20
@@ -95,8 +96,9 @@ async def seed_products(client: httpx.AsyncClient, env: Mapping[str, str], cwd: 
 GRAPHQL_PRODUCTS = "query { products(page: {limit: 20}) { items { id name price } total } }"
 GRAPHQL_ME = "query { me { id username email role } }"
 JSON = {"Content-Type": "application/json"}
+# report.lua makes "__N__" unique per request: an owner's active products have unique names.
 NEW_PRODUCT = {
-    "name": "Written by the benchmark",
+    "name": "Written by the benchmark __N__",
     "description": "Created and deleted at once.",
     "price": "9.99",
     "category": "bench",
@@ -127,7 +129,7 @@ async def _me(client: httpx.AsyncClient, env: Mapping[str, str], cwd: Path) -> R
 async def _write(client: httpx.AsyncClient, env: Mapping[str, str], cwd: Path) -> Request:
     token = await login_user(client, "benchwriter")
     headers = {"Authorization": f"Bearer {token}", **JSON}
-    body = json.dumps(NEW_PRODUCT)
+    body = wrk.json_body(NEW_PRODUCT)
     # One round by hand first: the id must be where report.lua looks for it.
     created = _data(
         await client.post("/api/v1/products", content=body, headers=headers), "create product"
@@ -141,7 +143,7 @@ async def _write(client: httpx.AsyncClient, env: Mapping[str, str], cwd: Path) -
 async def _graphql_query(
     client: httpx.AsyncClient, query: str, headers: Mapping[str, str]
 ) -> Request:
-    body = json.dumps({"query": query})
+    body = wrk.json_body({"query": query})
     probe = await client.post("/graphql", content=body, headers={**JSON, **headers})
     if probe.status_code != 200 or probe.json().get("errors"):
         raise SetupError(f"graphql: HTTP {probe.status_code} {probe.text[:200]}")
@@ -158,7 +160,7 @@ async def _graphql_me(client: httpx.AsyncClient, env: Mapping[str, str], cwd: Pa
 
 
 ME_SCENARIO = "GET /api/v1/users/me (authenticated)"
-# Order matters: the products scenario seeds what the categories and GraphQL reads find.
+# Order matters: the products scenario seeds what the GraphQL query reads.
 SCENARIOS: dict[str, Setup] = {
     "GET /health/live": _health,
     "GET /api/v1/products (20 items)": _products,

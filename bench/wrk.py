@@ -38,6 +38,11 @@ class Measurement:
     socket_errors: int
 
 
+def json_body(document: object) -> str:
+    """A request body for wrk to send as is."""
+    return json.dumps(document)
+
+
 def require_wrk() -> str:
     """The path of wrk, or a clear error saying how to install it."""
     path = shutil.which("wrk")

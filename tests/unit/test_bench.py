@@ -136,7 +136,6 @@ def test_backends_are_labelled_server_or_embedded() -> None:
     labels = backends.describe({"BENCH_POSTGRES_URL": "postgresql://x", "BENCH_REDIS_URL": ""})
     assert labels["postgres"].startswith("server")
     assert labels["redis"] == "EMBEDDED default"
-    assert labels["mongo"] == "EMBEDDED default"
 
 
 def test_arguments_default_to_both_connection_counts_and_three_rounds() -> None:
