@@ -1,5 +1,7 @@
 """The authenticated hot path: the account row is read once per request, and still read."""
 
+from collections.abc import Callable
+
 import httpx
 from fastapi import FastAPI
 from sqlalchemy import event
@@ -8,7 +10,7 @@ from app.database.sql import SQLDatabase
 from tests.behaviour.accounts import Accounts
 
 
-def _statements(database: SQLDatabase) -> tuple[list[str], object]:
+def _statements(database: SQLDatabase) -> tuple[list[str], Callable[..., None]]:
     seen: list[str] = []
 
     def record(*args: object) -> None:
