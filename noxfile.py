@@ -283,7 +283,11 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Measure the app against a bare FastAPI endpoint with wrk; `-- --compare A B` diffs runs."""
+    """Measure the app against a bare FastAPI endpoint with wrk; `-- --compare A B` diffs runs.
+
+    `BENCH_POSTGRES_URL`, `BENCH_MYSQL_URL`, `BENCH_MONGO_URL` and `BENCH_REDIS_URL` put the app
+    on those servers (throwaway databases); CI never runs this session (timings gate nothing).
+    """
     if "--compare" not in session.posargs and shutil.which("wrk") is None:
         session.error(
             "wrk is not installed: `apt-get install wrk` (Debian/Ubuntu) or `brew install wrk`"

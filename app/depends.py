@@ -7,7 +7,7 @@ from fastapi import Depends, Form, Request, Response
 from pymongo.asynchronous.database import AsyncDatabase
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.api.auth.access import ADMIN, ANY_ADMIN, OWNER_OR_ADMIN, USER, requires
+from app.api.auth.access import ADMIN, ANY_ADMIN, OWNER_OR_ADMIN, USER, admitted_account, requires
 from app.api.auth.dependencies import (
     client_info,
     get_auth_services,
@@ -27,6 +27,7 @@ from app.api.users.service import load_active_user
 from app.core.envelope import request_language
 from app.core.security.keys import KeySet
 from app.core.security.passwords import PasswordHasher
+from app.core.security.tokens import Realm
 from app.database.backends import Backends
 from app.database.redis import RedisStore
 from app.database.session import unit_of_work
@@ -156,10 +157,15 @@ AdminIdempotency = Annotated[None, Depends(admin_idempotency)]
 AnonymousIdempotency = Annotated[None, Depends(anonymous_idempotency)]
 
 
-async def current_user(principal: CurrentUserPrincipal, session: PostgresSession) -> User:
+async def current_user(principal: CurrentUserPrincipal, request: Request) -> User:
     """The caller's user row, refused (401/403) when gone, banned or inactive."""
-    return await load_active_user(session, principal.account_id)
+    # The gate has just read and checked it (`admit_request`): not read twice per request.
+    account = admitted_account(request, Realm.USER, principal.account_id)
+    if isinstance(account, User):
+        return account
+    async with resources_of(request).backends.postgres.sessions() as session:
+        return await load_active_user(session, principal.account_id)
 
 
-# The account row: read on every request, so a ban or deactivation bites at once.
+# The account rows: read on every request (by the gate), so a ban or deactivation bites at once.
 CurrentUser = Annotated[User, Depends(current_user)]

@@ -219,8 +219,9 @@ class DatabaseSettings(_Section):
     # Where the embedded `memory://` Redis and MongoDB are saved at shutdown and restored at
     # startup (`nox -s dev` sets var/embedded, so a reload keeps them); unset: memory only.
     embedded_state_dir: Path | None = None
-    # How long a request waits for a free Redis connection before it is answered 503.
-    redis_pool_timeout_seconds: float = Field(default=2.0, gt=0)
+    # How long a request waits for a free Redis connection before it is answered 503: as long
+    # as for a SQL connection, so a burst of clients on one worker queues instead of failing.
+    redis_pool_timeout_seconds: float = Field(default=10.0, gt=0)
 
     @field_validator("redis_url")
     @classmethod

@@ -2,7 +2,9 @@
 
 import json
 import platform
+import statistics
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,15 +13,37 @@ RESULTS_DIR = Path("var/bench")
 
 
 @dataclass(frozen=True)
+class Sample:
+    """One round of one endpoint at one connection count: what wrk saw, and the server's CPU."""
+
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    non_2xx: int
+    socket_errors: int
+    cpu_us_per_request: float | None
+
+
+@dataclass(frozen=True)
 class Row:
-    """One measured endpoint (or why it was not measured)."""
+    """One endpoint at one connection count over every round (or why it was not measured).
+
+    Latencies, rates and CPU are medians over the rounds; error counts are totals.
+    """
 
     endpoint: str
+    connections: int = 0
     requests_per_second: float | None = None
     p50_ms: float | None = None
     p99_ms: float | None = None
+    non_2xx: int = 0
+    socket_errors: int = 0
+    cpu_us_per_request: float | None = None
+    # The same round's bare endpoint at the same connection count: req/s ratio, CPU multiple.
     ratio_to_bare: float | None = None
-    errors: int = 0
+    cpu_vs_bare: float | None = None
+    rounds: int = 0
     note: str = ""
 
 
@@ -32,30 +56,86 @@ class Run:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
+def _median(values: Sequence[float | None]) -> float | None:
+    present = [value for value in values if value is not None]
+    return statistics.median(present) if present else None
+
+
+def summarize(
+    endpoint: str, connections: int, samples: Sequence[Sample], bare: Sequence[Sample]
+) -> Row:
+    """Fold the rounds of one endpoint into a row; `bare[i]` ran in the round of `samples[i]`."""
+    ratios: list[float | None] = []
+    cpu_multiples: list[float | None] = []
+    for sample, baseline in zip(samples, bare, strict=False):
+        ratios.append(
+            sample.requests_per_second / baseline.requests_per_second
+            if baseline.requests_per_second
+            else None
+        )
+        cpu_multiples.append(
+            sample.cpu_us_per_request / baseline.cpu_us_per_request
+            if sample.cpu_us_per_request is not None and baseline.cpu_us_per_request
+            else None
+        )
+    return Row(
+        endpoint=endpoint,
+        connections=connections,
+        requests_per_second=_median([s.requests_per_second for s in samples]),
+        p50_ms=_median([s.p50_ms for s in samples]),
+        p99_ms=_median([s.p99_ms for s in samples]),
+        non_2xx=sum(s.non_2xx for s in samples),
+        socket_errors=sum(s.socket_errors for s in samples),
+        cpu_us_per_request=_median([s.cpu_us_per_request for s in samples]),
+        ratio_to_bare=_median(ratios),
+        cpu_vs_bare=_median(cpu_multiples),
+        rounds=len(samples),
+    )
+
+
 def _cell(value: float | None, fmt: str) -> str:
     return "-" if value is None else format(value, fmt)
 
 
-def render(run: Run) -> str:
-    """The table and the target checks as aligned text."""
-    header = ("endpoint", "req/s", "p50 ms", "p99 ms", "vs bare", "note")
+HEADER = (
+    "endpoint", "conns", "req/s", "p50 ms", "p99 ms", "non-2xx", "sock err",
+    "CPU us/req", "req/s vs bare", "CPU x bare", "note",
+)  # fmt: skip
+
+
+def table(rows: Sequence[Row]) -> str:
+    """The rows as a Markdown table (readable as plain text too)."""
     lines = [
         (
             row.endpoint,
+            str(row.connections or "-"),
             _cell(row.requests_per_second, ",.0f"),
             _cell(row.p50_ms, ".2f"),
             _cell(row.p99_ms, ".2f"),
-            _cell(row.ratio_to_bare, ".0%"),
-            row.note + (f" ({row.errors} errors)" if row.errors else ""),
+            str(row.non_2xx),
+            str(row.socket_errors),
+            _cell(row.cpu_us_per_request, ",.0f"),
+            _cell(row.ratio_to_bare, ".1%"),
+            _cell(row.cpu_vs_bare, ".1f"),
+            row.note,
         )
-        for row in run.rows
+        for row in rows
     ]
-    widths = [max(len(str(cells[i])) for cells in [header, *lines]) for i in range(len(header))]
-    out = ["  ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
-           for cells in [header, *lines]]  # fmt: skip
-    out.insert(1, "  ".join("-" * w for w in widths))
-    for name, check in run.checks.items():
-        out.append(f"{name}: {check['text']}")
+    widths = [max(len(cells[i]) for cells in [HEADER, *lines]) for i in range(len(HEADER))]
+    out = ["| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)) + " |"
+           for cells in [HEADER, *lines]]  # fmt: skip
+    out.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(out)
+
+
+def render(run: Run) -> str:
+    """The backends, the table and the checks as text."""
+    out = [f"{name}: {where}" for name, where in run.meta.get("backends", {}).items()]
+    if out:
+        out.append("")
+    out.append(table(run.rows))
+    out.append("")
+    out.extend(f"{name}: {check['text']}" for name, check in run.checks.items())
     return "\n".join(out)
 
 
@@ -70,19 +150,25 @@ def save(run: Run, directory: Path = RESULTS_DIR) -> Path:
     return path
 
 
+def _rows_by_key(path: Path) -> dict[tuple[str, int], dict[str, Any]]:
+    rows = json.loads(path.read_text())["rows"]
+    return {(row["endpoint"], row.get("connections", 0)): row for row in rows}
+
+
 def compare(before: Path, after: Path) -> str:
-    """Ratios of `after` to `before` for each endpoint both runs measured."""
-    old = {row["endpoint"]: row for row in json.loads(before.read_text())["rows"]}
-    new = {row["endpoint"]: row for row in json.loads(after.read_text())["rows"]}
-    lines = [f"{'endpoint':<40} {'req/s after/before':>20} {'p99 after/before':>18}"]
-    for endpoint, row in new.items():
-        base = old.get(endpoint)
+    """Ratios of `after` to `before` for each endpoint and connection count both runs measured."""
+    old, new = _rows_by_key(before), _rows_by_key(after)
+    lines = [f"{'endpoint':<48} {'conns':>5} {'req/s a/b':>10} {'p99 a/b':>8} {'CPU/req a/b':>12}"]
+    for (endpoint, connections), row in new.items():
+        base = old.get((endpoint, connections))
         if base is None:
-            lines.append(f"{endpoint:<40} {'(not in before)':>20}")
+            lines.append(f"{endpoint:<48} {connections:>5} {'(not in before)':>10}")
             continue
         lines.append(
-            f"{endpoint:<40} {_ratio(row['requests_per_second'], base['requests_per_second']):>20}"
-            f" {_ratio(row['p99_ms'], base['p99_ms']):>18}"
+            f"{endpoint:<48} {connections:>5}"
+            f" {_ratio(row['requests_per_second'], base['requests_per_second']):>10}"
+            f" {_ratio(row['p99_ms'], base['p99_ms']):>8}"
+            f" {_ratio(row.get('cpu_us_per_request'), base.get('cpu_us_per_request')):>12}"
         )
     return "\n".join(lines)
 

@@ -1,7 +1,6 @@
 """The endpoints measured, and the data each needs, created through the app's own API."""
 
 import asyncio
-import json
 import subprocess
 import sys
 from collections.abc import Awaitable, Callable, Mapping
@@ -10,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
+from bench import wrk
 
 PASSWORD = "bench-password-1"  # noqa: S105 - a throwaway account on a throwaway database
 PRODUCT_COUNT = 20
@@ -23,6 +24,8 @@ class Request:
     method: str = "GET"
     body: str = ""
     headers: Mapping[str, str] = field(default_factory=dict)
+    # Set for the write scenario: wrk POSTs, then DELETEs `delete_prefix + id` of what it made.
+    delete_prefix: str = ""
 
 
 class SetupError(Exception):
@@ -91,6 +94,16 @@ async def seed_products(client: httpx.AsyncClient, env: Mapping[str, str], cwd: 
 
 
 GRAPHQL_PRODUCTS = "query { products(page: {limit: 20}) { items { id name price } total } }"
+GRAPHQL_ME = "query { me { id username email role } }"
+JSON = {"Content-Type": "application/json"}
+# report.lua makes "__N__" unique per request: an owner's active products have unique names.
+NEW_PRODUCT = {
+    "name": "Written by the benchmark __N__",
+    "description": "Created and deleted at once.",
+    "price": "9.99",
+    "category": "bench",
+    "tags": ["bench"],
+}
 
 Setup = Callable[[httpx.AsyncClient, Mapping[str, str], Path], Awaitable[Request]]
 
@@ -104,25 +117,56 @@ async def _products(client: httpx.AsyncClient, env: Mapping[str, str], cwd: Path
     return Request(f"/api/v1/products?limit={PRODUCT_COUNT}")
 
 
+async def _categories(client: httpx.AsyncClient, env: Mapping[str, str], cwd: Path) -> Request:
+    return Request("/api/v1/categories")
+
+
 async def _me(client: httpx.AsyncClient, env: Mapping[str, str], cwd: Path) -> Request:
     token = await login_user(client, "benchreader")
     return Request("/api/v1/users/me", headers={"Authorization": f"Bearer {token}"})
 
 
-async def _graphql(client: httpx.AsyncClient, env: Mapping[str, str], cwd: Path) -> Request:
-    body = json.dumps({"query": GRAPHQL_PRODUCTS})
-    probe = await client.post(
-        "/graphql", content=body, headers={"content-type": "application/json"}
+async def _write(client: httpx.AsyncClient, env: Mapping[str, str], cwd: Path) -> Request:
+    token = await login_user(client, "benchwriter")
+    headers = {"Authorization": f"Bearer {token}", **JSON}
+    body = wrk.json_body(NEW_PRODUCT)
+    # One round by hand first: the id must be where report.lua looks for it.
+    created = _data(
+        await client.post("/api/v1/products", content=body, headers=headers), "create product"
     )
+    deleted = await client.delete(f"/api/v1/products/{created['id']}", headers=headers)
+    if deleted.status_code >= 300:
+        raise SetupError(f"delete product: HTTP {deleted.status_code} {deleted.text[:200]}")
+    return Request("/api/v1/products", "POST", body, headers, delete_prefix="/api/v1/products/")
+
+
+async def _graphql_query(
+    client: httpx.AsyncClient, query: str, headers: Mapping[str, str]
+) -> Request:
+    body = wrk.json_body({"query": query})
+    probe = await client.post("/graphql", content=body, headers={**JSON, **headers})
     if probe.status_code != 200 or probe.json().get("errors"):
-        raise SetupError(f"graphql products: HTTP {probe.status_code} {probe.text[:200]}")
-    return Request("/graphql", "POST", body, {"Content-Type": "application/json"})
+        raise SetupError(f"graphql: HTTP {probe.status_code} {probe.text[:200]}")
+    return Request("/graphql", "POST", body, {**JSON, **headers})
 
 
+async def _graphql(client: httpx.AsyncClient, env: Mapping[str, str], cwd: Path) -> Request:
+    return await _graphql_query(client, GRAPHQL_PRODUCTS, {})
+
+
+async def _graphql_me(client: httpx.AsyncClient, env: Mapping[str, str], cwd: Path) -> Request:
+    token = await login_user(client, "benchgraphql")
+    return await _graphql_query(client, GRAPHQL_ME, {"Authorization": f"Bearer {token}"})
+
+
+ME_SCENARIO = "GET /api/v1/users/me (authenticated)"
 # Order matters: the products scenario seeds what the GraphQL query reads.
 SCENARIOS: dict[str, Setup] = {
     "GET /health/live": _health,
     "GET /api/v1/products (20 items)": _products,
-    "GET /api/v1/users/me (authenticated)": _me,
+    "GET /api/v1/categories": _categories,
+    ME_SCENARIO: _me,
+    "POST + DELETE /api/v1/products (write)": _write,
+    "POST /graphql me": _graphql_me,
     "POST /graphql products": _graphql,
 }

@@ -1,4 +1,4 @@
-"""Starts and stops uvicorn processes for the benchmark, one worker each."""
+"""Starts and stops uvicorn processes for the benchmark (uvloop and httptools, as deployed)."""
 
 import contextlib
 import os
@@ -24,24 +24,47 @@ class Server:
     process: subprocess.Popen[bytes]
 
 
+# BENCH_PORTS=first-last keeps the servers inside a range (a shared machine); else any port.
+PORTS_VARIABLE = "BENCH_PORTS"
+
+
+def port_range(text: str) -> range:
+    """The ports a `BENCH_PORTS` value such as "18100-18199" allows."""
+    first, _, last = text.partition("-")
+    return range(int(first), int(last or first) + 1)
+
+
 def free_port() -> int:
-    """A loopback port nobody listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+    """A loopback port nobody listens on right now (inside `BENCH_PORTS` when set)."""
+    candidates = port_range(os.environ[PORTS_VARIABLE]) if os.environ.get(PORTS_VARIABLE) else [0]
+    for candidate in candidates:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind(("127.0.0.1", candidate))
+            except OSError:
+                continue
+            port: int = probe.getsockname()[1]
+            return port
+    raise RuntimeError(f"no free port in {PORTS_VARIABLE}={os.environ.get(PORTS_VARIABLE)}")
 
 
 @contextlib.contextmanager
 def serve(
-    name: str, target: str, ready_path: str, env: Mapping[str, str], cwd: Path, log: Path
+    name: str,
+    target: str,
+    ready_path: str,
+    env: Mapping[str, str],
+    cwd: Path,
+    log: Path,
+    workers: int = 1,
 ) -> Iterator[Server]:
     """Run `uvicorn target` on a free loopback port until the block ends."""
     port = free_port()
     command = [
         sys.executable, "-m", "uvicorn", target,
         "--host", "127.0.0.1", "--port", str(port),
-        "--workers", "1", "--no-access-log", "--log-level", "warning",
+        "--workers", str(workers), "--loop", "uvloop", "--http", "httptools",
+        "--no-access-log", "--log-level", "warning",
     ]  # fmt: skip
     with log.open("wb") as output:
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments

@@ -32,7 +32,15 @@ class Measurement:
     p50_ms: float
     p99_ms: float
     requests: int
-    errors: int
+    # Responses whose status was not 2xx (counted by report.lua, 5xx and 4xx alike).
+    non_2xx: int
+    # Connect, read and write errors and timeouts: requests that got no response at all.
+    socket_errors: int
+
+
+def json_body(document: object) -> str:
+    """A request body for wrk to send as is."""
+    return json.dumps(document)
 
 
 def require_wrk() -> str:
@@ -49,19 +57,16 @@ def parse_summary(output: str) -> Measurement:
         if line.startswith("BENCH_RESULT "):
             data = json.loads(line.removeprefix("BENCH_RESULT "))
             seconds = data["duration_us"] / 1_000_000
-            errors = (
-                sum(
-                    data[key]
-                    for key in ("connect_errors", "read_errors", "write_errors", "status_errors")
-                )
-                + data["timeouts"]
+            socket_errors = sum(
+                data[key] for key in ("connect_errors", "read_errors", "write_errors", "timeouts")
             )
             return Measurement(
                 requests_per_second=data["requests"] / seconds if seconds else 0.0,
                 p50_ms=data["p50_us"] / 1000,
                 p99_ms=data["p99_us"] / 1000,
                 requests=data["requests"],
-                errors=errors,
+                non_2xx=data["non_2xx"],
+                socket_errors=socket_errors,
             )
     raise ValueError("wrk printed no BENCH_RESULT line:\n" + output)
 
@@ -72,19 +77,22 @@ async def drive(
     method: str = "GET",
     body: str = "",
     headers: Mapping[str, str] | None = None,
+    delete_prefix: str = "",
 ) -> Measurement:
-    """Run wrk against `url` and return its measurement."""
+    """Run wrk against `url` and return its measurement (`delete_prefix`: the write mode)."""
     env = {
         **os.environ,
         "BENCH_METHOD": method,
         "BENCH_BODY": body,
         "BENCH_HEADERS": "\n".join(f"{k}: {v}" for k, v in (headers or {}).items()),
+        "BENCH_DELETE_PREFIX": delete_prefix,
     }
     process = await asyncio.create_subprocess_exec(
         require_wrk(),
         "-t", str(load.threads),
         "-c", str(load.connections),
         "-d", f"{load.duration_seconds}s",
+        "--timeout", "30s",
         "-s", str(SCRIPT),
         url,
         env=env,

@@ -1,16 +1,26 @@
-"""The unit of work: one session per request per relational role."""
+"""The unit of work: one session per request per relational role.
 
-from collections.abc import AsyncIterator
+On PostgreSQL its transaction opens at the first write (app/database/lazy_begin.py).
+"""
+
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, TypeVar
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.database.sql import SQLDatabase
+from app.core.errors import ServiceUnavailableError
 from app.database.sql_errors import sql_errors
+
+if TYPE_CHECKING:  # sql.py builds its sessions from this module
+    from app.database.sql import SQLDatabase
+
+T = TypeVar("T")
 
 
 @asynccontextmanager
-async def unit_of_work(database: SQLDatabase) -> AsyncIterator[AsyncSession]:
+async def unit_of_work(database: "SQLDatabase") -> AsyncIterator[AsyncSession]:
     """A session that commits if the block finishes and rolls back if it raises anything."""
     async with database.sessions() as session:
         try:
@@ -29,3 +39,25 @@ async def commit_now(session: AsyncSession) -> None:
     # unit of work's own commit at the end then has nothing left to do.
     with sql_errors():
         await session.commit()
+
+
+def _lost_connection(error: BaseException) -> bool:
+    cause = error.__cause__ if isinstance(error, ServiceUnavailableError) else error
+    return isinstance(cause, DBAPIError) and cause.connection_invalidated
+
+
+async def read_retrying(database: "SQLDatabase", read: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run the read-only `read` in a short session, again on a fresh connection if needed.
+
+    The second run happens only when the first connection turned out dead (the server
+    restarted since it was last used): reads are safe to repeat, writes are not.
+    """
+    try:
+        async with database.sessions() as session:
+            return await read(session)
+    except (DBAPIError, ServiceUnavailableError) as error:
+        if not _lost_connection(error):
+            raise
+    # The pool has discarded the dead connection; the next checkout is another one.
+    async with database.sessions() as session:
+        return await read(session)

@@ -1,9 +1,10 @@
 """What both relational roles share: the engine, its session factory and its probe."""
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import make_url, text
+from sqlalchemy import event, exc, make_url, text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -12,6 +13,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from app.database import sqlite
+from app.database.lazy_begin import LazyBeginSession, end_lazy_begin
 from app.database.pool_metrics import metered_pool
 from app.settings import DatabaseSettings
 
@@ -62,8 +64,8 @@ def create_sql_database(name: str, url: str, settings: DatabaseSettings) -> SQLD
     else:
         options = {
             "connect_args": _connect_args(backend, timeout),
-            # A server may have dropped an idle connection: test it before handing it out.
-            "pool_pre_ping": True,
+            # No pre-ping on every checkout (round trips on every request): `_check_on_checkout`
+            # drops a connection the server has closed, and pings one idle for a while.
             "pool_size": settings.pool_size,
             "max_overflow": settings.max_overflow,
             # Bounded wait for a connection; a timeout is classified as unavailable (503).
@@ -76,6 +78,52 @@ def create_sql_database(name: str, url: str, settings: DatabaseSettings) -> SQLD
     engine = create_async_engine(parsed, **options)
     if backend == "sqlite":
         sqlite.configure_engine(engine)
+    else:
+        _check_on_checkout(engine)
     # Objects stay readable after commit: handlers serialise them once the work is done.
     sessions = async_sessionmaker(engine, expire_on_commit=False)
+    if engine.dialect.driver == "asyncpg":
+        # Reads run without BEGIN/COMMIT; the first write opens the transaction (lazy_begin.py).
+        sessions = async_sessionmaker(
+            engine, expire_on_commit=False, sync_session_class=LazyBeginSession
+        )
+        event.listen(engine.sync_engine.pool, "checkin", end_lazy_begin)
     return SQLDatabase(name=name, engine=engine, sessions=sessions)
+
+
+# A connection unused this long may have been dropped without a word (MySQL's wait_timeout,
+# a firewall): it is pinged before use. A steady load never leaves one idle this long.
+IDLE_PING_SECONDS = 30.0
+_LAST_USED = "fusion_last_used"
+
+
+def closed_by_server(dbapi_connection: Any) -> bool:
+    """Whether the driver has seen the server close this connection (no round trip)."""
+    # asyncpg reads every connection's socket, idle ones included: a backend terminated or
+    # a server shut down shows at once as a closed connection.
+    is_closed = getattr(getattr(dbapi_connection, "driver_connection", None), "is_closed", None)
+    return callable(is_closed) and bool(is_closed())
+
+
+def _check_on_checkout(engine: AsyncEngine) -> None:
+    pool = engine.sync_engine.pool
+    dialect = engine.sync_engine.dialect
+
+    def checkout(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        # Raising DisconnectionError makes the pool discard this connection and check out
+        # (or open) another, up to three times: the request never sees the dead one.
+        if closed_by_server(dbapi_connection):
+            raise exc.DisconnectionError("the server closed this connection")
+        last_used = record.info.get(_LAST_USED)
+        if last_used is None or time.monotonic() - last_used < IDLE_PING_SECONDS:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except Exception as error:
+            raise exc.DisconnectionError("idle connection failed its ping") from error
+
+    def checkin(dbapi_connection: Any, record: Any) -> None:
+        record.info[_LAST_USED] = time.monotonic()
+
+    event.listen(pool, "checkout", checkout)
+    event.listen(pool, "checkin", checkin)

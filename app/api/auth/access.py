@@ -32,6 +32,8 @@ from app.api.auth.tokens import TokenService
 from app.core.errors import AuthError, ForbiddenError
 from app.core.i18n import MessageKey
 from app.core.security.tokens import Realm
+from app.models.mysql.admins import Admin
+from app.models.postgres.users import User
 
 # RFC 6750 §3.1: the token is fine, but not for this resource.
 INSUFFICIENT_SCOPE = {"WWW-Authenticate": 'Bearer error="insufficient_scope"'}
@@ -95,11 +97,19 @@ class Gate:
 
     async def admit(self, policy: Policy, token: str | None) -> Principal:
         """The caller, checked against `policy` (see the module docstring for the order)."""
+        principal, _ = await self.admit_account(policy, token)
+        return principal
+
+    async def admit_account(
+        self, policy: Policy, token: str | None
+    ) -> tuple[Principal, User | Admin]:
+        """The caller and the account row read to admit them (handlers reuse it)."""
         if not token:
             raise AuthError(MessageKey.AUTH_TOKEN_MISSING)
         realm = claimed_realm(token)
         principal = await self._tokens.authenticate(token, realm)
-        role = await self._accounts.role(realm, principal.account_id)
+        account = await self._accounts.account(realm, principal.account_id)
+        role = account.role
         if realm not in policy.realms:
             message = (
                 MessageKey.USER_REQUIRED if realm is Realm.ADMIN else MessageKey.ADMIN_REQUIRED
@@ -107,12 +117,27 @@ class Gate:
             raise ForbiddenError(message, headers=INSUFFICIENT_SCOPE)
         if realm is Realm.ADMIN and policy.admin_roles and role not in policy.admin_roles:
             raise ForbiddenError(MessageKey.AUTH_ROLE_FORBIDDEN)
-        return replace(principal, role=role)
+        return replace(principal, role=role), account
 
 
 def gate_of(app: FastAPI) -> Gate:
     """The gate over the running app's token service and account databases (no I/O)."""
     return Gate(token_service(app), account_check(app))
+
+
+async def admit_request(request: Request, policy: Policy, token: str | None) -> Principal:
+    """Admit the request's caller; the account row stays on the request for the handler."""
+    principal, account = await gate_of(request.app).admit_account(policy, token)
+    # `CurrentUser` / `CurrentAdmin` take it from here: one account read per request.
+    request.state.account = account
+    return principal
+
+
+def admitted_account(request: Request, realm: Realm, account_id: int) -> User | Admin | None:
+    """The row `admit_request` read for this caller, if this request went through it."""
+    account = getattr(request.state, "account", None)
+    model = User if realm is Realm.USER else Admin
+    return account if isinstance(account, model) and account.id == account_id else None
 
 
 # One dependency function per policy (cached): FastAPI then resolves it once per request,
@@ -128,7 +153,7 @@ def requires(policy: Policy) -> PolicyDependency:
         async def user_route(
             token: Annotated[str | None, Depends(user_bearer)], request: Request
         ) -> Principal:
-            return await gate_of(request.app).admit(policy, token)
+            return await admit_request(request, policy, token)
 
         dependency: PolicyDependency = user_route
     elif policy.realms == {Realm.ADMIN}:
@@ -136,7 +161,7 @@ def requires(policy: Policy) -> PolicyDependency:
         async def admin_route(
             token: Annotated[str | None, Depends(admin_bearer)], request: Request
         ) -> Principal:
-            return await gate_of(request.app).admit(policy, token)
+            return await admit_request(request, policy, token)
 
         dependency = admin_route
     else:
@@ -147,7 +172,7 @@ def requires(policy: Policy) -> PolicyDependency:
             request: Request,
         ) -> Principal:
             # Both schemes read the same header; declaring both documents either realm.
-            return await gate_of(request.app).admit(policy, user_token or admin_token)
+            return await admit_request(request, policy, user_token or admin_token)
 
         dependency = either_route
     dependency.policy = policy  # type: ignore[attr-defined]  # read by the access table
