@@ -5,7 +5,6 @@ shape the edit expects is a `ScaffoldError` naming it, raised before anything is
 """
 
 import re
-from collections.abc import Iterable
 
 from fastapi_fusion.errors import ScaffoldError
 from fastapi_fusion.resource_source import from_import
@@ -78,22 +77,9 @@ def register_router(text: str, plural: str) -> str:
 
 def register_model(text: str, plural: str, cls: str) -> str:
     """`app/models/postgres/__init__.py` importing the model, so its table is in the metadata."""
-    path = "app/models/postgres/__init__.py"
-    text = add_first_party_import(text, f"from app.models.postgres.{plural} import {cls}", path)
-    match = re.search(r"^__all__ = \[(.*?)\]\n", text, re.MULTILINE | re.DOTALL)
-    if match is None:
-        raise _fail(path, "no `__all__ = [...]`")
-    names = {name.strip().strip('"') for name in match.group(1).split(",") if name.strip()}
-    return text[: match.start()] + _list_assignment("__all__", {*names, cls}) + text[match.end() :]
-
-
-def _list_assignment(target: str, names: Iterable[str]) -> str:
-    # ruff's layout: on one line when it fits, else one item a line with a trailing comma.
-    items = [f'"{name}"' for name in sorted(names)]
-    line = f"{target} = [{', '.join(items)}]"
-    if len(line) <= 100:
-        return line + "\n"
-    return f"{target} = [\n" + "".join(f"    {item},\n" for item in items) + "]\n"
+    # `X as X` re-exports it without touching `__all__`, a line the kit's manifest edits.
+    line = f"from app.models.postgres.{plural} import {cls} as {cls}"
+    return add_first_party_import(text, line, "app/models/postgres/__init__.py")
 
 
 def register_collection(text: str, plural: str) -> str:
