@@ -1,7 +1,14 @@
 """The API side of a new resource: its pydantic schema, repository, service and router."""
 
 from fastapi_fusion.resource_source import Imports, call, module
-from fastapi_fusion.resource_spec import ResourceSpec, Store, Writers
+from fastapi_fusion.resource_spec import (
+    ACCESS,
+    IDEMPOTENCY_ALIAS,
+    POLICY_ALIAS,
+    ResourceSpec,
+    Store,
+    Writers,
+)
 
 # The pydantic input type of each field type, and the definitions it needs in schema.py.
 _INPUT = {
@@ -10,8 +17,8 @@ _INPUT = {
     "int": "WholeNumber",
     "decimal": "Amount",
     "bool": "bool",
-    "date": "date",
-    "datetime": "AwareDatetime",
+    "date": "DateText",
+    "datetime": "TimestampText",
 }
 _OUTPUT = {"decimal": "AmountOut", "date": "date", "datetime": "datetime"}
 
@@ -32,6 +39,18 @@ LongText = Annotated[
 _WHOLE_NUMBER = """\
 # What the 32-bit column holds.
 WholeNumber = Annotated[int, Field(ge=-2_147_483_648, le=2_147_483_647)]
+"""
+_DATE_TEXT = """\
+# ISO 8601, as every text a client sends documented with a pattern (no NUL gets in).
+DATE_PATTERN = r"^[1-9][0-9]{3}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$"
+DateText = Annotated[date, Field(json_schema_extra={"pattern": DATE_PATTERN})]
+"""
+_TIMESTAMP_TEXT = """\
+# ISO 8601 with seconds and an offset (`Z` or `+05:30`); sent back in UTC.
+_TIME = r"T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,6})?"
+_OFFSET = r"(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$"
+TIMESTAMP_PATTERN = DATE_PATTERN.removesuffix("$") + _TIME + _OFFSET
+TimestampText = Annotated[AwareDatetime, Field(json_schema_extra={"pattern": TIMESTAMP_PATTERN})]
 """
 _AMOUNT = """\
 # An exact amount with at most two decimal places, given as text ("12.30"): a JSON number
@@ -95,10 +114,13 @@ def schema(spec: ResourceSpec) -> str:
         blocks.append(_LONG_TEXT)
     if "int" in kinds:
         blocks.append(_WHOLE_NUMBER)
+    if kinds & {"date", "datetime"}:
+        blocks.append(_DATE_TEXT)
     if "date" in kinds:
         imports.names("datetime", "date")
     if "datetime" in kinds:
         imports.names("pydantic", "AwareDatetime")
+        blocks.append(_TIMESTAMP_TEXT)
     if spec.store is Store.MONGO:
         imports.names("pydantic", "StringConstraints")
         id_type = "str"
@@ -320,13 +342,6 @@ def _signature(head: str, parameters: list[str], returns: str) -> str:
     return f"{head}(\n{body}) -> {returns}:\n"
 
 
-_WHO = {
-    Writers.USER: "signed-in users",
-    Writers.OWNER: "its owner or an administrator",
-    Writers.ADMIN: "administrators",
-}
-
-
 def service(spec: ResourceSpec) -> str:
     """`app/api/NAME/service.py`: the rules REST and GraphQL share, over the repository."""
     name, cls = spec.name, spec.name.cls
@@ -388,7 +403,7 @@ def service(spec: ResourceSpec) -> str:
             f"{cls}Out",
         )
         + f'    """Add a {name.words}'
-        f' ({"the signed-in user owns it" if spec.owned else _WHO[spec.writers]})."""\n'
+        f' ({"the signed-in user owns it" if spec.owned else spec.access.who})."""\n'
         + may_create
         + create
         + f"    return {cls}Out.model_validate(row)\n",
@@ -397,7 +412,7 @@ def service(spec: ResourceSpec) -> str:
             [handle, principal, f"item_id: {id_type}", f"data: {cls}Update"],
             f"{cls}Out",
         )
-        + f'    """Change the given fields ({_WHO[spec.writers]}); `NotFoundError` if absent."""\n'
+        + f'    """Change the given fields ({spec.access.who}); `NotFoundError` if absent."""\n'
         f"    repository = {cls}Repository({conn})\n"
         + may_change
         + "    row = await repository.update(item_id, data)\n"
@@ -407,7 +422,7 @@ def service(spec: ResourceSpec) -> str:
             [handle, principal, f"item_id: {id_type}"],
             "None",
         )
-        + f'    """Remove the {name.words} ({_WHO[spec.writers]})."""\n'
+        + f'    """Remove the {name.words} ({spec.access.who})."""\n'
         f"    repository = {cls}Repository({conn})\n"
         + may_change
         + "    await repository.delete(item_id)\n",
@@ -432,25 +447,14 @@ def service(spec: ResourceSpec) -> str:
     )
 
 
-# The dependency alias each write names, by policy (app/depends.py).
-_CREATOR = {
-    Writers.USER: ("CurrentUserPrincipal", "UserIdempotency"),
-    Writers.OWNER: ("CurrentUserPrincipal", "UserIdempotency"),
-    Writers.ADMIN: ("AdminRolePrincipal", "AdminIdempotency"),
-}
-_CHANGER = {
-    Writers.USER: "CurrentUserPrincipal",
-    Writers.OWNER: "CurrentActor",
-    Writers.ADMIN: "AdminRolePrincipal",
-}
-
-
 def router(spec: ResourceSpec) -> str:
     """`app/api/NAME/router.py`: the REST routes, each naming its access policy's alias."""
     name, cls = spec.name, spec.name.cls
     ident = f"{name.singular}_id"
-    creator, idempotency = _CREATOR[spec.writers]
-    changer = _CHANGER[spec.writers]
+    creator = POLICY_ALIAS[spec.access.create]
+    idempotency = IDEMPOTENCY_ALIAS[spec.access.create]
+    changer = POLICY_ALIAS[spec.access.change]
+    creators = ACCESS[Writers.ADMIN if spec.access.create == "ADMIN" else Writers.USER].who
     store = "MongoDB" if spec.store is Store.MONGO else "PostgresSession"
     conn = "db" if spec.store is Store.MONGO else "session"
     imports = Imports().names("typing", "Annotated")
@@ -515,7 +519,7 @@ def router(spec: ResourceSpec) -> str:
             ],
             f"Envelope[{cls}Out]",
         )
-        + f'    """Create a {name.words} ({_WHO[Writers.USER if spec.owned else spec.writers]});'
+        + f'    """Create a {name.words} ({creators});'
         ' `Location` names it."""\n'
         f"    created = await service.create_{name.singular}({conn}, caller, data)\n"
         f'    location = request.url_for("get_{name.singular}", {ident}=created.id)\n'
@@ -535,7 +539,7 @@ def router(spec: ResourceSpec) -> str:
             ],
             f"Envelope[{cls}Out]",
         )
-        + f'    """Change a {name.words}\'s given fields ({_WHO[spec.writers]})."""\n'
+        + f'    """Change a {name.words}\'s given fields ({spec.access.who})."""\n'
         + call(
             f"updated = await service.update_{name.singular}",
             [conn, "caller", ident, "data"],
@@ -550,12 +554,12 @@ def router(spec: ResourceSpec) -> str:
             [f"{ident}: {cls}IdPath", f"caller: {changer}", conn_param, "lang: Lang"],
             "Envelope[None]",
         )
-        + f'    """Delete a {name.words} ({_WHO[spec.writers]})."""\n'
+        + f'    """Delete a {name.words} ({spec.access.who})."""\n'
         + call(f"await service.delete_{name.singular}", [conn, "caller", ident], "    ")
         + "\n    return success(None, lang)\n"
     )
     return module(
-        f"`/{name.route}`: public reads; writes by {_WHO[spec.writers]}.",
+        f"`/{name.route}`: public reads; writes by {spec.access.who}.",
         imports,
         head,
         listing,

@@ -8,7 +8,7 @@ import re
 
 from fastapi_fusion.errors import ScaffoldError
 from fastapi_fusion.resource_source import from_import
-from fastapi_fusion.resource_spec import ResourceSpec, Writers
+from fastapi_fusion.resource_spec import POLICY_TEXT, ResourceSpec
 
 # Generic messages: the resource's name is a parameter, so no language needs a new text
 # per resource. Added once, by the first resource that needs them.
@@ -28,10 +28,6 @@ MESSAGE_KEYS = {
     "error.resource_not_found": "RESOURCE_NOT_FOUND",
     "error.resource_forbidden": "RESOURCE_FORBIDDEN",
 }
-_POLICY_TEXT = {"PUBLIC": "public", "USER": "user", "ADMIN": "admin with role admin"}
-_POLICY_TEXT["OWNER_OR_ADMIN"] = "owner or admin with role admin"
-_CREATE = {Writers.USER: "USER", Writers.OWNER: "USER", Writers.ADMIN: "ADMIN"}
-_CHANGE = {Writers.USER: "USER", Writers.OWNER: "OWNER_OR_ADMIN", Writers.ADMIN: "ADMIN"}
 
 
 def _fail(path: str, what: str) -> ScaffoldError:
@@ -135,7 +131,7 @@ def add_catalog_messages(text: str, language: str) -> str:
 def access_rows(spec: ResourceSpec, api_prefix: str) -> tuple[list[str], list[str]]:
     """The README access-table rows (REST, GraphQL) for the resource's operations."""
     name = spec.name
-    create, change = _POLICY_TEXT[_CREATE[spec.writers]], _POLICY_TEXT[_CHANGE[spec.writers]]
+    create, change = POLICY_TEXT[spec.access.create], POLICY_TEXT[spec.access.change]
     collection = f"{api_prefix}/{name.route}"
     item = f"{collection}/{{{name.singular}_id}}"
     rest = [

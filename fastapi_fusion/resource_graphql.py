@@ -1,11 +1,7 @@
 """The GraphQL side of a new resource: its types, query and mutations over the REST service."""
 
 from fastapi_fusion.resource_source import Imports, call, module
-from fastapi_fusion.resource_spec import ResourceSpec, Store, Writers
-
-# The access policy each write declares (app/api/auth/access.py), by who may write.
-CREATE_POLICY = {Writers.USER: "USER", Writers.OWNER: "USER", Writers.ADMIN: "ADMIN"}
-CHANGE_POLICY = {Writers.USER: "USER", Writers.OWNER: "OWNER_OR_ADMIN", Writers.ADMIN: "ADMIN"}
+from fastapi_fusion.resource_spec import ResourceSpec, Store
 
 
 def _field(name: str, annotation: str, resolver: str, extra: list[str], description: str) -> str:
@@ -26,7 +22,7 @@ def graphql_module(spec: ResourceSpec) -> str:
     mongo = spec.store is Store.MONGO
     type_name, id_const = f"{cls}Type", f"{name.singular.upper()}_ID"
     ident = f"{name.singular}_id"
-    create_policy, change_policy = CREATE_POLICY[spec.writers], CHANGE_POLICY[spec.writers]
+    create_policy, change_policy = spec.access.create, spec.access.change
     imports = Imports().names("datetime", "datetime").names("typing", "Annotated")
     imports.module("strawberry").names("pydantic", "TypeAdapter").names("strawberry", "Info")
     imports.names("app.api.auth.access", create_policy, change_policy)

@@ -56,6 +56,34 @@ class Writers(Enum):
 
 
 @dataclass(frozen=True)
+class Access:
+    """A write policy as the generated code names it: `Policy` constants of `access.py`."""
+
+    create: str  # what creating requires
+    change: str  # what changing and deleting require
+    who: str  # whom `change` admits, in words
+
+
+ACCESS = {
+    Writers.USER: Access("USER", "USER", "signed-in users"),
+    Writers.OWNER: Access("USER", "OWNER_OR_ADMIN", "its owner or an administrator"),
+    Writers.ADMIN: Access("ADMIN", "ADMIN", "administrators"),
+}
+# Each policy's dependency alias in `app/depends.py`, and its text in the README's tables.
+POLICY_ALIAS = {
+    "USER": "CurrentUserPrincipal",
+    "ADMIN": "AdminRolePrincipal",
+    "OWNER_OR_ADMIN": "CurrentActor",
+}
+IDEMPOTENCY_ALIAS = {"USER": "UserIdempotency", "ADMIN": "AdminIdempotency"}
+POLICY_TEXT = {
+    "USER": "user",
+    "ADMIN": "admin with role admin",
+    "OWNER_OR_ADMIN": "owner or admin with role admin",
+}
+
+
+@dataclass(frozen=True)
 class FieldType:
     """One field type's spelling in each layer that stores, validates or shows it."""
 
@@ -150,6 +178,11 @@ class ResourceSpec:
     fields: tuple[Field, ...]
 
     @property
+    def access(self) -> Access:
+        """The policies of the resource's writes."""
+        return ACCESS[self.writers]
+
+    @property
     def owned(self) -> bool:
         """Whether rows record the user who created them."""
         return self.writers is Writers.OWNER
@@ -207,6 +240,9 @@ def parse_fields(raw: str) -> tuple[Field, ...]:
             raise UsageError(f"field {name!r} has unknown type {type_name!r} (types: {known})")
         if len(name) > MAX_FIELD_LENGTH:
             raise UsageError(f"field name {name!r} is longer than {MAX_FIELD_LENGTH} characters")
+        if re.search(r"(_at|_on|timestamp)$", name) and type_name != "datetime":
+            # The listing contract: a name that reads as a moment is a timestamp.
+            raise UsageError(f"field {name!r}: names ending _at, _on or timestamp are datetimes")
         if any(field.name == name for field in fields):
             raise UsageError(f"field {name!r} is given twice")
         fields.append(Field(name, FIELD_TYPES[type_name]))
