@@ -16,7 +16,7 @@ _INPUT = {
     "text": "LongText",
     "int": "WholeNumber",
     "decimal": "Amount",
-    "bool": "bool",
+    "bool": "StrictBool",
     "date": "DateText",
     "datetime": "TimestampText",
 }
@@ -37,36 +37,49 @@ LongText = Annotated[
 ]
 """
 _WHOLE_NUMBER = """\
-# What the 32-bit column holds.
-WholeNumber = Annotated[int, Field(ge=-2_147_483_648, le=2_147_483_647)]
+# What the 32-bit column holds; strict: `"42"`, `42.5` or `true` is refused, never coerced.
+WholeNumber = Annotated[StrictInt, Field(ge=-2_147_483_648, le=2_147_483_647)]
 """
-_DATE_TEXT = """\
+_DATE_PATTERN = """\
 # ISO 8601, as every text a client sends documented with a pattern (no NUL gets in).
 DATE_PATTERN = r"^[1-9][0-9]{3}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$"
-DateText = Annotated[date, Field(json_schema_extra={"pattern": DATE_PATTERN})]
+"""
+_DATE_TEXT = """\
+DateText = Annotated[
+    date, _text(DATE_PATTERN, date), Field(json_schema_extra={"pattern": DATE_PATTERN})
+]
 """
 _TIMESTAMP_TEXT = """\
 # ISO 8601 with seconds and an offset (`Z` or `+05:30`); sent back in UTC.
 _TIME = r"T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,6})?"
 _OFFSET = r"(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$"
 TIMESTAMP_PATTERN = DATE_PATTERN.removesuffix("$") + _TIME + _OFFSET
-TimestampText = Annotated[AwareDatetime, Field(json_schema_extra={"pattern": TIMESTAMP_PATTERN})]
+TimestampText = Annotated[
+    AwareDatetime,
+    _text(TIMESTAMP_PATTERN, datetime),
+    Field(json_schema_extra={"pattern": TIMESTAMP_PATTERN}),
+]
+"""
+_TEXT = """\
+def _text(pattern: str, parsed: type[object]) -> BeforeValidator:
+    # Text held to `pattern`, as the document promises; a value already parsed (by GraphQL
+    # or a caller in code) passes. Anything else is refused, never coerced.
+    def check(value: object) -> object:
+        if isinstance(value, parsed):
+            return value
+        if not isinstance(value, str):
+            raise PydanticKnownError("string_type")
+        if not re.fullmatch(pattern, value):
+            raise PydanticKnownError("string_pattern_mismatch", {"pattern": pattern})
+        return value
+
+    return BeforeValidator(check)
 """
 _AMOUNT = """\
 # An exact amount with at most two decimal places, given as text ("12.30"): a JSON number
 # may already be a float, whose exact value is lost. Sent back as text with two places.
 AMOUNT_PATTERN = r"^-?[0-9]{1,10}(?:\\.[0-9]{1,2})?$"
 CENT = Decimal("0.01")
-
-
-def _amount_text(value: object) -> object:
-    if isinstance(value, Decimal):
-        return value
-    if not isinstance(value, str):
-        raise PydanticKnownError("string_type")
-    if not re.fullmatch(AMOUNT_PATTERN, value):
-        raise PydanticKnownError("string_pattern_mismatch", {"pattern": AMOUNT_PATTERN})
-    return Decimal(value)
 
 
 def _to_cents(value: Decimal) -> Decimal:
@@ -80,7 +93,7 @@ def format_amount(value: Decimal) -> str:
 
 Amount = Annotated[
     Decimal,
-    BeforeValidator(_amount_text),
+    _text(AMOUNT_PATTERN, Decimal),
     Field(max_digits=12, decimal_places=2),
     AfterValidator(_to_cents),
     WithJsonSchema(
@@ -113,11 +126,19 @@ def schema(spec: ResourceSpec) -> str:
         imports.names("app.core.openapi_rules", "NUL_FREE_PATTERN")
         blocks.append(_LONG_TEXT)
     if "int" in kinds:
+        imports.names("pydantic", "StrictInt")
         blocks.append(_WHOLE_NUMBER)
+    if "bool" in kinds:
+        imports.names("pydantic", "StrictBool")
+    if kinds & {"decimal", "date", "datetime"}:
+        imports.module("re").names("pydantic", "BeforeValidator")
+        imports.names("pydantic_core", "PydanticKnownError")
+        blocks.append(_TEXT)
     if kinds & {"date", "datetime"}:
-        blocks.append(_DATE_TEXT)
+        blocks.append(_DATE_PATTERN)
     if "date" in kinds:
         imports.names("datetime", "date")
+        blocks.append(_DATE_TEXT)
     if "datetime" in kinds:
         imports.names("pydantic", "AwareDatetime")
         blocks.append(_TIMESTAMP_TEXT)
@@ -142,9 +163,8 @@ def schema(spec: ResourceSpec) -> str:
         )
     blocks.insert(0, id_block)
     if "decimal" in kinds:
-        imports.module("re").names("decimal", "Decimal")
-        imports.names("pydantic", "AfterValidator", "BeforeValidator", "PlainSerializer")
-        imports.names("pydantic", "WithJsonSchema").names("pydantic_core", "PydanticKnownError")
+        imports.names("decimal", "Decimal")
+        imports.names("pydantic", "AfterValidator", "PlainSerializer", "WithJsonSchema")
         blocks.append(_AMOUNT)
     create = [f"    {field.name}: {_INPUT[field.type.name]}" for field in spec.fields]
     update = [f"    {field.name}: {_INPUT[field.type.name]} | None = None" for field in spec.fields]

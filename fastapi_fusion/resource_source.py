@@ -74,9 +74,11 @@ def call(head: str, arguments: list[str], indent: str = "") -> str:
 def module(docstring: str, imports: Imports, *blocks: str) -> str:
     """A whole module: docstring, imports, then top-level blocks two blank lines apart."""
     text = f'"""{docstring}"""\n\n' + imports.render()
-    for index, block in enumerate(blocks):
+    # As ruff lays it out: two blank lines around a definition, one between constants.
+    after_definition = False
+    for block in blocks:
         stripped = block.strip("\n")
-        # As ruff lays it out: two blank lines around definitions, one before a constant.
         definition = stripped.startswith(("def ", "async def ", "class ", "@"))
-        text += ("\n\n" if index or definition else "\n") + stripped + "\n"
+        text += ("\n\n" if definition or after_definition else "\n") + stripped + "\n"
+        after_definition = definition
     return text
