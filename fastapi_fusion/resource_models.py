@@ -6,8 +6,6 @@ from fastapi_fusion.resource_project import Migration
 from fastapi_fusion.resource_source import Imports, call, module
 from fastapi_fusion.resource_spec import ResourceSpec
 
-WRITTEN_BY = "written by `fastapi-fusion add resource`"
-
 
 def postgres_model(spec: ResourceSpec) -> str:
     """`app/models/postgres/NAME.py`: the table as a declarative model."""
@@ -36,7 +34,7 @@ def postgres_model(spec: ResourceSpec) -> str:
         f"{body}\n"
     )
     return module(
-        f"The `{name.plural}` table ({WRITTEN_BY}).",
+        f"{name.plural_words.capitalize()}: the `{name.plural}` table.",
         imports,
         block,
     )
@@ -81,7 +79,7 @@ def postgres_migration(spec: ResourceSpec, migration: Migration, today: date) ->
     create = call("op.create_table", [f'"{name.plural}"', *columns], indent="    ")
     down = "None" if migration.down_revision is None else f'"{migration.down_revision}"'
     docstring = (
-        f"The `{name.plural}` table ({WRITTEN_BY}).\n\n"
+        f"The `{name.plural}` table.\n\n"
         f"Revision ID: {migration.revision}\n"
         f"Revises: {migration.down_revision or ''}\n"
         f"Create Date: {today.isoformat()}\n"

@@ -102,7 +102,7 @@ def behaviour_tests(spec: ResourceSpec, api_prefix: str, graphql: bool) -> str:
     if graphql:
         blocks += _graphql_tests(spec, signature, writer)
     return module(
-        f"`{api_prefix}/{name.route}`: written by `fastapi-fusion add resource`; edit freely.",
+        f"`{api_prefix}/{name.route}`: a round trip, the access rules and validation.",
         imports,
         *blocks,
     )
