@@ -37,8 +37,16 @@ LongText = Annotated[
 ]
 """
 _WHOLE_NUMBER = """\
-# What the 32-bit column holds; strict: `"42"`, `42.5` or `true` is refused, never coerced.
-WholeNumber = Annotated[StrictInt, Field(ge=-2_147_483_648, le=2_147_483_647)]
+def _number(value: object) -> object:
+    # JSON Schema counts 12.0 as an integer (pydantic then refuses 12.5); text and
+    # booleans are refused, never coerced.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise PydanticKnownError("int_type")
+    return value
+
+
+# What the 32-bit column holds.
+WholeNumber = Annotated[int, BeforeValidator(_number), Field(ge=-2_147_483_648, le=2_147_483_647)]
 """
 _DATE_PATTERN = """\
 # ISO 8601, as every text a client sends documented with a pattern (no NUL gets in).
@@ -126,7 +134,8 @@ def schema(spec: ResourceSpec) -> str:
         imports.names("app.core.openapi_rules", "NUL_FREE_PATTERN")
         blocks.append(_LONG_TEXT)
     if "int" in kinds:
-        imports.names("pydantic", "StrictInt")
+        imports.names("pydantic", "BeforeValidator")
+        imports.names("pydantic_core", "PydanticKnownError")
         blocks.append(_WHOLE_NUMBER)
     if "bool" in kinds:
         imports.names("pydantic", "StrictBool")
