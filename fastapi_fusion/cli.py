@@ -16,6 +16,8 @@ from fastapi_fusion.finishing import first_commit, lock
 from fastapi_fusion.manifest import load_manifest
 from fastapi_fusion.naming import ProjectName, parse_project_name
 from fastapi_fusion.project import create_project, select_features
+from fastapi_fusion.resource_add import add_parser
+from fastapi_fusion.resource_add import run as add_resource
 from fastapi_fusion.template_source import template_root
 from fastapi_fusion.updating import add_update_command, run_update
 
@@ -70,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument(
         "--no-git", action="store_true", help="skip `git init` and the first commit"
     )
+    add_parser(commands)
     add_update_command(commands)
     return parser
 
@@ -78,6 +81,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     try:
         args = build_parser().parse_args(argv)
+        if args.command == "add":
+            return add_resource(args)
         if args.command == "update":
             return run_update(args)
         if args.command != "create":

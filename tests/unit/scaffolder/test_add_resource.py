@@ -1,0 +1,292 @@
+"""`fastapi-fusion add resource`: field specs, refusals that write nothing, the files written."""
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from fastapi_fusion.cli import main
+from fastapi_fusion.errors import UsageError
+from fastapi_fusion.manifest import Manifest
+from fastapi_fusion.pruning import apply_removals
+from fastapi_fusion.resource_spec import (
+    FIELD_TYPES,
+    Writers,
+    parse_fields,
+    parse_resource_name,
+    singular_of,
+    writers_of,
+)
+from fastapi_fusion.template_source import copy_template
+
+FIELDS = "name:str,notes:text,count:int,price:decimal,in_stock:bool,due:date,at:datetime"
+
+
+@pytest.fixture(scope="module")
+def kit(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the template that the refusal tests share (they must leave it unchanged)."""
+    root = tmp_path_factory.mktemp("kit")
+    copy_template(repo_root, root)
+    return root
+
+
+@pytest.fixture
+def project(repo_root: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the template to add a resource to."""
+    copy_template(repo_root, tmp_path)
+    return tmp_path
+
+
+def _digest(root: Path) -> dict[str, str]:
+    return {
+        str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_a_field_spec_maps_each_name_to_its_type() -> None:
+    fields = parse_fields(FIELDS)
+    assert [(field.name, field.type.name) for field in fields] == [
+        ("name", "str"),
+        ("notes", "text"),
+        ("count", "int"),
+        ("price", "decimal"),
+        ("in_stock", "bool"),
+        ("due", "date"),
+        ("at", "datetime"),
+    ]
+    assert {field.type.name for field in fields} == set(FIELD_TYPES)
+    assert fields[4].camel == "inStock"
+
+
+def test_spaces_around_a_field_spec_are_ignored() -> None:
+    fields = parse_fields(" title : str , score:decimal ")
+    assert [(field.name, field.type.name) for field in fields] == [
+        ("title", "str"),
+        ("score", "decimal"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("name:string", "unknown type 'string'"),
+        ("name:str,name:int", "given twice"),
+        ("Name:str", "lower-case Python identifier"),
+        ("2nd:str", "lower-case Python identifier"),
+        ("class:str", "lower-case Python identifier"),
+        ("name", "needs a type"),
+        ("name:str,", "empty field"),
+        ("id:int", "reserved"),
+        ("owner_id:int", "reserved"),
+        ("model_name:str", "reserved"),
+        ("x" * 31 + ":str", "longer than 30"),
+        ("read_on:date", "are datetimes"),
+        ("sent_at:str", "are datetimes"),
+    ],
+)
+def test_a_bad_field_spec_is_refused(spec: str, message: str) -> None:
+    with pytest.raises(UsageError, match=message):
+        parse_fields(spec)
+
+
+@pytest.mark.parametrize(
+    ("plural", "singular"),
+    [("tags", "tag"), ("categories", "category"), ("boxes", "box"), ("glasses", "glass")],
+)
+def test_the_singular_follows_the_common_rules(plural: str, singular: str) -> None:
+    assert singular_of(plural) == singular
+
+
+def test_a_name_has_its_spellings() -> None:
+    name = parse_resource_name("book-reviews")
+    assert (name.plural, name.singular) == ("book_reviews", "book_review")
+    assert name.route == "book-reviews"
+    assert (name.cls, name.plural_cls, name.words) == ("BookReview", "BookReviews", "book review")
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("Tags", "lower-case"),
+        ("tags!", "lower-case"),
+        ("_tags", "lower-case"),
+        ("classes", "keyword"),
+        ("staff", "plural"),
+        ("x" * 25 + "s", "longer than 24"),
+    ],
+)
+def test_a_bad_name_is_refused(raw: str, message: str) -> None:
+    with pytest.raises(UsageError, match=message):
+        parse_resource_name(raw)
+
+
+def test_the_write_policy_follows_the_flags() -> None:
+    assert writers_of(owned=False, admin_writes=False) is Writers.USER
+    assert writers_of(owned=True, admin_writes=False) is Writers.OWNER
+    assert writers_of(owned=False, admin_writes=True) is Writers.ADMIN
+    with pytest.raises(UsageError, match="exclude each other"):
+        writers_of(owned=True, admin_writes=True)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["categories"], "clashes with the existing app/api/categories"),
+        (["products", "--store", "mongo"], "clashes with the existing app/api/products"),
+        (["users"], "clashes with the existing app/api/users"),
+        (["audit-events"], "clashes with the existing app/models/mongo/audit_events.py"),
+        (["metrics"], "clashes with the existing app/api/metrics"),
+        (["paths"], "clashes with the existing app/api/paths.py"),
+        (["resources"], "reserves"),
+        (["classes"], "keyword"),
+        (["tags", "--fields", "name:money"], "unknown type 'money'"),
+        (["tags", "--fields", "name:str,name:str"], "given twice"),
+        (["tags", "--owned", "--admin-writes"], "exclude each other"),
+        (["tags", "--store", "redis"], "invalid choice"),
+    ],
+)
+def test_a_refusal_is_one_line_exit_2_and_writes_nothing(
+    kit: Path, capsys: pytest.CaptureFixture[str], arguments: list[str], message: str
+) -> None:
+    before = _digest(kit)
+    assert main(["add", "resource", *arguments, "--path", str(kit)]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1, error
+    assert message in error
+    assert _digest(kit) == before
+
+
+@pytest.mark.parametrize(
+    ("declaration", "message"),
+    [
+        ('__tablename__ = "notes"', "the table 'notes'"),
+        ('COLLECTION = "notes"', "the collection 'notes'"),
+        ('router = APIRouter(prefix="/notes")', "the route /notes"),
+        ('@strawberry.type(name="NotePage")', "the GraphQL type Note"),
+    ],
+)
+def test_a_name_declared_anywhere_in_the_app_is_refused(
+    project: Path, capsys: pytest.CaptureFixture[str], declaration: str, message: str
+) -> None:
+    (project / "app/models/elsewhere.py").write_text(declaration + "\n", encoding="utf-8")
+    before = _digest(project)
+    assert main(["add", "resource", "notes", "--path", str(project)]) == 2
+    assert message in capsys.readouterr().err
+    assert _digest(project) == before
+
+
+def test_outside_a_project_root_is_refused(
+    kit: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for directory in (tmp_path, kit / "app"):
+        before = _digest(directory)
+        assert main(["add", "resource", "tags", "--path", str(directory)]) == 2
+        assert "not the root of a FastAPI Fusion project" in capsys.readouterr().err
+        assert _digest(directory) == before
+
+
+def test_a_mongo_resource_needs_mongo(
+    manifest: Manifest, project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    apply_removals(project, [("mongo", manifest.features["mongo"])])
+    before = _digest(project)
+    assert main(["add", "resource", "notes", "--store", "mongo", "--path", str(project)]) == 2
+    assert "no MongoDB" in capsys.readouterr().err
+    assert _digest(project) == before
+
+
+def _written(project: Path, arguments: list[str], capsys: pytest.CaptureFixture[str]) -> list[str]:
+    before = _digest(project)
+    assert main(["add", "resource", *arguments, "--path", str(project)]) == 0
+    after = _digest(project)
+    changed = sorted(path for path in after if before.get(path) != after[path])
+    listed = [line.strip() for line in capsys.readouterr().out.splitlines()[1:-1]]
+    assert sorted(listed) == changed
+    return changed
+
+
+def test_a_postgres_resource_writes_these_files(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    written = _written(project, ["tags", "--fields", FIELDS], capsys)
+    assert written == [
+        "README.md",
+        "app/api/domains.py",
+        "app/api/tags/__init__.py",
+        "app/api/tags/repository.py",
+        "app/api/tags/router.py",
+        "app/api/tags/schema.py",
+        "app/api/tags/service.py",
+        "app/core/i18n/keys.py",
+        "app/core/i18n/locales/ar.po",
+        "app/core/i18n/locales/en.po",
+        "app/core/i18n/locales/hi.po",
+        "app/graphql/schema.py",
+        "app/graphql/tags.py",
+        "app/models/postgres/__init__.py",
+        "app/models/postgres/tags.py",
+        "migrations/postgres/versions/0003_tags.py",
+        "tests/behaviour/test_tags_api.py",
+    ]
+    for path in written:
+        if path.endswith(".py"):
+            compile((project / path).read_text(encoding="utf-8"), path, "exec")
+    migration = (project / "migrations/postgres/versions/0003_tags.py").read_text()
+    assert 'revision: str = "0003"' in migration
+    assert 'down_revision: str | None = "0002"' in migration
+    domains = (project / "app/api/domains.py").read_text()
+    assert "from app.api.tags.router import router as tags_router" in domains
+    assert "    tags_router,\n)" in domains
+
+
+def test_an_owned_mongo_resource_writes_these_files_and_a_second_adds_no_messages(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _written(project, ["tags"], capsys)
+    arguments = ["book-reviews", "--store", "mongo", "--owned", "--fields", "title:str"]
+    assert _written(project, arguments, capsys) == [
+        "README.md",
+        "app/api/book_reviews/__init__.py",
+        "app/api/book_reviews/repository.py",
+        "app/api/book_reviews/router.py",
+        "app/api/book_reviews/schema.py",
+        "app/api/book_reviews/service.py",
+        "app/api/domains.py",
+        "app/graphql/book_reviews.py",
+        "app/graphql/schema.py",
+        "app/models/mongo/book_reviews.py",
+        "app/models/mongo/indexes.py",
+        "tests/behaviour/test_book_reviews_api.py",
+    ]
+    readme = (project / "README.md").read_text()
+    assert "| `PATCH /api/v1/book-reviews/{book_review_id}` | owner or admin with role admin |" in (
+        readme
+    )
+    assert "| `mutation deleteBookReview` | owner or admin with role admin |" in readme
+    router = (project / "app/api/book_reviews/router.py").read_text()
+    assert "caller: CurrentActor" in router
+
+
+def test_a_resource_is_refused_once_it_exists(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _written(project, ["tags"], capsys)
+    before = _digest(project)
+    assert main(["add", "resource", "tags", "--store", "mongo", "--path", str(project)]) == 2
+    assert "clashes with the existing app/api/tags" in capsys.readouterr().err
+    assert _digest(project) == before
+
+
+def test_every_variant_keeps_the_owner_or_admin_dependency(
+    manifest: Manifest, project: Path
+) -> None:
+    # The shared access rule lives outside any domain: a project without MongoDB (so
+    # without products) still has it for the resources it adds.
+    apply_removals(project, [(name, manifest.features[name]) for name in manifest.features])
+    assert "CurrentActor = Annotated[Principal, Depends(requires(OWNER_OR_ADMIN))]" in (
+        (project / "app/depends.py").read_text()
+    )
+    assert "def is_owner_or_admin(" in (project / "app/api/permissions.py").read_text()
+    assert "OWNER_OR_ADMIN = Policy(" in (project / "app/api/auth/access.py").read_text()
