@@ -4,8 +4,12 @@ import pytest
 
 pytest_plugins = [
     "tests.harness.fixtures",
+    # fusion:mysql begin
     "tests.harness.mysql_fixtures",
+    # fusion:mysql end
+    # fusion:mongo begin
     "tests.harness.mongo_fixtures",
+    # fusion:mongo end
     "tests.harness.census",
     "tests.harness.collector",
 ]

@@ -28,8 +28,10 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     users_router,
     admins_router,
     categories_router,
+    # fusion:mongo begin
     products_router,
     audit_router,
+    # fusion:mongo end
 )
 
 __all__ = ["API_PREFIX", "API_ROUTERS", "UNVERSIONED_ROUTERS"]

@@ -46,8 +46,10 @@ async def clean_app_stores(app: FastAPI) -> None:
     """Empty the app's collections and delete its Redis keys (sessions the tests opened)."""
     # Real servers keep both for the whole run (SQL tables are emptied by the `app`
     # fixture); a later test may count what is there. The embedded ones die with the app.
+    # fusion:mongo begin
     for collection in COLLECTION_INDEXES:
         await app.state.mongo.db[collection].delete_many({})
+    # fusion:mongo end
     await throwaway.delete_redis_keys(app.state.redis.client, app.state.redis.prefix)
 
 

@@ -18,7 +18,9 @@ from tests.harness.fixtures import METADATA, BlankDatabase
 
 ROLES = [
     "postgres",
+    # fusion:mysql begin
     "mysql",
+    # fusion:mysql end
 ]
 
 
@@ -41,7 +43,9 @@ async def drift(database: SQLDatabase, metadata: MetaData) -> list[Any]:
 async def test_models_match_the_migrations(
     role: str,
     postgres_db: SQLDatabase,
+    # fusion:mysql begin
     mysql_db: SQLDatabase,
+    # fusion:mysql end
 ) -> None:
     database = postgres_db if role == "postgres" else mysql_db
     assert await drift(database, METADATA[role]) == []
@@ -51,7 +55,9 @@ async def test_models_match_the_migrations(
 async def test_drift_is_detected(
     role: str,
     postgres_db: SQLDatabase,
+    # fusion:mysql begin
     mysql_db: SQLDatabase,
+    # fusion:mysql end
 ) -> None:
     database = postgres_db if role == "postgres" else mysql_db
     changed = MetaData(naming_convention=METADATA[role].naming_convention)
@@ -78,7 +84,9 @@ def tables(url: str) -> set[str]:
     ("role", "expected"),
     [
         ("postgres", {"users", "categories"}),
+        # fusion:mysql begin
         ("mysql", {"admins"}),
+        # fusion:mysql end
     ],
 )
 def test_cli_upgrade_downgrade_upgrade(

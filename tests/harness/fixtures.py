@@ -42,8 +42,12 @@ ADMINS_ROLE = "mysql"
 # What each backend is when its server is missing (`TEST_ALLOW_MISSING`): its embedded form.
 EMBEDDED_URLS: dict[str, Callable[[Path], str]] = {
     "postgres": lambda directory: f"sqlite+aiosqlite:///{directory / 'postgres.sqlite3'}",
+    # fusion:mysql begin
     "mysql": lambda directory: f"sqlite+aiosqlite:///{directory / 'mysql.sqlite3'}",
+    # fusion:mysql end
+    # fusion:mongo begin
     "mongo": lambda directory: "memory://",
+    # fusion:mongo end
     "redis": lambda directory: "memory://",
 }
 SQLITE = sqlite_dialect()
@@ -291,7 +295,9 @@ def database_settings(
     }
     return DatabaseSettings(
         **urls,
+        # fusion:mongo begin
         mongo_database=run_name,
+        # fusion:mongo end
         redis_key_prefix=f"{run_name}:",
         pool_size=2,
         max_overflow=8,
@@ -506,8 +512,10 @@ async def leftovers(created: list[tuple[str, str, str]]) -> list[str]:
     for backend, url, name in created:
         if backend in METADATA and name in await throwaway.sql_databases(url):
             left.append(f"{backend} database {name}")
+        # fusion:mongo begin
         elif backend == "mongo" and name in await throwaway.mongo_databases(url):
             left.append(f"mongo database {name}")
+        # fusion:mongo end
         elif backend == "redis":
             store = create_redis(DatabaseSettings(redis_url=url))
             try:

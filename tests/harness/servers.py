@@ -8,8 +8,12 @@ from tests.harness import containers
 
 BACKENDS = (
     "postgres",
+    # fusion:mysql begin
     "mysql",
+    # fusion:mysql end
+    # fusion:mongo begin
     "mongo",
+    # fusion:mongo end
     "redis",
 )
 ALLOW_MISSING_VARIABLE = "TEST_ALLOW_MISSING"

@@ -101,7 +101,9 @@ def wait_until_live(app: AppProcess) -> None:
 @pytest.fixture
 def fleet(
     postgres_backend: Backend,
+    # fusion:mysql begin
     mysql_backend: Backend,
+    # fusion:mysql end
     mongo_backend: Backend,
     redis_backend: Backend,
     run_name: str,
@@ -116,7 +118,9 @@ def fleet(
         **os.environ,
         "ENVIRONMENT": "test",
         "POSTGRES_URL": postgres_backend.require(),
+        # fusion:mysql begin
         "MYSQL_URL": mysql_backend.require(),
+        # fusion:mysql end
         "REDIS_URL": redis_backend.require(),
         "REDIS_KEY_PREFIX": f"{run_name}:",
         # Not shared without a Mongo server; nothing here reads products.

@@ -44,7 +44,9 @@ async def test_no_earlier_run_left_a_database(
     servers: Servers,
     pytestconfig: pytest.Config,
     postgres_backend: Backend,
+    # fusion:mysql begin
     mysql_backend: Backend,
+    # fusion:mysql end
 ) -> None:
     admin_url = server_of(servers, backend).url
     ours = {name for _, _, name in pytestconfig.stash[CREATED]}
