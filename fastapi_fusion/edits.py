@@ -19,6 +19,9 @@ _REQUIREMENT_TABLES = frozenset(
 # A whole line marking where a feature's block begins or ends: `# fusion:mongo begin` in code,
 # configuration and scripts, `<!-- fusion:mongo begin -->` in Markdown.
 _MARKER = re.compile(r"(?:#|<!--) fusion:(?P<feature>[a-z]+) (?P<edge>begin|end)(?: -->)?")
+# At the end of one Markdown line (a table row, a line of prose): ` <!-- fusion:mongo -->`
+# drops that line with the feature; ` <!-- fusion:mongo else: TEXT -->` puts TEXT instead.
+_INLINE = re.compile(r" <!-- fusion:(?P<feature>[a-z]+)(?: else: (?P<other>.*?))? -->$")
 
 
 class EditError(ScaffoldError):
@@ -186,8 +189,34 @@ def marked_blocks(lines: list[str]) -> list[tuple[str, int, int]]:
     return blocks
 
 
+def inline_marker(line: str) -> tuple[str, str | None] | None:
+    """`(feature, text or None)` when `line` ends with an inline marker, else None."""
+    match = _INLINE.search(line.rstrip("\r\n"))
+    return None if match is None else (match["feature"], match["other"])
+
+
+def _prune_inline(lines: list[str], removed: Collection[str]) -> list[str]:
+    result = list(lines)
+    for index in reversed(range(len(result))):
+        text = result[index]
+        body = text.rstrip("\r\n")
+        match = _INLINE.search(body)
+        if match is None:
+            continue
+        ending = text[len(body) :]
+        if match["feature"] not in removed:
+            result[index] = body[: match.start()] + ending
+        elif match["other"] is None:
+            result = remove_span(result, index, index + 1)
+        else:
+            indent = body[: len(body) - len(body.lstrip())]
+            result[index] = indent + match["other"] + ending
+    return result
+
+
 def prune_marked(lines: list[str], removed: Collection[str]) -> list[str]:
-    """Drop the marked blocks of `removed` features, and every marker line."""
+    """Drop the marked blocks and lines of `removed` features, and every marker."""
+    lines = _prune_inline(lines, removed)
     while blocks := marked_blocks(lines):
         # The first block whose feature goes is dropped whole, markers and all; when none
         # goes, the first marker pair is dropped and its lines kept.

@@ -1,8 +1,7 @@
-"""Markers, the backend-selection option, the backend fixtures and GC settings (tests/harness)."""
-
-import pytest
+"""The harness's plugins: hooks, the backend fixtures (one module per optional backend), checks."""
 
 pytest_plugins = [
+    "tests.harness.hooks",
     "tests.harness.fixtures",
     # fusion:mysql begin
     "tests.harness.mysql_fixtures",
@@ -13,13 +12,3 @@ pytest_plugins = [
     "tests.harness.census",
     "tests.harness.collector",
 ]
-
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    """`--backend=fake` (in-process fakes) or `--backend=real` (servers from TEST_*_URL)."""
-    parser.addoption(
-        "--backend",
-        choices=("fake", "real"),
-        default="fake",
-        help="run behaviour tests on in-process fakes or on real servers",
-    )

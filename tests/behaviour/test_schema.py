@@ -14,14 +14,12 @@ from app.__main__ import main
 from app.database.migrations import is_at_head, migrate
 from app.database.sql import SQLDatabase, create_sql_database
 from app.settings import DatabaseSettings, get_settings
-from tests.harness.fixtures import METADATA, BlankDatabase
+from tests.harness.backends import sql_metadata
+from tests.harness.fixtures import BlankDatabase
 
-ROLES = [
-    "postgres",
-    # fusion:mysql begin
-    "mysql",
-    # fusion:mysql end
-]
+# The SQL roles and their tables, as the models declare them.
+METADATA = sql_metadata()
+ROLES = list(METADATA)
 
 
 def _diff(connection: Connection, metadata: MetaData) -> list[Any]:
@@ -39,27 +37,24 @@ async def drift(database: SQLDatabase, metadata: MetaData) -> list[Any]:
         return await connection.run_sync(_diff, metadata)
 
 
+# Sync on purpose, as `admins_db`: building a backend may run `asyncio.run`.
+@pytest.fixture
+def role_db(request: pytest.FixtureRequest, role: str, store_side: str) -> SQLDatabase:
+    """The database of the test's `role` on its side (`store_side`: conformance pairs)."""
+    del store_side
+    database: SQLDatabase = request.getfixturevalue(f"{role}_db")
+    return database
+
+
 @pytest.mark.parametrize("role", ROLES)
-async def test_models_match_the_migrations(
-    role: str,
-    postgres_db: SQLDatabase,
-    # fusion:mysql begin
-    mysql_db: SQLDatabase,
-    # fusion:mysql end
-) -> None:
-    database = postgres_db if role == "postgres" else mysql_db
+async def test_models_match_the_migrations(role: str, role_db: SQLDatabase) -> None:
+    database = role_db
     assert await drift(database, METADATA[role]) == []
 
 
 @pytest.mark.parametrize("role", ROLES)
-async def test_drift_is_detected(
-    role: str,
-    postgres_db: SQLDatabase,
-    # fusion:mysql begin
-    mysql_db: SQLDatabase,
-    # fusion:mysql end
-) -> None:
-    database = postgres_db if role == "postgres" else mysql_db
+async def test_drift_is_detected(role: str, role_db: SQLDatabase) -> None:
+    database = role_db
     changed = MetaData(naming_convention=METADATA[role].naming_convention)
     for table in METADATA[role].sorted_tables:
         table.to_metadata(changed)
@@ -80,21 +75,13 @@ def tables(url: str) -> set[str]:
     return asyncio.run(read())
 
 
-@pytest.mark.parametrize(
-    ("role", "expected"),
-    [
-        ("postgres", {"users", "categories"}),
-        # fusion:mysql begin
-        ("mysql", {"admins"}),
-        # fusion:mysql end
-    ],
-)
+@pytest.mark.parametrize("role", ROLES)
 def test_cli_upgrade_downgrade_upgrade(
     role: str,
-    expected: set[str],
     blank_database: BlankDatabase,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    expected = set(METADATA[role].tables)
     url = blank_database(role)
     monkeypatch.setenv(f"{role.upper()}_URL", url)
     monkeypatch.setenv("ENVIRONMENT", "test")

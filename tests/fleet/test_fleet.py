@@ -22,7 +22,7 @@ import pytest
 from tests.fleet.processes import Instance, Nginx, free_port, instance_env
 from tests.fleet.report import checks, table
 from tests.fleet.traffic import PASSWORD, Call, Log, drive, next_address
-from tests.harness.fixtures import Backend
+from tests.harness.backends import Backend
 
 SECONDS = float(os.environ.get("FLEET_SECONDS", "60"))
 USERS = 6

@@ -22,7 +22,7 @@ import redis
 from tests.fleet.processes import Instance, RedisProcess, free_port, instance_env, redis_binary
 from tests.fleet.report import checks, table
 from tests.fleet.traffic import PASSWORD
-from tests.harness.fixtures import Backend
+from tests.harness.backends import Backend
 
 SERVICE = "fleet"
 USERS = 6

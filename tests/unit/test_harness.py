@@ -12,8 +12,8 @@ from app.database.session import unit_of_work
 from app.database.sql import SQLDatabase
 from app.models.postgres import Category, User
 from tests.harness import throwaway
-from tests.harness.fixtures import empty_file_tables
-from tests.harness.servers import allowed_missing
+from tests.harness.backends import SPECS, admins_role, empty_file_tables, sql_metadata
+from tests.harness.servers import BACKENDS, allowed_missing
 
 
 @pytest.mark.parametrize(
@@ -63,7 +63,13 @@ async def test_embedded_tables_are_emptied_after_an_api_test(
             username="ann", email="ann@example.com", password_hash="h"
         )
         await CategoryRepository(session).create(slug="tools", name="Tools")
-    empty_file_tables("postgres", file_connections["postgres"])
+    empty_file_tables(sql_metadata()["postgres"], file_connections["postgres"])
     async with postgres_db.sessions() as session:
         for model in (User, Category):
             assert await session.scalar(select(func.count()).select_from(model)) == 0
+
+
+def test_every_backend_the_settings_name_has_one_spec() -> None:
+    # A backend without a spec could not be provisioned, emptied or checked for leftovers.
+    assert set(SPECS) == set(BACKENDS)
+    assert admins_role() in sql_metadata()

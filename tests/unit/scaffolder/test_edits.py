@@ -9,6 +9,7 @@ from fastapi_fusion.edits import (
     drop_requirements,
     drop_section,
     drop_table,
+    inline_marker,
     marker,
     prune_marked,
     replace_line,
@@ -141,6 +142,26 @@ def test_prune_marked_drops_removed_blocks_and_every_marker(
     removed: set[str], expected: str
 ) -> None:
     assert "".join(prune_marked(lines(MARKED), removed)) == expected
+
+
+INLINE = (
+    "| a | kept |\n"
+    "| b | goes | <!-- fusion:extra -->\n"
+    "  Text, and more. <!-- fusion:extra else: Text. -->\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("removed", "expected"),
+    [
+        (set(), "| a | kept |\n| b | goes |\n  Text, and more.\n"),
+        ({"extra"}, "| a | kept |\n  Text.\n"),
+    ],
+)
+def test_an_inline_marker_drops_or_replaces_its_line(removed: set[str], expected: str) -> None:
+    assert "".join(prune_marked(lines(INLINE), removed)) == expected
+    assert inline_marker("x <!-- fusion:extra else: y -->\n") == ("extra", "y")
+    assert inline_marker("<!-- fusion:extra begin -->\n") is None
 
 
 def test_prune_marked_keeps_the_spacing_around_a_dropped_definition() -> None:

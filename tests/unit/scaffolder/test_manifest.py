@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from fastapi_fusion.edits import EditError, marked_blocks, marker
+from fastapi_fusion.edits import EditError, inline_marker, marked_blocks, marker
 from fastapi_fusion.manifest import (
     Edit,
     Manifest,
@@ -96,6 +96,7 @@ def test_every_block_marker_names_a_removal_and_is_balanced(
     for path in marked_files(tmp_path):
         lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
         named |= {feature for feature, _, _ in marked_blocks(lines)}
+        named |= {found[0] for line in lines if (found := inline_marker(line)) is not None}
     assert named <= known, f"markers name no removal: {sorted(named - known)}"
     assert named == known, "every removal is expected to mark some block"
 
@@ -109,7 +110,7 @@ def test_a_generated_project_keeps_no_marker(
         f"{path.relative_to(tmp_path)}:{number}"
         for path in marked_files(tmp_path)
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-        if marker(line) is not None
+        if marker(line) is not None or inline_marker(line) is not None
     ]
     assert left == []
 
