@@ -2,8 +2,12 @@
 
 from collections.abc import AsyncIterator
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+import httpx
 import pytest
+from fastapi import FastAPI
+from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from app.database.mongo import MongoStore, create_mongo
@@ -12,6 +16,41 @@ from app.settings import DatabaseSettings
 from tests.harness import throwaway
 from tests.harness.backends import Backend, BackendSpec, register
 from tests.harness.fixtures import backend_fixtures
+
+
+def mongo_server_url(url: str) -> str:
+    """`url` without a database path, so the run's own database is the default one.
+
+    A path in a Mongo URL also names the database to authenticate against; it is kept as
+    `authSource` so credentials still work.
+    """
+    parts = urlsplit(url)
+    database = parts.path.strip("/")
+    query = parse_qsl(parts.query)
+    if database and not any(key.lower() == "authsource" for key, _ in query):
+        query.append(("authSource", database))
+    return urlunsplit((parts.scheme, parts.netloc, "/", urlencode(query), parts.fragment))
+
+
+async def drop_mongo_database(url: str, name: str) -> None:
+    """Drop the Mongo database `name`."""
+    throwaway.check_name(name)
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(url)
+    try:
+        await client.drop_database(name)
+    finally:
+        await client.close()
+
+
+async def mongo_databases(url: str) -> list[str]:
+    """Names of the throwaway Mongo databases present on the server."""
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(url)
+    try:
+        return [
+            name for name in await client.list_database_names() if name.startswith(throwaway.PREFIX)
+        ]
+    finally:
+        await client.close()
 
 
 async def empty_collections(db: AsyncDatabase[dict[str, Any]]) -> None:
@@ -29,15 +68,15 @@ async def empty_collections(db: AsyncDatabase[dict[str, Any]]) -> None:
 
 async def _provision(url: str, run_name: str) -> str:
     del run_name  # the database is named by MONGO_DATABASE, created on first write
-    return throwaway.mongo_server_url(url)
+    return mongo_server_url(url)
 
 
 async def _drop(url: str, run_name: str) -> None:
-    await throwaway.drop_mongo_database(throwaway.mongo_server_url(url), run_name)
+    await drop_mongo_database(mongo_server_url(url), run_name)
 
 
 async def _leftover(url: str, name: str) -> str | None:
-    present = name in await throwaway.mongo_databases(throwaway.mongo_server_url(url))
+    present = name in await mongo_databases(mongo_server_url(url))
     return f"mongo database {name}" if present else None
 
 
@@ -81,3 +120,10 @@ async def mongo_store(mongo_side: Backend, run_name: str) -> AsyncIterator[Mongo
 def mongo_db(mongo_store: MongoStore) -> AsyncDatabase[dict[str, Any]]:
     """This run's Mongo database."""
     return mongo_store.db
+
+
+@pytest.fixture
+def app_mongo(app: FastAPI, api: httpx.AsyncClient) -> AsyncDatabase[dict[str, Any]]:
+    """The running app's Mongo database, to look at what was (not) written."""
+    db: AsyncDatabase[dict[str, Any]] = app.state.mongo.db
+    return db

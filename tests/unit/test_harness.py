@@ -1,4 +1,4 @@
-"""The harness's own rules: throwaway names, Mongo URLs that reach no real data, clean tables."""
+"""The harness's own rules: throwaway names, one spec per backend, clean tables."""
 
 import sqlite3
 import time
@@ -14,18 +14,6 @@ from app.models.postgres import Category, User
 from tests.harness import throwaway
 from tests.harness.backends import SPECS, admins_role, empty_file_tables, sql_metadata
 from tests.harness.servers import BACKENDS, allowed_missing
-
-
-@pytest.mark.parametrize(
-    ("url", "expected"),
-    [
-        ("mongodb://h:27017", "mongodb://h:27017/"),
-        ("mongodb://u:p@h/shop", "mongodb://u:p@h/?authSource=shop"),
-        ("mongodb://u:p@h/shop?authSource=admin", "mongodb://u:p@h/?authSource=admin"),
-    ],
-)
-def test_mongo_url_loses_its_database(url: str, expected: str) -> None:
-    assert throwaway.mongo_server_url(url) == expected
 
 
 @pytest.mark.parametrize("name", ["postgres", "test", "fusion_test_x; DROP DATABASE postgres"])
