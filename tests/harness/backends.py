@@ -47,6 +47,12 @@ class Backend:
         return self.url
 
 
+def in_memory(directory: Path) -> str:
+    """The URL of a stand-in that lives in the process (fakeredis, the Mongo shim)."""
+    del directory  # nothing on disk
+    return "memory://"
+
+
 async def _nothing(url: str) -> None:
     del url  # a store with no schema to build
 
@@ -56,8 +62,6 @@ class BackendSpec:
     """One backend's row of the table: each step the harness takes with it."""
 
     name: str
-    # The in-process stand-in's URL for a run whose files go in a directory.
-    embedded: Callable[[Path], str]
     # (server's admin URL, run name) -> the URL of the run's own database or key prefix.
     provision: Callable[[str, str], Step[str]]
     # (server's admin URL, run name): remove what `provision` made.
@@ -66,6 +70,8 @@ class BackendSpec:
     leftover: Callable[[str, str], Step[str | None]]
     # (URL, run name): empty what a test wrote, keeping the schema.
     empty: Callable[[str, str], Step[None]]
+    # The in-process stand-in's URL for a run whose files go in a directory.
+    embedded: Callable[[Path], str] = in_memory
     # On a fresh URL (stand-in or provisioned): build the schema.
     prepare: Callable[[str], Step[None]] = _nothing
     # The SQL roles' tables, from the models.
@@ -173,8 +179,7 @@ async def _redis_leftover(url: str, run_name: str) -> str | None:
 register(sql_spec("postgres", PostgresBase.metadata))
 register(
     BackendSpec(
-        name="redis",
-        embedded=lambda directory: "memory://",
+        "redis",
         provision=_redis_provision,
         drop=_redis_drop,
         leftover=_redis_leftover,

@@ -88,16 +88,7 @@ async def _empty(url: str, run_name: str) -> None:
         await store.close()
 
 
-register(
-    BackendSpec(
-        name="mongo",
-        embedded=lambda directory: "memory://",
-        provision=_provision,
-        drop=_drop,
-        leftover=_leftover,
-        empty=_empty,
-    )
-)
+register(BackendSpec("mongo", provision=_provision, drop=_drop, leftover=_leftover, empty=_empty))
 
 
 mongo_side, mongo_backend = backend_fixtures("mongo")
