@@ -26,6 +26,8 @@ from tests.envelope import assert_envelope
 from tests.harness import throwaway
 
 API = "/api/v1"
+# Paging parameters every listing refuses with a 422 (limit 1 to 100, offset from 0).
+BAD_PAGES: list[dict[str, int]] = [{"limit": 0}, {"limit": -1}, {"limit": 101}, {"offset": -1}]
 
 
 @dataclass(frozen=True)

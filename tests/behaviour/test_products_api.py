@@ -12,7 +12,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from app.core.errors import ErrorType
 from app.core.i18n import MessageKey, translate
-from tests.behaviour.domain import API, Accounts, Caller, create_category, create_product
+from tests.behaviour.domain import API, BAD_PAGES, Accounts, Caller, create_category, create_product
 from tests.envelope import assert_envelope
 
 PRODUCTS = f"{API}/products"
@@ -242,10 +242,7 @@ async def test_list_pages_with_total(api: httpx.AsyncClient, accounts: Accounts)
 @pytest.mark.parametrize(
     "params",
     [
-        {"limit": 0},
-        {"limit": -1},
-        {"limit": 101},
-        {"offset": -1},
+        *BAD_PAGES,
         {"min_price": "-1"},
         {"max_price": "abc"},
         {"min_price": "1.001"},
