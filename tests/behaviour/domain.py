@@ -21,9 +21,9 @@ from app.core.errors import ErrorType
 from app.core.security.tokens import Realm
 from app.database.session import unit_of_work
 from app.database.sql import SQLDatabase
-from app.models.mongo.indexes import COLLECTION_INDEXES
 from tests.envelope import assert_envelope
 from tests.harness import throwaway
+from tests.harness.mongo_fixtures import empty_collections
 
 API = "/api/v1"
 # Paging parameters every listing refuses with a 422 (limit 1 to 100, offset from 0).
@@ -49,8 +49,7 @@ async def clean_app_stores(app: FastAPI) -> None:
     # Real servers keep both for the whole run (SQL tables are emptied by the `app`
     # fixture); a later test may count what is there. The embedded ones die with the app.
     # fusion:mongo begin
-    for collection in COLLECTION_INDEXES:
-        await app.state.mongo.db[collection].delete_many({})
+    await empty_collections(app.state.mongo.db)
     # fusion:mongo end
     await throwaway.delete_redis_keys(app.state.redis.client, app.state.redis.prefix)
 
