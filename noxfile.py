@@ -50,6 +50,18 @@ def install(session: nox.Session, *groups: str, project: bool = True) -> None:
     session.env["PYTHONDONTWRITEBYTECODE"] = ""
 
 
+def run_tests(session: nox.Session, *arguments: str) -> None:
+    """pytest with `arguments`, then the session's own, in the test environment (no cache)."""
+    session.run(
+        "pytest",
+        *arguments,
+        "-p",
+        "no:cacheprovider",
+        *session.posargs,
+        env={"ENVIRONMENT": "test"},
+    )
+
+
 def dev_arguments(posargs: list[str]) -> argparse.Namespace:
     """`nox -s dev -- --host H --port P`; DEV_HOST and DEV_PORT set the defaults."""
     parser = argparse.ArgumentParser(prog="nox -s dev --")
@@ -95,20 +107,16 @@ def dev(session: nox.Session) -> None:
 def unit(session: nox.Session) -> None:
     """Unit tier: in-process fakes, no network sockets, seconds."""
     install(session, "test")
-    session.run(
-        "pytest",
+    run_tests(
+        session,
         "tests/unit",
         # The behaviour tests are shared with `integration`; here they run on fakes.
         "tests/behaviour",
         "--backend=fake",
-        "-p",
-        "no:cacheprovider",
         # One worker per core: fakes are per test, so tests share nothing (`-- -n 0` for one).
         "-n",
         "auto",
         "--durations=5",
-        *session.posargs,
-        env={"ENVIRONMENT": "test"},
     )
 
 
@@ -121,17 +129,7 @@ def integration(session: nox.Session) -> None:
     names backends whose absence is a skip rather than a failure.
     """
     install(session, "integration")
-    session.run(
-        "pytest",
-        "tests/integration",
-        "tests/behaviour",
-        "--backend=real",
-        "-p",
-        "no:cacheprovider",
-        "--durations=5",
-        *session.posargs,
-        env={"ENVIRONMENT": "test"},
-    )
+    run_tests(session, "tests/integration", "tests/behaviour", "--backend=real", "--durations=5")
 
 
 @nox.session
@@ -147,15 +145,7 @@ def contract(session: nox.Session) -> None:
         if any(a.startswith("--hypothesis-profile") for a in session.posargs)
         else ["--hypothesis-profile=dev"]
     )
-    session.run(
-        "pytest",
-        "tests/contract",
-        "-p",
-        "no:cacheprovider",
-        *profile,
-        *session.posargs,
-        env={"ENVIRONMENT": "test"},
-    )
+    run_tests(session, "tests/contract", *profile)
 
 
 def apt_install(session: nox.Session, command: str, package: str) -> None:
@@ -176,17 +166,8 @@ def fleet(session: nox.Session) -> None:
     """
     apt_install(session, "nginx", "nginx")
     install(session, "integration")
-    session.run(
-        "pytest",
-        "tests/fleet/test_fleet.py",
-        "--backend=real",
-        "-p",
-        "no:cacheprovider",
-        # The tables are the point: show them.
-        "-s",
-        *session.posargs,
-        env={"ENVIRONMENT": "test"},
-    )
+    # The tables are the point: show them (`-s`).
+    run_tests(session, "tests/fleet/test_fleet.py", "--backend=real", "-s")
 
 
 @nox.session
@@ -199,16 +180,12 @@ def failover(session: nox.Session) -> None:
     """
     apt_install(session, "redis-sentinel", "redis-sentinel")
     install(session, "integration")
-    session.run(
-        "pytest",
+    run_tests(
+        session,
         "tests/fleet/test_sentinel_failover.py",
         "tests/fleet/test_redis_tls.py",
         "--backend=real",
-        "-p",
-        "no:cacheprovider",
         "-s",
-        *session.posargs,
-        env={"ENVIRONMENT": "test"},
     )
 
 

@@ -206,9 +206,13 @@ class DatabaseSettings(_Section):
     """Where each backend lives, chosen by URL; the defaults are embedded and need no server."""
 
     postgres_url: SecretStr = SecretStr("sqlite+aiosqlite:///var/postgres.sqlite3")
+    # fusion:mysql begin
     mysql_url: SecretStr = SecretStr("sqlite+aiosqlite:///var/mysql.sqlite3")
+    # fusion:mysql end
+    # fusion:mongo begin
     mongo_url: SecretStr = SecretStr("memory://")
     mongo_database: str = "fusion"
+    # fusion:mongo end
     redis_url: SecretStr = SecretStr("memory://")
     redis_key_prefix: str = "fusion:"
     pool_size: int = Field(default=5, ge=1)
@@ -260,7 +264,9 @@ class Settings(BaseModel):
     server: ServerSettings = Field(default_factory=ServerSettings)
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
+    # fusion:graphql begin
     graphql: GraphQLSettings = Field(default_factory=GraphQLSettings)
+    # fusion:graphql end
     metrics: MetricsSettings = Field(default_factory=MetricsSettings)
 
     @property
@@ -332,8 +338,10 @@ def production_problems(settings: Settings) -> list[str]:
         problems.append("JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE must be set")
     if auth.bcrypt_rounds < 12:
         problems.append("BCRYPT_ROUNDS must be at least 12")
+    # fusion:graphql begin
     if settings.graphql.introspection:
         problems.append("GRAPHQL_INTROSPECTION may not be on in production")
+    # fusion:graphql end
     return problems
 
 

@@ -6,6 +6,7 @@ keeps the blank-line spacing that surrounded it, so formatted sources stay forma
 
 import ast
 import re
+from collections.abc import Collection
 
 from fastapi_fusion.errors import ScaffoldError
 
@@ -15,6 +16,12 @@ _REQUIREMENT_LINE = re.compile(r'\s*"([A-Za-z0-9][A-Za-z0-9._-]*)[^"]*",?\s*')
 _REQUIREMENT_TABLES = frozenset(
     {"[project]", "[project.optional-dependencies]", "[dependency-groups]"}
 )
+# A whole line marking where a feature's block begins or ends: `# fusion:mongo begin` in code,
+# configuration and scripts, `<!-- fusion:mongo begin -->` in Markdown.
+_MARKER = re.compile(r"(?:#|<!--) fusion:(?P<feature>[a-z]+) (?P<edge>begin|end)(?: -->)?")
+# At the end of one Markdown line (a table row, a line of prose): ` <!-- fusion:mongo -->`
+# drops that line with the feature; ` <!-- fusion:mongo else: TEXT -->` puts TEXT instead.
+_INLINE = re.compile(r" <!-- fusion:(?P<feature>[a-z]+)(?: else: (?P<other>.*?))? -->$")
 
 
 class EditError(ScaffoldError):
@@ -76,8 +83,12 @@ def drop_definition(lines: list[str], name: str) -> list[str]:
         if name in _defined_names(node):
             first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
             start = first - 1
-            # A comment block directly above a definition belongs to it.
-            while start > 0 and lines[start - 1].lstrip().startswith("#"):
+            # A comment block directly above a definition belongs to it (a block marker does not).
+            while (
+                start > 0
+                and lines[start - 1].lstrip().startswith("#")
+                and marker(lines[start - 1]) is None
+            ):
                 start -= 1
             stop = node.end_lineno if node.end_lineno is not None else node.lineno
             return remove_span(lines, start, stop)
@@ -149,3 +160,71 @@ def drop_requirements(lines: list[str], names: set[str]) -> list[str]:
     if missing := wanted - found:
         raise EditError(f"no requirement line for {', '.join(sorted(missing))}")
     return kept
+
+
+def marker(line: str) -> tuple[str, str] | None:
+    """`(feature, "begin" | "end")` when `line` is a block marker, else None."""
+    match = _MARKER.fullmatch(line.strip())
+    return None if match is None else (match["feature"], match["edge"])
+
+
+def marked_blocks(lines: list[str]) -> list[tuple[str, int, int]]:
+    """Each marked block as `(feature, begin line, end line)` (indexes); unbalanced fails."""
+    blocks: list[tuple[str, int, int]] = []
+    open_blocks: list[tuple[str, int]] = []
+    for index, text in enumerate(lines):
+        found = marker(text)
+        if found is None:
+            continue
+        feature, edge = found
+        if edge == "begin":
+            open_blocks.append((feature, index))
+        elif not open_blocks or open_blocks[-1][0] != feature:
+            raise EditError(f"line {index + 1}: 'fusion:{feature} end' closes no open block")
+        else:
+            blocks.append((feature, open_blocks.pop()[1], index))
+    if open_blocks:
+        feature, index = open_blocks[-1]
+        raise EditError(f"line {index + 1}: 'fusion:{feature} begin' is never closed")
+    return blocks
+
+
+def inline_marker(line: str) -> tuple[str, str | None] | None:
+    """`(feature, text or None)` when `line` ends with an inline marker, else None."""
+    match = _INLINE.search(line.rstrip("\r\n"))
+    return None if match is None else (match["feature"], match["other"])
+
+
+def _prune_inline(lines: list[str], removed: Collection[str]) -> list[str]:
+    result = list(lines)
+    for index in reversed(range(len(result))):
+        text = result[index]
+        body = text.rstrip("\r\n")
+        match = _INLINE.search(body)
+        if match is None:
+            continue
+        ending = text[len(body) :]
+        if match["feature"] not in removed:
+            result[index] = body[: match.start()] + ending
+        elif match["other"] is None:
+            result = remove_span(result, index, index + 1)
+        else:
+            indent = body[: len(body) - len(body.lstrip())]
+            result[index] = indent + match["other"] + ending
+    return result
+
+
+def prune_marked(lines: list[str], removed: Collection[str]) -> list[str]:
+    """Drop the marked blocks and lines of `removed` features, and every marker."""
+    lines = _prune_inline(lines, removed)
+    while blocks := marked_blocks(lines):
+        # The first block whose feature goes is dropped whole, markers and all; when none
+        # goes, the first marker pair is dropped and its lines kept.
+        going = [block for block in blocks if block[0] in removed]
+        if going:
+            _, begin, end = min(going, key=lambda block: block[1])
+            lines = remove_span(lines, begin, end + 1)
+        else:
+            _, begin, end = min(blocks, key=lambda block: block[1])
+            lines = remove_span(remove_span(lines, end, end + 1), begin, begin + 1)
+    return lines

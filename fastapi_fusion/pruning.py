@@ -1,7 +1,7 @@
 """Taking features out of a freshly copied project, as the manifest describes."""
 
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from functools import partial
 from pathlib import Path
 
@@ -9,12 +9,14 @@ from fastapi_fusion import edits
 from fastapi_fusion.manifest import Edit, Move, Removal
 
 PYPROJECT = "pyproject.toml"
+# Bytes every block marker holds, to skip reading the files without one.
+MARKER_TEXT = b" fusion:"
 
 _LineEdit = Callable[[list[str]], list[str]]
 
 
 def apply_removals(root: Path, removals: Sequence[tuple[str, Removal]]) -> None:
-    """Apply each labelled removal under `root`: edits, requirements, moves, then paths."""
+    """Apply each labelled removal under `root`: edits, requirements, moves, paths, markers."""
     # Edits run before any path goes, so one feature may edit a file another feature deletes.
     # Two features may name the same edit (both need a shared line gone): it applies once.
     done: set[Edit] = set()
@@ -37,6 +39,28 @@ def apply_removals(root: Path, removals: Sequence[tuple[str, Removal]]) -> None:
             raise edits.EditError(f"{label}: {relative}: no such file or directory")
     for _, relative in doomed:
         _remove_path(root / relative)
+    prune_markers(root, {label for label, _ in removals})
+
+
+def marked_files(root: Path) -> list[Path]:
+    """The text files under `root` holding a block marker (`fusion:NAME begin`)."""
+    return sorted(
+        path
+        for path in root.rglob("*")
+        if path.is_file() and not path.is_symlink() and MARKER_TEXT in path.read_bytes()
+    )
+
+
+def prune_markers(root: Path, removed: Collection[str]) -> None:
+    """Drop the marked blocks of the `removed` features under `root`, and every marker line."""
+    # Last, on the files that are left: a marked block is never a target of a line edit.
+    for path in marked_files(root):
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        try:
+            kept = edits.prune_marked(lines, removed)
+        except edits.EditError as error:
+            raise edits.EditError(f"{path.relative_to(root)}: {error}") from error
+        path.write_text("".join(kept), encoding="utf-8")
 
 
 def _line_edit(edit: Edit) -> _LineEdit:

@@ -30,8 +30,10 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     admins_router,
     admin_users_router,
     categories_router,
+    # fusion:mongo begin
     products_router,
     audit_router,
+    # fusion:mongo end
 )
 
 __all__ = ["API_PREFIX", "API_ROUTERS", "UNVERSIONED_ROUTERS"]

@@ -71,7 +71,9 @@ class Telemetry:
         """Instrument redis-py and PyMongo for the lifespan; enter it before any client exists."""
         provider = self.tracer_provider
         instrumentors: list[Any] = [RedisInstrumentor()]
+        # fusion:mongo begin
         instrumentors.append(PymongoInstrumentor())
+        # fusion:mongo end
         for instrumentor in instrumentors:
             # Redis spans name the command only (`GET ?`); PyMongo's the command and collection.
             instrumentor.instrument(tracer_provider=provider)

@@ -14,7 +14,9 @@ from app.database import mongo, redis, sql_errors
 DRIVER_ERRORS: tuple[type[Exception], ...] = (
     DBAPIError,
     PoolTimeoutError,
+    # fusion:mongo begin
     PyMongoError,
+    # fusion:mongo end
     RedisError,
     ConnectionError,
     TimeoutError,
@@ -24,7 +26,9 @@ DRIVER_ERRORS: tuple[type[Exception], ...] = (
 # Each backend module's own test for "the server is gone" (one line per backend).
 UNAVAILABLE_CHECKS: tuple[Callable[[BaseException], bool], ...] = (
     sql_errors.is_unavailable,
+    # fusion:mongo begin
     mongo.is_unavailable,
+    # fusion:mongo end
     redis.is_unavailable,
 )
 

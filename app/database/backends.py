@@ -19,8 +19,10 @@ logger = logging.getLogger("app.database")
 
 Probe = Callable[[], Awaitable[object]]
 
+# fusion:mongo begin
 # Backends the instance stays ready without: MongoDB holds products and audit events, never
 # sessions or accounts, so auth keeps working while it is away (its own routes answer 503).
+# fusion:mongo end
 OPTIONAL_BACKENDS: frozenset[str] = frozenset({"mongo"})
 
 
@@ -29,16 +31,24 @@ class Backends:
     """Every backend client the app holds for its lifetime."""
 
     postgres: SQLDatabase
+    # fusion:mysql begin
     mysql: SQLDatabase
+    # fusion:mysql end
+    # fusion:mongo begin
     mongo: MongoStore
+    # fusion:mongo end
     redis: RedisStore
 
     def probes(self) -> dict[str, Probe]:
         """The readiness probe of each backend, by the name `/health/ready` reports."""
         return {
             "postgres": self.postgres.ping,
+            # fusion:mysql begin
             "mysql": self.mysql.ping,
+            # fusion:mysql end
+            # fusion:mongo begin
             "mongo": self.mongo.ping,
+            # fusion:mongo end
             "redis": self.redis.ping,
         }
 
@@ -73,7 +83,11 @@ async def open_backends(settings: DatabaseSettings) -> AsyncIterator[Backends]:
     async with AsyncExitStack() as stack:
         yield Backends(
             postgres=await _open_sql(stack, create_postgres(settings)),
+            # fusion:mysql begin
             mysql=await _open_sql(stack, create_mysql(settings)),
+            # fusion:mysql end
+            # fusion:mongo begin
             mongo=await open_mongo(stack, settings),
+            # fusion:mongo end
             redis=await _open_redis(stack, settings),
         )

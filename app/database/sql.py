@@ -41,8 +41,10 @@ def _connect_args(backend: str, timeout: float) -> dict[str, Any]:
     # Each driver names its connect timeout differently; without one, a dead host hangs.
     if backend == "postgresql":
         return {"timeout": timeout}
+    # fusion:mysql begin
     if backend in ("mysql", "mariadb"):
         return {"connect_timeout": max(1, round(timeout))}
+    # fusion:mysql end
     return {"timeout": timeout}
 
 

@@ -29,7 +29,9 @@ def is_duplicate(error: BaseException) -> bool:
         for cause in _causes(error)
         for classify in (
             postgres.is_unique_violation,
+            # fusion:mysql begin
             mysql.is_unique_violation,
+            # fusion:mysql end
             sqlite.is_unique_violation,
         )
     )

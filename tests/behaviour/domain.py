@@ -21,12 +21,14 @@ from app.core.errors import ErrorType
 from app.core.security.tokens import Realm
 from app.database.session import unit_of_work
 from app.database.sql import SQLDatabase
-from app.models.mongo.indexes import COLLECTION_INDEXES
 from app.resources import resources_of
 from tests.envelope import assert_envelope
 from tests.harness import throwaway
+from tests.harness.mongo_fixtures import empty_collections
 
 API = "/api/v1"
+# Paging parameters every listing refuses with a 422 (limit 1 to 100, offset from 0).
+BAD_PAGES: list[dict[str, int]] = [{"limit": 0}, {"limit": -1}, {"limit": 101}, {"offset": -1}]
 
 
 @dataclass(frozen=True)
@@ -47,10 +49,11 @@ async def clean_app_stores(app: FastAPI) -> None:
     """Empty the app's collections and delete its Redis keys (sessions the tests opened)."""
     # Real servers keep both for the whole run (SQL tables are emptied by the `app`
     # fixture); a later test may count what is there. The embedded ones die with the app.
-    backends = resources_of(app).backends
-    for collection in COLLECTION_INDEXES:
-        await backends.mongo.db[collection].delete_many({})
-    await throwaway.delete_redis_keys(backends.redis.client, backends.redis.prefix)
+    # fusion:mongo begin
+    await empty_collections(resources_of(app).backends.mongo.db)
+    # fusion:mongo end
+    redis = resources_of(app).backends.redis
+    await throwaway.delete_redis_keys(redis.client, redis.prefix)
 
 
 class Accounts:

@@ -43,7 +43,7 @@ from tests.behaviour.access_model import (
     account_refusal,
     expected,
 )
-from tests.harness.fixtures import is_real
+from tests.harness.hooks import is_real
 
 T = TypeVar("T")
 API = "/api/v1"

@@ -8,7 +8,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from app.api.audit.repository import AuditRepository
 from app.core.errors import ErrorType
-from tests.behaviour.domain import API, Accounts
+from tests.behaviour.domain import API, BAD_PAGES, Accounts
 from tests.envelope import assert_envelope
 
 AUDIT = f"{API}/admin/audit"
@@ -70,10 +70,7 @@ async def test_pages(api: httpx.AsyncClient, accounts: Accounts, app_mongo: Db) 
 @pytest.mark.parametrize(
     "params",
     [
-        {"limit": 0},
-        {"limit": -1},
-        {"limit": 101},
-        {"offset": -1},
+        *BAD_PAGES,
         {"realm": "root"},
         {"type": "has space"},
         {"account": "1"},

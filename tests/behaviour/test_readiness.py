@@ -11,8 +11,12 @@ async def test_ready_reports_the_four_backends(client: httpx.AsyncClient) -> Non
     backends = body["data"]["backends"]
     assert {name: health["state"] for name, health in backends.items()} == {
         "postgres": "up",
+        # fusion:mysql begin
         "mysql": "up",
+        # fusion:mysql end
+        # fusion:mongo begin
         "mongo": "up",
+        # fusion:mongo end
         "redis": "up",
     }
     assert all(health["latency_ms"] >= 0 for health in backends.values())

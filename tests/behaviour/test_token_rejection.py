@@ -5,6 +5,7 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
+import jwt
 import pytest
 from fastapi import FastAPI
 
@@ -28,6 +29,13 @@ def _user(forger: Forger, account_id: int, **overrides: Any) -> dict[str, Any]:
     return forger.claims(sub=str(account_id), **overrides)
 
 
+def _signed_with(forger: Forger, account_id: int, algorithm: str) -> str:
+    """A token signed with the right key but an algorithm the API does not accept."""
+    headers = {"kid": forger.keys.signing_kid}
+    claims = _user(forger, account_id)
+    return jwt.encode(claims, forger.keys.signing_key, algorithm=algorithm, headers=headers)
+
+
 async def _me(api: httpx.AsyncClient, token: str) -> dict[str, Any]:
     return assert_envelope(
         await api.get("/api/v1/users/me", headers=bearer(token)), 401, ErrorType.UNAUTHORIZED
@@ -47,9 +55,11 @@ FORGERIES: dict[str, Callable[[Forger, int], str]] = {
     "alg-none": lambda f, uid: f.alg_none(_user(f, uid)),
     "hs256-with-public-key": lambda f, uid: f.hs256_with_public_key(_user(f, uid)),
     "tampered-payload": lambda f, uid: Forger.tamper(f.rs256(_user(f, uid)), role="admin"),
+    "tampered-sub": lambda f, uid: Forger.tamper(f.rs256(_user(f, uid)), sub=str(uid + 1)),
     "unknown-kid": lambda f, uid: f.rs256(
         _user(f, uid), key=(k := generate_private_key()), kid=thumbprint(k.public_key())
     ),
+    "known-kid-other-key": lambda f, uid: f.rs256(_user(f, uid), key=generate_private_key()),
     "no-kid": lambda f, uid: f.rs256(_user(f, uid), with_kid=False),
     "expired": lambda f, uid: f.rs256(
         _user(
@@ -61,8 +71,16 @@ FORGERIES: dict[str, Callable[[Forger, int], str]] = {
         )
     ),
     "nbf-in-future": lambda f, uid: f.rs256(_user(f, uid, nbf=int(time.time()) + 3600)),
+    "iat-in-future": lambda f, uid: f.rs256(_user(f, uid, iat=int(time.time()) + 600)),
+    "rs512-with-the-right-key": lambda f, uid: _signed_with(f, uid, "RS512"),
+    "ps256-with-the-right-key": lambda f, uid: _signed_with(f, uid, "PS256"),
     "wrong-iss": lambda f, uid: f.rs256(_user(f, uid, iss="someone-else")),
     "wrong-aud": lambda f, uid: f.rs256(_user(f, uid, aud="another-api")),
+    "aud-as-a-list": lambda f, uid: f.rs256(_user(f, uid, aud=[f.settings.auth.jwt_audience, "x"])),
+    "missing-exp": lambda f, uid: f.rs256(_user(f, uid, exp=None)),
+    "missing-sid": lambda f, uid: f.rs256(_user(f, uid, sid=None)),
+    "non-numeric-sub": lambda f, uid: f.rs256(f.claims(sub="admin")),
+    "unknown-realm": lambda f, uid: f.rs256(_user(f, uid, realm="root")),
     "refresh-type": lambda f, uid: f.rs256(_user(f, uid, type="refresh")),
 }
 

@@ -24,18 +24,23 @@ from tests.envelope import assert_envelope
 router = APIRouter(prefix="/uow")
 
 
-@router.post("/users/{name}")
-async def write_user(
-    name: str, session: PostgresSession, lang: Lang, fail: str = ""
-) -> Envelope[dict[str, int]]:
-    user = await UserRepository(session).create(
-        username=name, email=f"{name}@example.com", password_hash="h"
-    )
+async def create_then_fail(
+    repository: UserRepository | AdminRepository, name: str, fail: str
+) -> int:
+    """Create the account `name`, then fail as asked (`app-error`, `crash`); its id otherwise."""
+    account = await repository.create(username=name, email=f"{name}@example.com", password_hash="h")
     if fail == "app-error":
         raise ConflictError
     if fail == "crash":
         raise RuntimeError("boom after a write")
-    return success({"id": user.id}, lang)
+    return account.id
+
+
+@router.post("/users/{name}")
+async def write_user(
+    name: str, session: PostgresSession, lang: Lang, fail: str = ""
+) -> Envelope[dict[str, int]]:
+    return success({"id": await create_then_fail(UserRepository(session), name, fail)}, lang)
 
 
 @router.post("/users-unflushed/{name}")
@@ -49,12 +54,7 @@ async def write_user_at_commit(name: str, session: PostgresSession, lang: Lang) 
 async def write_admin(
     name: str, session: AdminSession, lang: Lang, fail: str = ""
 ) -> Envelope[dict[str, int]]:
-    admin = await AdminRepository(session).create(
-        username=name, email=f"{name}@example.com", password_hash="h"
-    )
-    if fail == "app-error":
-        raise ConflictError
-    return success({"id": admin.id}, lang)
+    return success({"id": await create_then_fail(AdminRepository(session), name, fail)}, lang)
 
 
 @pytest.fixture

@@ -89,7 +89,9 @@ def contract_settings(backend: str) -> Settings:
         auth=AuthSettings(bcrypt_rounds=4),
         database=DatabaseSettings(
             postgres_url=f"sqlite+aiosqlite:///{directory / 'postgres.sqlite3'}",
+            # fusion:mysql begin
             mysql_url=f"sqlite+aiosqlite:///{directory / 'mysql.sqlite3'}",
+            # fusion:mysql end
             mongo_url="memory://",
             redis_url="memory://",
         ),

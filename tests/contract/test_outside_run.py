@@ -36,8 +36,12 @@ def _served_env(directory: Path) -> dict[str, str]:
         "PYTHONUNBUFFERED": "1",
         "ENVIRONMENT": "development",
         "POSTGRES_URL": f"sqlite+aiosqlite:///{directory / 'postgres.sqlite3'}",
+        # fusion:mysql begin
         "MYSQL_URL": f"sqlite+aiosqlite:///{directory / 'mysql.sqlite3'}",
+        # fusion:mysql end
+        # fusion:mongo begin
         "MONGO_URL": "memory://",
+        # fusion:mongo end
         "REDIS_URL": "memory://",
         "JWT_DEV_KEYS_DIR": str(directory / "keys"),
         # bcrypt's floor keeps thousands of generated sign-ins cheap; one client address sends

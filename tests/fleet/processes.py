@@ -241,7 +241,9 @@ class Nginx(ChildProcess):
 def instance_env(
     *,
     postgres_url: str,
+    # fusion:mysql begin
     mysql_url: str,
+    # fusion:mysql end
     redis_url: str,
     run_name: str,
     key_file: Path,
@@ -253,13 +255,17 @@ def instance_env(
         "ENVIRONMENT": "test",
         "LOG_LEVEL": "WARNING",
         "POSTGRES_URL": postgres_url,
+        # fusion:mysql begin
         "MYSQL_URL": mysql_url,
+        # fusion:mysql end
         "REDIS_URL": redis_url,
         "REDIS_KEY_PREFIX": f"{run_name}:",
+        # fusion:mongo begin
         # No MongoDB server here: each instance embeds its own (products are not shared,
         # so the fleet's writes are categories, which live in PostgreSQL).
         "MONGO_URL": "memory://",
         "MONGO_DATABASE": run_name,
+        # fusion:mongo end
         "JWT_PRIVATE_KEY_FILE": str(key_file),
         "BCRYPT_ROUNDS": "4",
         "POOL_SIZE": "3",

@@ -22,7 +22,7 @@ import pytest
 from tests.fleet.processes import Instance, Nginx, free_port, instance_env
 from tests.fleet.report import checks, table
 from tests.fleet.traffic import PASSWORD, Call, Log, drive, next_address
-from tests.harness.fixtures import Backend
+from tests.harness.backends import Backend
 
 SECONDS = float(os.environ.get("FLEET_SECONDS", "60"))
 USERS = 6
@@ -34,7 +34,9 @@ ADMIN = ("fleetadmin", "admin staple battery")
 @pytest.fixture
 def fleet(
     postgres_backend: Backend,
+    # fusion:mysql begin
     mysql_backend: Backend,
+    # fusion:mysql end
     redis_backend: Backend,
     run_name: str,
     signing_pem: str,
@@ -46,7 +48,9 @@ def fleet(
     key_file.chmod(0o600)
     env = instance_env(
         postgres_url=postgres_backend.require(),
+        # fusion:mysql begin
         mysql_url=mysql_backend.require(),
+        # fusion:mysql end
         redis_url=redis_backend.require(),
         run_name=run_name,
         key_file=key_file,

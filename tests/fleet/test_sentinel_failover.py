@@ -22,7 +22,7 @@ import redis
 from tests.fleet.processes import Instance, RedisProcess, free_port, instance_env, redis_binary
 from tests.fleet.report import checks, table
 from tests.fleet.traffic import PASSWORD
-from tests.harness.fixtures import Backend
+from tests.harness.backends import Backend
 
 SERVICE = "fleet"
 USERS = 6
@@ -83,7 +83,9 @@ def _replicated(primary: RedisProcess) -> bool:
 @pytest.fixture
 def group(
     postgres_backend: Backend,
+    # fusion:mysql begin
     mysql_backend: Backend,
+    # fusion:mysql end
     run_name: str,
     signing_pem: str,
     tmp_path: Path,
@@ -113,7 +115,9 @@ def group(
         hosts = ",".join(f"127.0.0.1:{node.port}" for node in sentinels)
         env = instance_env(
             postgres_url=postgres_backend.require(),
+            # fusion:mysql begin
             mysql_url=mysql_backend.require(),
+            # fusion:mysql end
             redis_url=f"redis+sentinel://{hosts}/{SERVICE}/0",
             run_name=run_name,
             key_file=key_file,

@@ -57,8 +57,12 @@ def _redis() -> Started:
 
 STARTERS: dict[str, Callable[[], Started]] = {
     "postgres": _postgres,
+    # fusion:mysql begin
     "mysql": _mysql,
+    # fusion:mysql end
+    # fusion:mongo begin
     "mongo": _mongo,
+    # fusion:mongo end
     "redis": _redis,
 }
 

@@ -5,9 +5,11 @@ a fixed fake shows up as an unexpected pass and its entry can be removed.
 """
 
 DIVERGENCES: dict[str, str] = {
+    # fusion:mongo begin
     "mongo-partial-unique": (
         "mongomock applies a partial unique index to documents outside its filter, so a "
         "soft-deleted product still holds its name on the fake"
     ),
+    # fusion:mongo end
     "sqlite-row-lock": "SQLite has no FOR UPDATE: two updates checked on one ETag both pass",
 }

@@ -1,50 +1,98 @@
-"""MongoDB's fixtures (products and audit events); the rest is in fixtures.py."""
+"""MongoDB's spec and fixtures (products and audit events); the rest is in fixtures.py."""
 
-import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+import httpx
 import pytest
+from fastapi import FastAPI
+from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from app.database.mongo import MongoStore, create_mongo
 from app.models.mongo.indexes import COLLECTION_INDEXES, ensure_indexes
+from app.resources import resources_of
 from app.settings import DatabaseSettings
 from tests.harness import throwaway
-from tests.harness.fixtures import CREATED, Backend, find_server, is_real, side_backend
-from tests.harness.servers import Servers
+from tests.harness.backends import Backend, BackendSpec, register
+from tests.harness.fixtures import backend_fixtures
 
 
-@pytest.fixture
-def mongo_side(request: pytest.FixtureRequest, store_side: str) -> Backend:
-    """The Mongo backend on this test's side."""
-    return side_backend(request, "mongo", store_side)
+def mongo_server_url(url: str) -> str:
+    """`url` without a database path, so the run's own database is the default one.
+
+    A path in a Mongo URL also names the database to authenticate against; it is kept as
+    `authSource` so credentials still work.
+    """
+    parts = urlsplit(url)
+    database = parts.path.strip("/")
+    query = parse_qsl(parts.query)
+    if database and not any(key.lower() == "authsource" for key, _ in query):
+        query.append(("authSource", database))
+    return urlunsplit((parts.scheme, parts.netloc, "/", urlencode(query), parts.fragment))
 
 
-@pytest.fixture(scope="session")
-def fake_mongo_backend() -> Backend:
-    """The unit tier's stand-in for MongoDB (the in-process shim), for conformance pairs."""
-    return Backend("mongo", "memory://", real=False)
-
-
-@pytest.fixture(scope="session")
-def mongo_backend(
-    pytestconfig: pytest.Config, servers: Servers, run_name: str
-) -> Iterator[Backend]:
-    """The Mongo server for this run (its database is named after the run)."""
-    if not is_real(pytestconfig):
-        yield Backend("mongo", "memory://", real=False)
-        return
-    server = find_server(servers, "mongo")
-    if isinstance(server, str):
-        yield Backend("mongo", None, real=True, missing=server)
-        return
-    url = throwaway.mongo_server_url(server.url)
-    pytestconfig.stash[CREATED].append(("mongo", url, run_name))
+async def drop_mongo_database(url: str, name: str) -> None:
+    """Drop the Mongo database `name`."""
+    throwaway.check_name(name)
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(url)
     try:
-        yield Backend("mongo", url, real=True)
+        await client.drop_database(name)
     finally:
-        asyncio.run(throwaway.drop_mongo_database(url, run_name))
+        await client.close()
+
+
+async def mongo_databases(url: str) -> list[str]:
+    """Names of the throwaway Mongo databases present on the server."""
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(url)
+    try:
+        return [
+            name for name in await client.list_database_names() if name.startswith(throwaway.PREFIX)
+        ]
+    finally:
+        await client.close()
+
+
+async def empty_collections(db: AsyncDatabase[dict[str, Any]]) -> None:
+    """Empty every collection of `db` (indexes kept); one missing from the registry fails."""
+    # Listed from the database, not the registry, so nothing a test wrote can outlive it.
+    present = await db.list_collection_names()
+    for collection in present:
+        await db[collection].delete_many({})
+    unregistered = sorted(set(present) - set(COLLECTION_INDEXES))
+    assert not unregistered, (
+        f"collections {unregistered} are not in app/models/mongo/indexes.py COLLECTION_INDEXES: "
+        "register each collection the app writes, with its indexes"
+    )
+
+
+async def _provision(url: str, run_name: str) -> str:
+    del run_name  # the database is named by MONGO_DATABASE, created on first write
+    return mongo_server_url(url)
+
+
+async def _drop(url: str, run_name: str) -> None:
+    await drop_mongo_database(mongo_server_url(url), run_name)
+
+
+async def _leftover(url: str, name: str) -> str | None:
+    present = name in await mongo_databases(mongo_server_url(url))
+    return f"mongo database {name}" if present else None
+
+
+async def _empty(url: str, run_name: str) -> None:
+    store = create_mongo(DatabaseSettings(mongo_url=url, mongo_database=run_name))
+    try:
+        await empty_collections(store.db)
+    finally:
+        await store.close()
+
+
+register(BackendSpec("mongo", provision=_provision, drop=_drop, leftover=_leftover, empty=_empty))
+
+
+mongo_side, mongo_backend = backend_fixtures("mongo")
 
 
 @pytest.fixture
@@ -56,8 +104,7 @@ async def mongo_store(mongo_side: Backend, run_name: str) -> AsyncIterator[Mongo
     try:
         yield store
     finally:
-        for collection in COLLECTION_INDEXES:
-            await store.db[collection].delete_many({})
+        await empty_collections(store.db)
         await store.close()
 
 
@@ -65,3 +112,10 @@ async def mongo_store(mongo_side: Backend, run_name: str) -> AsyncIterator[Mongo
 def mongo_db(mongo_store: MongoStore) -> AsyncDatabase[dict[str, Any]]:
     """This run's Mongo database."""
     return mongo_store.db
+
+
+@pytest.fixture
+def app_mongo(app: FastAPI, api: httpx.AsyncClient) -> AsyncDatabase[dict[str, Any]]:
+    """The running app's Mongo database, to look at what was (not) written."""
+    db: AsyncDatabase[dict[str, Any]] = resources_of(app).backends.mongo.db
+    return db

@@ -1,42 +1,19 @@
-"""The MySQL role's fixtures (the admin accounts' database); the rest is in fixtures.py."""
+"""The MySQL role's spec and fixtures (the admin accounts' database); the rest is in fixtures.py."""
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.database.sql import SQLDatabase
-from tests.harness.fixtures import (
-    Backend,
-    fake_sql_backend,
-    side_backend,
-    sql_backend,
-    sql_database,
-)
-from tests.harness.servers import Servers
+from app.models.mysql import MySQLBase
+from tests.harness.backends import Backend, register, sql_spec
+from tests.harness.fixtures import backend_fixtures, sql_database
+
+register(sql_spec("mysql", MySQLBase.metadata))
 
 
-@pytest.fixture
-def mysql_side(request: pytest.FixtureRequest, store_side: str) -> Backend:
-    """The MySQL role's backend on this test's side."""
-    return side_backend(request, "mysql", store_side)
-
-
-@pytest.fixture(scope="session")
-def fake_mysql_backend(tmp_path_factory: pytest.TempPathFactory) -> Backend:
-    """The unit tier's stand-in for MySQL (SQLite, migrated), for conformance pairs."""
-    return fake_sql_backend("mysql", tmp_path_factory)
-
-
-@pytest.fixture(scope="session")
-def mysql_backend(
-    pytestconfig: pytest.Config,
-    servers: Servers,
-    run_name: str,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[Backend]:
-    """The admin database for this run, built by the migrations."""
-    yield from sql_backend("mysql", pytestconfig, servers, run_name, tmp_path_factory)
+mysql_side, mysql_backend = backend_fixtures("mysql")
 
 
 @pytest.fixture

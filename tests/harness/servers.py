@@ -4,13 +4,12 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from app.settings import DatabaseSettings
 from tests.harness import containers
 
-BACKENDS = (
-    "postgres",
-    "mysql",
-    "mongo",
-    "redis",
+# One backend per URL the app's settings take (`postgres_url` -> `postgres`), in their order.
+BACKENDS = tuple(
+    name.removesuffix("_url") for name in DatabaseSettings.model_fields if name.endswith("_url")
 )
 ALLOW_MISSING_VARIABLE = "TEST_ALLOW_MISSING"
 

@@ -4,10 +4,8 @@ import re
 import secrets
 import time
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import redis.asyncio
-from pymongo import AsyncMongoClient
 from sqlalchemy import make_url, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -88,39 +86,6 @@ async def sql_databases(admin_url: str) -> list[str]:
     else:
         query = "SELECT schema_name FROM information_schema.schemata"
     return [name for name in await _execute_admin(admin_url, query) if name.startswith(PREFIX)]
-
-
-def mongo_server_url(url: str) -> str:
-    """`url` without a database path, so the run's own database is the default one.
-
-    A path in a Mongo URL also names the database to authenticate against; it is kept as
-    `authSource` so credentials still work.
-    """
-    parts = urlsplit(url)
-    database = parts.path.strip("/")
-    query = parse_qsl(parts.query)
-    if database and not any(key.lower() == "authsource" for key, _ in query):
-        query.append(("authSource", database))
-    return urlunsplit((parts.scheme, parts.netloc, "/", urlencode(query), parts.fragment))
-
-
-async def drop_mongo_database(url: str, name: str) -> None:
-    """Drop the Mongo database `name`."""
-    check_name(name)
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(url)
-    try:
-        await client.drop_database(name)
-    finally:
-        await client.close()
-
-
-async def mongo_databases(url: str) -> list[str]:
-    """Names of the throwaway Mongo databases present on the server."""
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(url)
-    try:
-        return [name for name in await client.list_database_names() if name.startswith(PREFIX)]
-    finally:
-        await client.close()
 
 
 async def delete_redis_keys(client: redis.asyncio.Redis, prefix: str) -> int:

@@ -30,7 +30,7 @@ from app.settings import DatabaseSettings, Settings
 from tests.behaviour.accounts import Accounts
 from tests.behaviour.domain import clean_app_stores
 from tests.envelope import assert_envelope
-from tests.harness.fixtures import Backend
+from tests.harness.backends import Backend
 from tests.harness.proxy import TcpProxy
 from tests.harness.servers import Servers
 

@@ -9,7 +9,7 @@ import redis.exceptions
 
 from app.database.redis import is_unavailable
 from app.database.redis_urls import client_for, connection_pool
-from tests.harness.fixtures import Backend
+from tests.harness.backends import Backend
 
 HOLD_SECONDS = 0.5
 

@@ -18,13 +18,9 @@ import httpx
 import pytest
 
 from app.core.errors import ErrorType
-from app.database.redis import create_redis
-from app.database.sql import create_sql_database
-from app.settings import DatabaseSettings
 from tests.behaviour.accounts import PASSWORD, bearer, unique
 from tests.envelope import assert_envelope
-from tests.harness import throwaway
-from tests.harness.fixtures import Backend, empty_tables
+from tests.harness.backends import SPECS, Backend, sql_metadata
 
 STARTUP_SECONDS = 30
 STOP_SECONDS = 10
@@ -100,28 +96,30 @@ def wait_until_live(app: AppProcess) -> None:
 
 @pytest.fixture
 def fleet(
-    postgres_backend: Backend,
-    mysql_backend: Backend,
-    mongo_backend: Backend,
-    redis_backend: Backend,
+    run_backends: dict[str, Backend],
     run_name: str,
     signing_pem: str,
     tmp_path: Path,
 ) -> Iterator[tuple[AppProcess, AppProcess]]:
     """Two app processes sharing this run's servers and one signing key; always stopped."""
+    # The SQL roles and Redis must be shared; a backend without a server is embedded by each
+    # process (MongoDB here: nothing in these tests reads products).
+    for role in (*sql_metadata(), "redis"):
+        run_backends[role].require()
     key_file = tmp_path / "signing.pem"
     key_file.write_text(signing_pem)
     key_file.chmod(0o600)
     env = {
         **os.environ,
+        **{
+            f"{name.upper()}_URL": backend.url or SPECS[name].embedded(tmp_path)
+            for name, backend in run_backends.items()
+        },
         "ENVIRONMENT": "test",
-        "POSTGRES_URL": postgres_backend.require(),
-        "MYSQL_URL": mysql_backend.require(),
-        "REDIS_URL": redis_backend.require(),
         "REDIS_KEY_PREFIX": f"{run_name}:",
-        # Not shared without a Mongo server; nothing here reads products.
-        "MONGO_URL": mongo_backend.url or "memory://",
+        # fusion:mongo begin
         "MONGO_DATABASE": run_name,
+        # fusion:mongo end
         "JWT_PRIVATE_KEY_FILE": str(key_file),
         "BCRYPT_ROUNDS": "4",
         "POOL_SIZE": "2",
@@ -137,22 +135,13 @@ def fleet(
     finally:
         for app in apps:
             app.stop()
-        asyncio.run(_clean(postgres_backend, mysql_backend, redis_backend, run_name))
+        asyncio.run(_clean(run_backends, run_name))
 
 
-async def _clean(postgres: Backend, mysql: Backend, redis: Backend, run_name: str) -> None:
-    for backend in (postgres, mysql):
-        database = create_sql_database(backend.name, backend.require(), DatabaseSettings())
-        try:
-            await empty_tables(database)
-        finally:
-            await database.engine.dispose()
-    settings = DatabaseSettings(redis_url=redis.require(), redis_key_prefix=f"{run_name}:")
-    store = create_redis(settings)
-    try:
-        await throwaway.delete_redis_keys(store.client, store.prefix)
-    finally:
-        await store.close()
+async def _clean(run_backends: dict[str, Backend], run_name: str) -> None:
+    for name, backend in run_backends.items():
+        if backend.real and backend.url is not None:
+            await SPECS[name].empty(backend.url, run_name)
 
 
 def test_sign_in_on_one_call_the_other_log_out_everywhere(

@@ -4,7 +4,7 @@ import pytest
 
 from app.database.redis import RedisStore
 from tests.harness import throwaway
-from tests.harness.fixtures import CREATED, Backend
+from tests.harness.backends import Backend, RunBackends, sql_metadata
 from tests.harness.servers import Server, Servers
 
 
@@ -15,7 +15,7 @@ def server_of(servers: Servers, backend: str) -> Server:
     return found
 
 
-@pytest.mark.parametrize("backend", ["postgres", "mysql"])
+@pytest.mark.parametrize("backend", list(sql_metadata()))
 async def test_a_dropped_database_is_gone(backend: str, servers: Servers, run_name: str) -> None:
     admin_url = server_of(servers, backend).url
     name = f"{run_name}_probe"
@@ -38,17 +38,16 @@ async def test_redis_cleanup_deletes_only_the_prefix(redis_store: RedisStore) ->
         await throwaway.delete_redis_keys(redis_store.client, neighbour)
 
 
-@pytest.mark.parametrize("backend", ["postgres", "mysql"])
+@pytest.mark.parametrize("backend", list(sql_metadata()))
 async def test_no_earlier_run_left_a_database(
     backend: str,
     servers: Servers,
-    pytestconfig: pytest.Config,
-    postgres_backend: Backend,
-    mysql_backend: Backend,
+    backend_table: RunBackends,
+    run_backends: dict[str, Backend],
 ) -> None:
     admin_url = server_of(servers, backend).url
-    ours = {name for _, _, name in pytestconfig.stash[CREATED]}
-    # Databases of this run are listed in CREATED; another run's may be in progress (the
+    ours = {name for _, _, name in backend_table.created}
+    # Databases of this run are listed as created; another run's may be in progress (the
     # servers are shared); anything else with the prefix is a leak.
     leaked = [
         name

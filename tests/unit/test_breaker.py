@@ -25,6 +25,15 @@ def state_of(breaker: CircuitBreaker) -> BreakerState:
     return breaker.state
 
 
+def opened_once(name: str) -> tuple[Clock, CircuitBreaker]:
+    """A breaker that one failure opens for 10 s, opened, and its clock at the probe time."""
+    clock = Clock()
+    breaker = CircuitBreaker(name, failure_threshold=1, reset_seconds=10, clock=clock)
+    breaker.failed()
+    clock.now += 10
+    return clock, breaker
+
+
 def gauge(name: str) -> float | None:
     return REGISTRY.get_sample_value("circuit_breaker_state", {"breaker": name})
 
@@ -69,10 +78,7 @@ def test_open_skips_calls_then_lets_one_probe_through() -> None:
 
 
 def test_a_failed_probe_opens_it_again_for_a_full_period() -> None:
-    clock = Clock()
-    breaker = CircuitBreaker("t-reopen", failure_threshold=1, reset_seconds=10, clock=clock)
-    breaker.failed()
-    clock.now += 10
+    clock, breaker = opened_once("t-reopen")
     assert breaker.allow()
     breaker.failed()
     assert state_of(breaker) is BreakerState.OPEN
@@ -83,10 +89,7 @@ def test_a_failed_probe_opens_it_again_for_a_full_period() -> None:
 
 
 def test_a_probe_that_never_reports_is_replaced() -> None:
-    clock = Clock()
-    breaker = CircuitBreaker("t-lost", failure_threshold=1, reset_seconds=10, clock=clock)
-    breaker.failed()
-    clock.now += 10
+    clock, breaker = opened_once("t-lost")
     assert breaker.allow()  # this probe's request is cancelled: no outcome ever arrives
     assert not breaker.allow()
     clock.now += 10

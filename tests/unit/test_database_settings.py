@@ -7,8 +7,12 @@ from app.settings import AppSettings, AuthSettings, DatabaseSettings, Environmen
 
 SERVERS = {
     "postgres_url": "postgresql+asyncpg://app:s3cure-Pa55@db:5432/app",
+    # fusion:mysql begin
     "mysql_url": "mysql+aiomysql://app:s3cure-Pa55@legacy:3306/app",
+    # fusion:mysql end
+    # fusion:mongo begin
     "mongo_url": "mongodb://app:s3cure-Pa55@mongo:27017/app",
+    # fusion:mongo end
     "redis_url": "redis://:s3cure-Pa55@cache:6379/0",
 }
 
@@ -36,7 +40,9 @@ def test_defaults_are_embedded(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name.upper(), raising=False)
     settings = DatabaseSettings(_env_file=None)
     assert settings.postgres_url.get_secret_value().startswith("sqlite+aiosqlite:///var/")
+    # fusion:mongo begin
     assert settings.mongo_url.get_secret_value() == "memory://"
+    # fusion:mongo end
 
 
 def test_production_accepts_servers_with_real_passwords() -> None:
@@ -47,8 +53,12 @@ def test_production_accepts_servers_with_real_passwords() -> None:
     ("field", "url"),
     [
         ("postgres_url", "sqlite+aiosqlite:///var/postgres.sqlite3"),
+        # fusion:mysql begin
         ("mysql_url", "sqlite+aiosqlite:///var/mysql.sqlite3"),
+        # fusion:mysql end
+        # fusion:mongo begin
         ("mongo_url", "memory://"),
+        # fusion:mongo end
         ("redis_url", "memory://"),
     ],
 )

@@ -46,8 +46,12 @@ async def test_bare_machine_defaults_migrate_at_startup(
     monkeypatch.chdir(tmp_path)
     for name in (
         "POSTGRES_URL",
+        # fusion:mysql begin
         "MYSQL_URL",
+        # fusion:mysql end
+        # fusion:mongo begin
         "MONGO_URL",
+        # fusion:mongo end
         "REDIS_URL",
     ):
         monkeypatch.delenv(name, raising=False)
@@ -58,7 +62,9 @@ async def test_bare_machine_defaults_migrate_at_startup(
             body = assert_envelope(await client.get("/health/ready"), 200, ErrorType.SUCCESS)
     assert {health["state"] for health in body["data"]["backends"].values()} == {"up"}
     assert (tmp_path / "var" / "postgres.sqlite3").is_file()
+    # fusion:mysql begin
     assert (tmp_path / "var" / "mysql.sqlite3").is_file()
+    # fusion:mysql end
 
 
 async def test_ready_is_503_when_redis_is_down(app: FastAPI, client: httpx.AsyncClient) -> None:

@@ -17,7 +17,9 @@ from app.settings import DatabaseSettings
     ("module", "setting", "create"),
     [
         ("fakeredis", "REDIS_URL", create_redis),
+        # fusion:mongo begin
         ("mongomock_motor", "MONGO_URL", create_mongo),
+        # fusion:mongo end
     ],
 )
 def test_memory_without_the_extra_names_the_fix(

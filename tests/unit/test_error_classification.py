@@ -31,13 +31,17 @@ def wrapped(orig: BaseException) -> IntegrityError:
 
 DUPLICATES = [
     wrapped(asyncpg.UniqueViolationError("whatever the server says")),
+    # fusion:mysql begin
     wrapped(pymysql.err.IntegrityError(1062, "text in any language")),
+    # fusion:mysql end
     wrapped(sqlite_error(2067, "...")),
     wrapped(sqlite_error(1555, "...")),
 ]
 NOT_DUPLICATES = [
     wrapped(asyncpg.ForeignKeyViolationError("duplicate key value violates unique constraint")),
+    # fusion:mysql begin
     wrapped(pymysql.err.IntegrityError(1452, "Duplicate entry 'x' for key 'y'")),
+    # fusion:mysql end
     wrapped(sqlite_error(787, "UNIQUE constraint failed: users.email")),
 ]
 
@@ -62,11 +66,15 @@ def test_messages_that_look_like_duplicates_are_not(error: IntegrityError) -> No
     [
         ConnectionRefusedError(111, "refused"),
         OperationalError("SELECT 1", {}, ConnectionResetError(104, "reset by peer")),
+        # fusion:mysql begin
         OperationalError("SELECT 1", {}, pymysql.err.OperationalError(2003, "no")),
         OperationalError("SELECT 1", {}, pymysql.err.OperationalError(2013, "lost")),
+        # fusion:mysql end
         asyncpg.CannotConnectNowError("starting up"),
         asyncpg.TooManyConnectionsError("busy"),
+        # fusion:mongo begin
         ServerSelectionTimeoutError("no primary"),
+        # fusion:mongo end
         redis.exceptions.ConnectionError("gone"),
         redis.exceptions.TimeoutError("slow"),
     ],
@@ -78,10 +86,14 @@ def test_unavailable(error: Exception) -> None:
 @pytest.mark.parametrize(
     "error",
     [
+        # fusion:mysql begin
         OperationalError("SELECT 1", {}, pymysql.err.OperationalError(1054, "server has gone")),
+        # fusion:mysql end
         wrapped(asyncpg.UniqueViolationError("connection refused")),
         OperationalError("SELECT 1", {}, sqlite3.OperationalError("no such table: gone")),
+        # fusion:mongo begin
         OperationFailure("connection closed", code=2),
+        # fusion:mongo end
         redis.exceptions.ResponseError("WRONGTYPE connection"),
     ],
 )

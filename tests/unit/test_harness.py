@@ -1,4 +1,4 @@
-"""The harness's own rules: throwaway names, Mongo URLs that reach no real data, clean tables."""
+"""The harness's own rules: throwaway names, one spec per backend, clean tables."""
 
 import sqlite3
 import time
@@ -12,20 +12,8 @@ from app.database.session import unit_of_work
 from app.database.sql import SQLDatabase
 from app.models.postgres import Category, User
 from tests.harness import throwaway
-from tests.harness.fixtures import empty_file_tables
-from tests.harness.servers import allowed_missing
-
-
-@pytest.mark.parametrize(
-    ("url", "expected"),
-    [
-        ("mongodb://h:27017", "mongodb://h:27017/"),
-        ("mongodb://u:p@h/shop", "mongodb://u:p@h/?authSource=shop"),
-        ("mongodb://u:p@h/shop?authSource=admin", "mongodb://u:p@h/?authSource=admin"),
-    ],
-)
-def test_mongo_url_loses_its_database(url: str, expected: str) -> None:
-    assert throwaway.mongo_server_url(url) == expected
+from tests.harness.backends import SPECS, admins_role, empty_file_tables, sql_metadata
+from tests.harness.servers import BACKENDS, allowed_missing
 
 
 @pytest.mark.parametrize("name", ["postgres", "test", "fusion_test_x; DROP DATABASE postgres"])
@@ -63,7 +51,13 @@ async def test_embedded_tables_are_emptied_after_an_api_test(
             username="ann", email="ann@example.com", password_hash="h"
         )
         await CategoryRepository(session).create(slug="tools", name="Tools")
-    empty_file_tables("postgres", file_connections["postgres"])
+    empty_file_tables(sql_metadata()["postgres"], file_connections["postgres"])
     async with postgres_db.sessions() as session:
         for model in (User, Category):
             assert await session.scalar(select(func.count()).select_from(model)) == 0
+
+
+def test_every_backend_the_settings_name_has_one_spec() -> None:
+    # A backend without a spec could not be provisioned, emptied or checked for leftovers.
+    assert set(SPECS) == set(BACKENDS)
+    assert admins_role() in sql_metadata()

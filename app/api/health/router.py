@@ -24,8 +24,10 @@ async def live(lang: Lang) -> Envelope[Liveness]:
 @router.get("/ready", responses=error_responses(ErrorType.SERVICE_UNAVAILABLE))
 async def ready(request: Request, lang: Lang, settings: AppSettingsDep) -> Envelope[Readiness]:
     """Probe each backend: its state and latency; 503 if one the instance needs is down."""
+    # fusion:mongo begin
     # An optional backend (MongoDB: products and audit events, never auth) that fails is
     # `degraded`: its own routes answer 503 while the instance stays ready.
+    # fusion:mongo end
     states = await check_backends(
         resources_of(request).probes, settings.app.probe_timeout_seconds, OPTIONAL_BACKENDS
     )

@@ -15,15 +15,16 @@ from app.core.errors import ErrorType
 from app.main import create_app
 from app.settings import DatabaseSettings, Settings, get_settings
 from tests.envelope import assert_envelope
+from tests.harness.backends import admins_role
 
 PASSWORD = "operator passphrase"
 
 
 @pytest.fixture
 def admin_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A not-yet-existing SQLite file as MYSQL_URL; the command must build its schema."""
+    """A not-yet-existing SQLite file as the admin role's URL; the command must build its schema."""
     path = tmp_path / "admins.sqlite3"
-    monkeypatch.setenv("MYSQL_URL", f"sqlite+aiosqlite:///{path}")
+    monkeypatch.setenv(f"{admins_role().upper()}_URL", f"sqlite+aiosqlite:///{path}")
     monkeypatch.setenv("ENVIRONMENT", "test")
     monkeypatch.setenv("BCRYPT_ROUNDS", "4")
     get_settings.cache_clear()
@@ -114,7 +115,10 @@ async def test_the_created_admin_can_sign_in(
     # main() runs its own event loop, so it gets a thread of its own.
     assert await asyncio.to_thread(run, argv, PASSWORD, monkeypatch) == 0
     database = DatabaseSettings(
-        **{**settings.database.model_dump(), "mysql_url": f"sqlite+aiosqlite:///{admin_db}"}
+        **{
+            **settings.database.model_dump(),
+            f"{admins_role()}_url": f"sqlite+aiosqlite:///{admin_db}",
+        }
     )
     app = create_app(settings.model_copy(update={"database": database}))
     async with LifespanManager(app) as manager:

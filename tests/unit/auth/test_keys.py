@@ -43,8 +43,12 @@ from tests.envelope import assert_envelope
 # Real servers for every backend, so only the auth settings decide a production check.
 SERVER_BACKENDS = DatabaseSettings(
     postgres_url=SecretStr("postgresql+asyncpg://app:s3cure@db/app"),
+    # fusion:mysql begin
     mysql_url=SecretStr("mysql+aiomysql://app:s3cure@legacy/app"),
+    # fusion:mysql end
+    # fusion:mongo begin
     mongo_url=SecretStr("mongodb://mongo:27017"),
+    # fusion:mongo end
     redis_url=SecretStr("redis://cache:6379/0"),
 )
 

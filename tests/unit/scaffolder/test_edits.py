@@ -9,6 +9,9 @@ from fastapi_fusion.edits import (
     drop_requirements,
     drop_section,
     drop_table,
+    inline_marker,
+    marker,
+    prune_marked,
     replace_line,
 )
 
@@ -109,3 +112,69 @@ def test_drop_requirements_only_in_requirement_tables() -> None:
 def test_drop_requirements_needs_every_name() -> None:
     with pytest.raises(EditError, match="no requirement line for ghost"):
         drop_requirements(lines('[project]\ndependencies = [\n    "fastapi",\n]\n'), {"ghost"})
+
+
+MARKED = (
+    "keep = 1\n"
+    "# fusion:extra begin\n"
+    "extra = 2\n"
+    "    # fusion:other begin\n"
+    "both = 3\n"
+    "    # fusion:other end\n"
+    "# fusion:extra end\n"
+    "<!-- fusion:other begin -->\n"
+    "Other prose.\n"
+    "<!-- fusion:other end -->\n"
+    "| b | goes | <!-- fusion:extra -->\n"
+    "  Text, and more. <!-- fusion:other else: Text. -->\n"
+    "tail = 4\n"
+)
+# What is left of MARKED for each set of removed features.
+PRUNED = {
+    (): "keep = 1\nextra = 2\nboth = 3\nOther prose.\n| b | goes |\n  Text, and more.\ntail = 4\n",
+    ("extra",): "keep = 1\nOther prose.\n  Text, and more.\ntail = 4\n",
+    ("other",): "keep = 1\nextra = 2\n| b | goes |\n  Text.\ntail = 4\n",
+    ("extra", "other"): "keep = 1\n  Text.\ntail = 4\n",
+}
+
+
+@pytest.mark.parametrize("removed", PRUNED, ids=lambda names: ",".join(names) or "none")
+def test_prune_marked_drops_or_replaces_what_goes_and_every_marker(
+    removed: tuple[str, ...],
+) -> None:
+    assert "".join(prune_marked(lines(MARKED), set(removed))) == PRUNED[removed]
+
+
+def test_prune_marked_keeps_the_spacing_around_a_dropped_definition() -> None:
+    source = lines(
+        "a = 1\n\n\n# fusion:extra begin\ndef f() -> None:\n    pass\n\n\n"
+        "# fusion:extra end\ndef g() -> None:\n    pass\n"
+    )
+    assert "".join(prune_marked(source, {"extra"})) == "a = 1\n\n\ndef g() -> None:\n    pass\n"
+
+
+UNBALANCED = {
+    "# fusion:extra begin\nx = 1\n": "'fusion:extra begin' is never closed",
+    "x = 1\n# fusion:extra end\n": "'fusion:extra end' closes no open block",
+    "# fusion:a begin\n# fusion:b begin\n# fusion:a end\n# fusion:b end\n": "closes no open",
+}
+
+
+@pytest.mark.parametrize("text", UNBALANCED)
+def test_unbalanced_markers_fail(text: str) -> None:
+    with pytest.raises(EditError, match=UNBALANCED[text]):
+        prune_marked(lines(text), {"extra"})
+
+
+def test_a_marker_is_a_whole_line_only() -> None:
+    assert marker("  # fusion:mongo begin\n") == ("mongo", "begin")
+    assert marker("<!-- fusion:mongo end -->\n") == ("mongo", "end")
+    assert marker("x = 1  # fusion:mongo begin\n") is None
+    assert marker("The `# fusion:mongo begin` marker.\n") is None
+    assert inline_marker("x <!-- fusion:extra else: y -->\n") == ("extra", "y")
+    assert inline_marker("<!-- fusion:extra begin -->\n") is None
+
+
+def test_drop_definition_leaves_a_marker_above_it_alone() -> None:
+    source = lines("# fusion:extra begin\n# About f.\ndef f() -> None:\n    pass\n")
+    assert "".join(drop_definition(source, "f")) == "# fusion:extra begin\n"

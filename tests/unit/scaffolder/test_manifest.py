@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from fastapi_fusion.edits import EditError
+from fastapi_fusion.edits import EditError, inline_marker, marked_blocks, marker
 from fastapi_fusion.manifest import (
     Edit,
     Manifest,
@@ -16,7 +16,7 @@ from fastapi_fusion.manifest import (
     landed_paths,
     parse_manifest,
 )
-from fastapi_fusion.pruning import apply_removals
+from fastapi_fusion.pruning import apply_removals, marked_files
 from fastapi_fusion.template_source import OPTIONAL_ITEMS, REQUIRED_ITEMS, copy_template
 
 FEATURES = ("mysql", "mongo", "graphql")
@@ -84,6 +84,35 @@ def test_each_selection_applies_to_the_template(
     assert (tmp_path / "app" / "main.py").is_file()
     for path in tmp_path.rglob("*.py"):
         compile(path.read_text(encoding="utf-8"), str(path), "exec")
+
+
+def test_every_block_marker_names_a_removal_and_is_balanced(
+    manifest: Manifest, repo_root: Path, tmp_path: Path
+) -> None:
+    # A misspelt name would keep its block in every project that leaves the feature out.
+    copy_template(repo_root, tmp_path)
+    known = {"scaffolder", *manifest.features}
+    named: set[str] = set()
+    for path in marked_files(tmp_path):
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        named |= {feature for feature, _, _ in marked_blocks(lines)}
+        named |= {found[0] for line in lines if (found := inline_marker(line)) is not None}
+    assert named <= known, f"markers name no removal: {sorted(named - known)}"
+    assert named == known, "every removal is expected to mark some block"
+
+
+def test_a_generated_project_keeps_no_marker(
+    manifest: Manifest, repo_root: Path, tmp_path: Path
+) -> None:
+    copy_template(repo_root, tmp_path)
+    apply_removals(tmp_path, [("scaffolder", manifest.scaffolder)])
+    left = [
+        f"{path.relative_to(tmp_path)}:{number}"
+        for path in marked_files(tmp_path)
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if marker(line) is not None or inline_marker(line) is not None
+    ]
+    assert left == []
 
 
 def test_renames_name_existing_files(manifest: Manifest, repo_root: Path) -> None:
