@@ -15,6 +15,11 @@ import redis.asyncio
 
 from tests.harness import throwaway
 
+# fusion:mongo begin
+from tests.harness.mongo_fixtures import drop_mongo_database, mongo_server_url
+
+# fusion:mongo end
+
 # The relational roles: a throwaway database each, migrated before the app starts.
 SQL_VARIABLES = (
     "POSTGRES_URL",
@@ -57,13 +62,13 @@ def _migrate(env: Mapping[str, str], cwd: Path) -> None:
 
 def _mongo_settings(variables: Mapping[str, str], name: str) -> dict[str, str]:
     if mongo_url := variables.get("BENCH_MONGO_URL"):
-        return {"MONGO_URL": throwaway.mongo_server_url(mongo_url), "MONGO_DATABASE": name}
+        return {"MONGO_URL": mongo_server_url(mongo_url), "MONGO_DATABASE": name}
     return {}
 
 
 async def _drop_mongo(variables: Mapping[str, str], name: str) -> None:
     if mongo_url := variables.get("BENCH_MONGO_URL"):
-        await throwaway.drop_mongo_database(mongo_url, name)
+        await drop_mongo_database(mongo_url, name)
 
 
 @contextlib.asynccontextmanager

@@ -21,7 +21,8 @@ from app.resources import resources_of
 from app.settings import DatabaseSettings, Settings
 from tests.behaviour.accounts import Accounts, unique
 from tests.behaviour.domain import clean_app_stores
-from tests.harness.fixtures import Backend, MakeSettings
+from tests.harness.backends import Backend
+from tests.harness.fixtures import MakeSettings
 
 CONCURRENT = 60
 # now() is the start of the statement's transaction: two statements apart in time read the
