@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bson import json_util
 
-from app.database.embedded_state import keep_state, write_state
+from app.database.embedded_state import keep_state, state_file, write_state
 from app.database.mongo import MEMORY_URL, MongoStore
 from app.settings import DatabaseSettings
 
@@ -20,11 +20,9 @@ _OPTIONS = json_util.JSONOptions(json_mode=json_util.JSONMode.CANONICAL, tz_awar
 
 async def keep_mongo(stack: AsyncExitStack, mongo: MongoStore, settings: DatabaseSettings) -> None:
     """Restore the embedded MongoDB from EMBEDDED_STATE_DIR now and save it back at shutdown."""
-    directory = settings.embedded_state_dir
-    if directory is None or settings.mongo_url.get_secret_value() != MEMORY_URL:
-        return
+    path = state_file(settings, settings.mongo_url, MEMORY_URL, FILE_NAME)
     load, save = partial(load_mongo, mongo), partial(save_mongo, mongo)
-    await keep_state(stack, directory / FILE_NAME, "embedded MongoDB", "documents", load, save)
+    await keep_state(stack, path, "embedded MongoDB", "documents", load, save)
 
 
 async def save_mongo(mongo: MongoStore, path: Path) -> int:

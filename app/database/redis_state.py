@@ -8,7 +8,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from app.database.embedded_state import keep_state, write_state
+from app.database.embedded_state import keep_state, state_file, write_state
 from app.database.redis import MEMORY_URL, RedisStore
 from app.settings import DatabaseSettings
 
@@ -18,11 +18,9 @@ FILE_NAME = "redis.json"
 
 async def keep_redis(stack: AsyncExitStack, redis: RedisStore, settings: DatabaseSettings) -> None:
     """Restore the embedded Redis from EMBEDDED_STATE_DIR now and save it back at shutdown."""
-    directory = settings.embedded_state_dir
-    if directory is None or settings.redis_url.get_secret_value() != MEMORY_URL:
-        return
+    path = state_file(settings, settings.redis_url, MEMORY_URL, FILE_NAME)
     load, save = partial(load_redis, redis), partial(save_redis, redis)
-    await keep_state(stack, directory / FILE_NAME, "embedded Redis", "keys", load, save)
+    await keep_state(stack, path, "embedded Redis", "keys", load, save)
 
 
 async def save_redis(redis: RedisStore, path: Path) -> int:
