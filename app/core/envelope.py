@@ -3,7 +3,7 @@
 from collections.abc import Iterable, Mapping
 from typing import Any, Generic, Literal, TypeVar
 
-from fastapi import Request
+from fastapi import Request, Response
 from pydantic import BaseModel, ConfigDict, JsonValue
 from starlette.types import Scope
 
@@ -86,6 +86,18 @@ def success(
         status_code=error_type.status_code,
         data=data,
     )
+
+
+def created(
+    data: DataT,
+    language: str,
+    response: Response,
+    location: str,
+    message: MessageKey | None = None,
+) -> Envelope[DataT]:
+    """Wrap a new resource for a 201 whose `Location` header names where it lives."""
+    response.headers["Location"] = location
+    return success(data, language, ErrorType.RESOURCE_CREATED, message)
 
 
 def failure(

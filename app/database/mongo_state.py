@@ -3,10 +3,12 @@
 import asyncio
 import logging
 from contextlib import AsyncExitStack
+from functools import partial
 from pathlib import Path
 
 from bson import json_util
 
+from app.database.embedded_state import keep_state, state_file, write_state
 from app.database.mongo import MEMORY_URL, MongoStore
 from app.settings import DatabaseSettings
 
@@ -18,14 +20,9 @@ _OPTIONS = json_util.JSONOptions(json_mode=json_util.JSONMode.CANONICAL, tz_awar
 
 async def keep_mongo(stack: AsyncExitStack, mongo: MongoStore, settings: DatabaseSettings) -> None:
     """Restore the embedded MongoDB from EMBEDDED_STATE_DIR now and save it back at shutdown."""
-    directory = settings.embedded_state_dir
-    if directory is None or settings.mongo_url.get_secret_value() != MEMORY_URL:
-        return
-    path = directory / FILE_NAME
-    if path.is_file():
-        restored = await load_mongo(mongo, path)
-        logger.info("embedded MongoDB: %d documents restored from %s", restored, path)
-    stack.push_async_callback(save_mongo, mongo, path)
+    path = state_file(settings, settings.mongo_url, MEMORY_URL, FILE_NAME)
+    load, save = partial(load_mongo, mongo), partial(save_mongo, mongo)
+    await keep_state(stack, path, "embedded MongoDB", "documents", load, save)
 
 
 async def save_mongo(mongo: MongoStore, path: Path) -> int:
@@ -35,7 +32,7 @@ async def save_mongo(mongo: MongoStore, path: Path) -> int:
         for name in await mongo.db.list_collection_names()
     }
     text = json_util.dumps(collections, json_options=_OPTIONS)
-    await asyncio.to_thread(_write, path, text)
+    await write_state(path, text)
     count = sum(len(documents) for documents in collections.values())
     logger.info("embedded MongoDB: %d documents saved to %s", count, path)
     return count
@@ -51,8 +48,3 @@ async def load_mongo(mongo: MongoStore, path: Path) -> int:
             await mongo.db[name].insert_many(documents)
             count += len(documents)
     return count
-
-
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")

@@ -4,9 +4,11 @@ import asyncio
 import json
 import logging
 from contextlib import AsyncExitStack
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from app.database.embedded_state import keep_state, state_file, write_state
 from app.database.redis import MEMORY_URL, RedisStore
 from app.settings import DatabaseSettings
 
@@ -16,14 +18,9 @@ FILE_NAME = "redis.json"
 
 async def keep_redis(stack: AsyncExitStack, redis: RedisStore, settings: DatabaseSettings) -> None:
     """Restore the embedded Redis from EMBEDDED_STATE_DIR now and save it back at shutdown."""
-    directory = settings.embedded_state_dir
-    if directory is None or settings.redis_url.get_secret_value() != MEMORY_URL:
-        return
-    path = directory / FILE_NAME
-    if path.is_file():
-        restored = await load_redis(redis, path)
-        logger.info("embedded Redis: %d keys restored from %s", restored, path)
-    stack.push_async_callback(save_redis, redis, path)
+    path = state_file(settings, settings.redis_url, MEMORY_URL, FILE_NAME)
+    load, save = partial(load_redis, redis), partial(save_redis, redis)
+    await keep_state(stack, path, "embedded Redis", "keys", load, save)
 
 
 async def save_redis(redis: RedisStore, path: Path) -> int:
@@ -45,7 +42,7 @@ async def save_redis(redis: RedisStore, path: Path) -> int:
         else:
             continue
         entries.append(entry)
-    await asyncio.to_thread(_write, path, json.dumps(entries))
+    await write_state(path, json.dumps(entries))
     logger.info("embedded Redis: %d keys saved to %s", len(entries), path)
     return len(entries)
 
@@ -74,8 +71,3 @@ async def load_redis(redis: RedisStore, path: Path) -> int:
             await client.pexpire(key, ttl_ms)
         restored += 1
     return restored
-
-
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")

@@ -14,7 +14,7 @@ from app.api.auth.schema import (
 from app.api.pagination import PageOut, PageQuery, page_out
 from app.api.paths import api_path
 from app.api.users.schema import UserOut
-from app.core.envelope import Envelope, error_responses, success
+from app.core.envelope import Envelope, created, error_responses, success
 from app.core.errors import ErrorType
 from app.core.i18n import MessageKey
 from app.core.openapi_rules import NUL_FREE_PATTERN
@@ -62,9 +62,8 @@ async def register(
     # whatever sessions that account left in Redis must not open the new one.
     await services.tokens.logout_all(Realm.USER, user.id)
     # The account's own address: readable there once the new user signs in.
-    response.headers["Location"] = ACCOUNT_PATH
     account = UserOut.model_validate(user)
-    return success(account, lang, ErrorType.RESOURCE_CREATED, message=MessageKey.AUTH_REGISTERED)
+    return created(account, lang, response, ACCOUNT_PATH, message=MessageKey.AUTH_REGISTERED)
 
 
 add_realm_routes(

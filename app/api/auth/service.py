@@ -236,13 +236,24 @@ async def logout_all(principal: Principal, *, services: AuthServices, client: Cl
 
     The generation bump makes a session opened concurrently (a racing login) end too.
     """
-    ended = await services.tokens.logout_all(principal.realm, principal.account_id)
+    return await end_sessions(
+        services, AuditEventType.LOGOUT_ALL, principal.realm, principal.account_id, client
+    )
+
+
+async def end_sessions(
+    services: AuthServices,
+    event: AuditEventType,
+    realm: Realm,
+    account_id: int,
+    client: ClientInfo,
+    *,
+    keep: str | None = None,
+) -> int:
+    """End the account's sessions (all but `keep`) and audit it as `event`; returns how many."""
+    ended = await services.tokens.logout_all(realm, account_id, keep=keep)
     await services.audit.record(
-        AuditEventType.LOGOUT_ALL,
-        principal.realm,
-        actor=principal.account_id,
-        ip=client.ip,
-        details={"sessions_ended": ended},
+        event, realm, actor=account_id, ip=client.ip, details={"sessions_ended": ended}
     )
     return ended
 

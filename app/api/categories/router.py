@@ -9,7 +9,7 @@ from app.api.categories.schema import CategoryCreate, CategoryOut, CategoryUpdat
 from app.api.pagination import PageOut, PageQuery
 from app.core.caching import PUBLIC_CATALOG, public_cache
 from app.core.conditional import if_match, tag_response
-from app.core.envelope import Envelope, error_responses, success
+from app.core.envelope import Envelope, created, error_responses, success
 from app.core.errors import ErrorType
 from app.core.routing import EnvelopeRoute
 from app.depends import (
@@ -76,8 +76,8 @@ async def create_category(
 ) -> Envelope[CategoryOut]:
     """Create a category (administrators); 409 if the slug is taken. `Location` names it."""
     category = await service.create_category(session, admin, data)
-    response.headers["Location"] = str(request.url_for("get_category", slug=category.slug).path)
-    return success(category, lang, ErrorType.RESOURCE_CREATED)
+    location = request.url_for("get_category", slug=category.slug)
+    return created(category, lang, response, str(location.path))
 
 
 @router.patch("/{slug}", responses=error_responses(*ADMIN_WRITE_ERRORS))

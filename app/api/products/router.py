@@ -17,7 +17,7 @@ from app.api.products.schema import (
 )
 from app.core.caching import PUBLIC_CATALOG, public_cache
 from app.core.conditional import if_match, tag_response
-from app.core.envelope import Envelope, error_responses, success
+from app.core.envelope import Envelope, created, error_responses, success
 from app.core.errors import ErrorType
 from app.core.openapi_rules import ORDERED_PARAMETERS_KEY
 from app.depends import (
@@ -93,8 +93,7 @@ async def create_product(
     """Offer a product as the signed-in user; 422 if its category is unknown; 201 + `Location`."""
     product = await service.create_product(session, db, user, data)
     location = request.url_for("get_product", product_id=product.id)
-    response.headers["Location"] = str(location.path)
-    return success(product, lang, ErrorType.RESOURCE_CREATED)
+    return created(product, lang, response, str(location.path))
 
 
 @router.patch("/{product_id}", responses=error_responses(*OWNER_WRITE_ERRORS, ErrorType.CONFLICT))

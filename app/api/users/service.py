@@ -6,7 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.api.auth.audit import AuditEventType
 from app.api.auth.principal import Principal
-from app.api.auth.service import AuthServices
+from app.api.auth.service import AuthServices, end_sessions
 from app.api.auth.sessions import ClientInfo
 from app.api.pagination import PageOut, PageQuery, page_out
 from app.api.users.repository import UserRepository
@@ -89,15 +89,9 @@ async def change_password(
     # Committed before the revocation: a login that read the old hash meanwhile re-checks
     # the row after opening its session, or carries the generation bumped below.
     await commit_now(session)
-    ended = await services.tokens.logout_all(Realm.USER, user.id, keep=principal.sid)
-    await services.audit.record(
-        AuditEventType.PASSWORD_CHANGED,
-        Realm.USER,
-        actor=user.id,
-        ip=client.ip,
-        details={"sessions_ended": ended},
+    return await end_sessions(
+        services, AuditEventType.PASSWORD_CHANGED, Realm.USER, user.id, client, keep=principal.sid
     )
-    return ended
 
 
 async def list_users(session: AsyncSession, query: PageQuery) -> PageOut[UserOut]:
