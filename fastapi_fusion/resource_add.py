@@ -12,7 +12,13 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from fastapi_fusion import resource_api, resource_edits, resource_graphql, resource_snapshot
+from fastapi_fusion import (
+    finishing,
+    resource_api,
+    resource_edits,
+    resource_graphql,
+    resource_snapshot,
+)
 from fastapi_fusion.errors import UsageError
 from fastapi_fusion.resource_models import mongo_model, postgres_migration, postgres_model
 from fastapi_fusion.resource_project import (
@@ -79,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     for path in written:
         print(f"  {path}")
     # A failed refresh is a warning, not a failure: the resource itself is written.
-    resource_snapshot.refresh_snapshot(root, resource_snapshot.uv_command())
+    resource_snapshot.refresh_snapshot(root, finishing.uv_command())
     print("Next: nox -s lint typecheck unit")
     return 0
 

@@ -5,11 +5,8 @@ fields would fail it; the project's own environment writes the file again (it al
 import the project's app).
 """
 
-import importlib.util
 import os
-import shutil
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,16 +15,6 @@ SNAPSHOT_DIR = "tests/unit/graphql"
 WRITE = "from tests.unit.graphql.test_schema_snapshot import write_snapshot; write_snapshot()"
 
 Runner = Callable[[list[str], Path], int]
-
-
-def uv_command() -> list[str] | None:
-    """How to start uv here: the `uv` on PATH, else this Python's uv module, else None."""
-    found = shutil.which("uv")
-    if found is not None:
-        return [found]
-    if importlib.util.find_spec("uv") is not None:
-        return [sys.executable, "-m", "uv"]
-    return None
 
 
 def refresh_command(root: Path, uv: list[str]) -> list[str]:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from fastapi_fusion import resource_snapshot
+from fastapi_fusion import finishing, resource_snapshot
 from fastapi_fusion.cli import main
 from fastapi_fusion.errors import UsageError
 from fastapi_fusion.manifest import Manifest
@@ -35,7 +35,7 @@ def kit(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 def project(repo_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh copy of the template to add a resource to (with no uv to refresh its snapshot)."""
     # Refreshing runs the project's own environment: its own tests below, with a fake runner.
-    monkeypatch.setattr(resource_snapshot, "uv_command", lambda: None)
+    monkeypatch.setattr(finishing, "uv_command", lambda: None)
     copy_template(repo_root, tmp_path)
     return tmp_path
 
