@@ -12,7 +12,13 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from fastapi_fusion import resource_api, resource_edits, resource_graphql
+from fastapi_fusion import (
+    finishing,
+    resource_api,
+    resource_edits,
+    resource_graphql,
+    resource_snapshot,
+)
 from fastapi_fusion.errors import UsageError
 from fastapi_fusion.resource_models import mongo_model, postgres_migration, postgres_model
 from fastapi_fusion.resource_project import (
@@ -78,6 +84,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"Added {spec.name.plural} ({spec.store.value}) to {root}:")
     for path in written:
         print(f"  {path}")
+    # A failed refresh is a warning, not a failure: the resource itself is written.
+    resource_snapshot.refresh_snapshot(root, finishing.uv_command())
     print("Next: nox -s lint typecheck unit")
     return 0
 
@@ -135,7 +143,7 @@ def planned_edits(project: Project, spec: ResourceSpec) -> dict[str, str]:
     tables = [("rest", rest_rows)] + ([("graphql", graphql_rows)] if project.has_graphql else [])
     if project.has_graphql:
         changes["app/graphql/schema.py"] = lambda text: resource_edits.register_graphql(
-            text, name.plural, name.plural_cls
+            text, name.plural
         )
     if project.exists("README.md"):
 

@@ -92,15 +92,13 @@ def register_collection(text: str, plural: str) -> str:
     )
 
 
-def register_graphql(text: str, plural: str, plural_cls: str) -> str:
-    """`app/graphql/schema.py` with the resource's query and mutation parts as bases."""
+def register_graphql(text: str, plural: str) -> str:
+    """`app/graphql/schema.py` with the resource's root fields last in `DOMAINS`."""
     path = "app/graphql/schema.py"
-    text = add_first_party_import(
-        text, f"from app.graphql.{plural} import {plural_cls}Mutation, {plural_cls}Query", path
-    )
-    text = insert_before_closing(text, "class Query(\n", "):", f"    {plural_cls}Query,", path)
+    constant = f"{plural.upper()}_FIELDS"
+    text = add_first_party_import(text, f"from app.graphql.{plural} import {constant}", path)
     return insert_before_closing(
-        text, "class Mutation(\n", "):", f"    {plural_cls}Mutation,", path
+        text, "DOMAINS: tuple[RootFields, ...] = (", ")", f"    {constant},", path
     )
 
 

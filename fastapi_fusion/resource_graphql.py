@@ -1,29 +1,74 @@
-"""The GraphQL side of a new resource: its types, query and mutations over the REST service."""
+"""The GraphQL side of a new resource: its types, resolvers and root fields over the service."""
 
 from fastapi_fusion.resource_source import Imports, call, module
 from fastapi_fusion.resource_spec import ResourceSpec, Store
 
 
-def _field(name: str, annotation: str, resolver: str, extra: list[str], description: str) -> str:
-    # One argument a line with a trailing comma: ruff keeps it whatever the names' length.
-    arguments = [f"resolver={resolver}", *extra, f'description="{description}"']
-    body = "".join(f"        {argument},\n" for argument in arguments)
-    return f"    {name}: {annotation} = strawberry.field(\n{body}    )"
-
-
 def _resolver(head: str, parameters: list[str], returns: str) -> str:
+    # One parameter a line with a trailing comma: ruff keeps it whatever the names' length.
     body = "".join(f"    {parameter},\n" for parameter in parameters)
     return f"async def {head}(\n{body}) -> {returns}:\n"
 
 
+def _derived(spec: ResourceSpec) -> bool:
+    # Derived from REST's output model only where that keeps the schema's types: a decimal
+    # would become strawberry's Decimal (GraphQL sends it as text), a MongoDB id a String.
+    return spec.store is Store.POSTGRES and all(
+        field.type.name != "decimal" for field in spec.fields
+    )
+
+
+def _object_type(spec: ResourceSpec, imports: Imports, id_type: str) -> tuple[str, str]:
+    """The object type's source, and how a service result becomes one (a callable's text)."""
+    name, cls = spec.name, spec.name.cls
+    type_name = f"{cls}Type"
+    if _derived(spec):
+        source = (
+            f'@strawberry.experimental.pydantic.type({cls}Out, name="{cls}", all_fields=True)\n'
+            f"class {type_name}:\n"
+            f'    """A {name.words}: the fields of REST\'s `{cls}Out`, derived from it."""\n'
+        )
+        return source, f"{type_name}.from_pydantic"
+    imports.names("datetime", "datetime").names("app.graphql.types", "copied")
+    fields = [f"    id: {id_type}"] + (["    owner_id: int"] if spec.owned else [])
+    computed = ["id=strawberry.ID(item.id)"] if spec.store is Store.MONGO else []
+    for field in spec.fields:
+        annotation = field.type.graphql
+        if annotation == "date":
+            imports.names("datetime", "date")
+        fields.append(f"    {field.name}: {annotation}")
+        if field.type.name == "decimal":
+            imports.names(f"app.api.{name.plural}.schema", "format_amount")
+            computed.append(f"{field.name}=format_amount(item.{field.name})")
+    fields += ["    created_at: datetime", "    updated_at: datetime"]
+    why = (
+        "a decimal would be a Decimal, not its exact text"
+        if spec.store is Store.POSTGRES
+        else "the id would be a String, not an ID"
+    )
+    source = (
+        f"# Hand-written: derived from `{cls}Out`, {why}.\n"
+        f'@strawberry.type(name="{cls}")\n'
+        f"class {type_name}:\n"
+        f'    """A {name.words}, the fields of REST\'s `{cls}Out`."""\n\n'
+        + "\n".join(fields)
+        + "\n\n    @classmethod\n"
+        f'    def of(cls, item: {cls}Out) -> "{type_name}":\n'
+        f'        """The GraphQL view of the {name.words} the service returned."""\n'
+        + call("return copied", ["cls", "item", *computed], "        ")
+        + "\n"
+    )
+    return source, f"{type_name}.of"
+
+
 def graphql_module(spec: ResourceSpec) -> str:
-    """`app/graphql/NAME.py`: the object, page and input types, resolvers and root parts."""
+    """`app/graphql/NAME.py`: the object and input types, resolvers and the root fields."""
     name, cls = spec.name, spec.name.cls
     mongo = spec.store is Store.MONGO
     type_name, id_const = f"{cls}Type", f"{name.singular.upper()}_ID"
     ident = f"{name.singular}_id"
     create_policy, change_policy = spec.access.create, spec.access.change
-    imports = Imports().names("datetime", "datetime").names("typing", "Annotated")
+    imports = Imports().names("typing", "Annotated")
     imports.module("strawberry").names("pydantic", "TypeAdapter").names("strawberry", "Info")
     imports.names("app.api.auth.access", create_policy, change_policy)
     imports.names(f"app.api.{name.plural}", "service")
@@ -35,40 +80,18 @@ def graphql_module(spec: ResourceSpec) -> str:
         f"{cls}Update",
     )
     imports.names("app.graphql.context", "GraphQLContext")
+    imports.names("app.graphql.fields", "RootFields", "root_field")
     imports.names("app.graphql.inputs", "PageInput", "page_query", "validated", "validated_value")
-    imports.names("app.graphql.permissions", "permission").names("app.graphql.types", "copied")
+    imports.names("app.graphql.types", "Page")
     id_type = "strawberry.ID" if mongo else "int"
-    fields = [f"    id: {id_type}"] + (["    owner_id: int"] if spec.owned else [])
+    object_type, convert = _object_type(spec, imports, id_type)
     create_fields, update_fields = [], []
-    computed = ["id=strawberry.ID(item.id)"] if mongo else []
     for field in spec.fields:
         annotation = field.type.graphql
         if annotation == "date":
             imports.names("datetime", "date")
-        fields.append(f"    {field.name}: {annotation}")
         create_fields.append(f"    {field.name}: {annotation}")
         update_fields.append(f"    {field.name}: {annotation} | None = strawberry.UNSET")
-        if field.type.name == "decimal":
-            imports.names(f"app.api.{name.plural}.schema", "format_amount")
-            computed.append(f"{field.name}=format_amount(item.{field.name})")
-    fields += ["    created_at: datetime", "    updated_at: datetime"]
-    of = call("return copied", ["cls", "item", *computed], "        ")
-    object_type = (
-        f'@strawberry.type(name="{cls}")\n'
-        f"class {type_name}:\n"
-        f'    """A {name.words}, the fields of REST\'s `{cls}Out`."""\n\n'
-        + "\n".join(fields)
-        + "\n\n    @classmethod\n"
-        f'    def of(cls, item: {cls}Out) -> "{type_name}":\n'
-        f'        """The GraphQL view of the {name.words} the service returned."""\n'
-        f"{of}\n"
-    )
-    page = (
-        f'@strawberry.type(name="{cls}Page")\n'
-        f"class {cls}Page:\n"
-        f'    """One page of {name.plural_words} in id order, out of `total`."""\n\n'
-        f"    items: list[{type_name}]\n    total: int\n    offset: int\n    limit: int\n"
-    )
     inputs = (
         f'@strawberry.input(description="A new {name.words}, as REST\'s create body.")\n'
         f"class {cls}CreateInput:\n"
@@ -90,44 +113,41 @@ def graphql_module(spec: ResourceSpec) -> str:
         # The service call with the store handle: MongoDB's database, or the SQL session
         # taken with its lock (resolvers of one query run concurrently).
         if mongo:
-            return call(head, ["context.mongo", *arguments], "    ") + "\n"
+            return call(head, ["info.context.mongo", *arguments], "    ") + "\n"
         return (
-            "    async with context.postgres_session() as session:\n"
+            "    async with info.context.postgres_session() as session:\n"
             + call(head, ["session", *arguments], "        ")
             + "\n"
         )
 
-    check_id = call("item_id = validated_value", [id_const, "id", '"path"', f'"{ident}"'], "    ")
+    check_id = (
+        call("item_id = validated_value", [id_const, "id", '"path"', f'"{ident}"'], "    ") + "\n"
+    )
+    # Each resolver's docstring is its field's description in the schema.
     resolvers = [
-        _resolver(f"resolve_{name.plural}", [info, "page: PageInput | None = None"], f"{cls}Page")
+        _resolver(
+            f"resolve_{name.plural}", [info, "page: PageInput | None = None"], f"Page[{type_name}]"
+        )
         + f'    """{name.plural_words.capitalize()} in id order, a page at a time."""\n'
-        "    context = info.context\n"
         "    query = page_query(page)\n"
         + store_call(f"listing = await service.list_{name.plural}", ["query"])
-        + f"    return {cls}Page(\n"
-        f"        items=[{type_name}.of(item) for item in listing.items],\n"
-        "        total=listing.total,\n"
-        "        offset=listing.offset,\n"
-        "        limit=listing.limit,\n"
-        "    )\n",
+        + f"    return Page.of(listing, {convert})\n",
         _resolver(f"resolve_{name.singular}", [info, f"id: {id_type}"], type_name)
-        + f'    """The {name.words} with this id; NOT_FOUND if there is none."""\n'
-        "    context = info.context\n"
+        + f'    """One {name.words} by id."""\n'
+        "    # NOT_FOUND if there is none.\n"
         + check_id
-        + "\n"
         + store_call(f"item = await service.get_{name.singular}", ["item_id"])
-        + f"    return {type_name}.of(item)\n",
+        + f"    return {convert}(item)\n",
         _resolver(
             f"resolve_create_{name.singular}",
             [info, f'data: Annotated[{cls}CreateInput, strawberry.argument(name="input")]'],
             type_name,
         )
-        + f'    """Add a {name.words} ({create_policy.lower()} policy)."""\n'
-        "    context = info.context\n"
-        f"    caller = await context.admit({create_policy})\n"
+        + f'    """Create a {name.words}."""\n'
+        f"    caller = await info.context.admit({create_policy})\n"
         f'    model = validated({cls}Create, vars(data), "body")\n'
         + store_call(f"item = await service.create_{name.singular}", ["caller", "model"])
-        + f"    return {type_name}.of(item)\n",
+        + f"    return {convert}(item)\n",
         _resolver(
             f"resolve_update_{name.singular}",
             [
@@ -137,67 +157,41 @@ def graphql_module(spec: ResourceSpec) -> str:
             ],
             type_name,
         )
-        + f'    """Change a {name.words}\'s given fields; NOT_FOUND if there is none."""\n'
-        "    context = info.context\n"
-        f"    caller = await context.admit({change_policy})\n" + check_id + "\n"
+        + f'    """Update a {name.words}."""\n'
+        "    # NOT_FOUND if there is none; an omitted field keeps its value.\n"
+        f"    caller = await info.context.admit({change_policy})\n" + check_id + ""
         f'    model = validated({cls}Update, vars(data), "body")\n'
         + store_call(f"item = await service.update_{name.singular}", ["caller", "item_id", "model"])
-        + f"    return {type_name}.of(item)\n",
+        + f"    return {convert}(item)\n",
         _resolver(f"resolve_delete_{name.singular}", [info, f"id: {id_type}"], "bool")
-        + f'    """Delete a {name.words}; true once done."""\n'
-        "    context = info.context\n"
-        f"    caller = await context.admit({change_policy})\n"
+        + f'    """Delete a {name.words}."""\n'
+        "    # True once done.\n"
+        f"    caller = await info.context.admit({change_policy})\n"
         + check_id
-        + "\n"
         + store_call(f"await service.delete_{name.singular}", ["caller", "item_id"])
         + "    return True\n",
     ]
-    query = (
-        "@strawberry.type\n"
-        f"class {name.plural_cls}Query:\n"
-        f'    """Public reads of {name.plural_words}."""\n\n'
-        + _field(
-            name.plural,
-            f"{cls}Page",
-            f"resolve_{name.plural}",
-            [],
-            f"{name.plural_words.capitalize()} in id order, a page at a time.",
-        )
-        + "\n"
-        + _field(
-            name.singular, type_name, f"resolve_{name.singular}", [], f"One {name.words} by id."
-        )
-        + "\n"
-    )
-    mutation = (
-        "@strawberry.type\n"
-        f"class {name.plural_cls}Mutation:\n"
-        f'    """Changes to {name.plural_words}, each under its declared access policy."""\n\n'
-        + "\n".join(
-            _field(
-                f"{verb}_{name.singular}",
-                "bool" if verb == "delete" else type_name,
-                f"resolve_{verb}_{name.singular}",
-                [f"permission_classes=[permission({policy})]"],
-                f"{verb.capitalize()} a {name.words}.",
-            )
+    fields = (
+        f"{name.plural.upper()}_FIELDS = RootFields(\n"
+        f"    queries=(root_field(resolve_{name.plural}), root_field(resolve_{name.singular})),\n"
+        "    mutations=(\n"
+        + "".join(
+            f"        root_field(resolve_{verb}_{name.singular}, {policy}),\n"
             for verb, policy in (
                 ("create", create_policy),
                 ("update", change_policy),
                 ("delete", change_policy),
             )
         )
-        + "\n"
+        + "    ),\n)\n"
     )
     return module(
         f"{cls} fields: the listing and lookup, and the changes, over the REST service.",
         imports,
         adapter,
         object_type,
-        page,
         inputs,
         update_input,
         *resolvers,
-        query,
-        mutation,
+        fields,
     )

@@ -78,7 +78,9 @@ def module(docstring: str, imports: Imports, *blocks: str) -> str:
     after_definition = False
     for block in blocks:
         stripped = block.strip("\n")
-        definition = stripped.startswith(("def ", "async def ", "class ", "@"))
+        # A comment above a definition belongs to it, blank lines and all.
+        code = [line for line in stripped.splitlines() if not line.startswith("#")]
+        definition = bool(code) and code[0].startswith(("def ", "async def ", "class ", "@"))
         text += ("\n\n" if definition or after_definition else "\n") + stripped + "\n"
         after_definition = definition
     return text

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from fastapi_fusion import finishing, resource_snapshot
 from fastapi_fusion.cli import main
 from fastapi_fusion.errors import UsageError
 from fastapi_fusion.manifest import Manifest
@@ -31,8 +32,10 @@ def kit(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def project(repo_root: Path, tmp_path: Path) -> Path:
-    """A fresh copy of the template to add a resource to."""
+def project(repo_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh copy of the template to add a resource to (with no uv to refresh its snapshot)."""
+    # Refreshing runs the project's own environment: its own tests below, with a fake runner.
+    monkeypatch.setattr(finishing, "uv_command", lambda: None)
     copy_template(repo_root, tmp_path)
     return tmp_path
 
@@ -202,8 +205,12 @@ def _written(project: Path, arguments: list[str], capsys: pytest.CaptureFixture[
     assert main(["add", "resource", *arguments, "--path", str(project)]) == 0
     after = _digest(project)
     changed = sorted(path for path in after if before.get(path) != after[path])
-    listed = [line.strip() for line in capsys.readouterr().out.splitlines()[1:-1]]
+    out = capsys.readouterr().out
+    listed = [line.strip() for line in out.splitlines() if line.startswith("  ")]
     assert sorted(listed) == changed
+    # The snapshot could not be refreshed without uv: one line says how, the rest is done.
+    warning = "WARNING: uv not found; the GraphQL snapshot test fails until you run: uv run"
+    assert out.count(warning) == 1, out
     return changed
 
 
@@ -239,6 +246,27 @@ def test_a_postgres_resource_writes_these_files(
     domains = (project / "app/api/domains.py").read_text()
     assert "from app.api.tags.router import router as tags_router" in domains
     assert "    tags_router,\n)" in domains
+    schema = (project / "app/graphql/schema.py").read_text()
+    assert "from app.graphql.tags import TAGS_FIELDS\n" in schema
+    assert "    PRODUCT_FIELDS,\n    TAGS_FIELDS,\n)" in schema
+    graphql = (project / "app/graphql/tags.py").read_text()
+    # A decimal stays exact text in GraphQL, so the type is hand-written, not derived.
+    assert "price: str\n" in graphql
+    assert "price=format_amount(item.price)" in graphql
+    assert "return Page.of(listing, TagType.of)" in graphql
+    assert "root_field(resolve_create_tag, USER)," in graphql
+
+
+def test_a_postgres_resource_without_decimals_derives_its_type(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _written(project, ["notes", "--admin-writes", "--fields", "title:str,due:date"], capsys)
+    graphql = (project / "app/graphql/notes.py").read_text()
+    assert '@strawberry.experimental.pydantic.type(NoteOut, name="Note", all_fields=True)' in (
+        graphql
+    )
+    assert "return Page.of(listing, NoteType.from_pydantic)" in graphql
+    assert "root_field(resolve_delete_note, ADMIN)," in graphql
 
 
 def test_an_owned_mongo_resource_writes_these_files_and_a_second_adds_no_messages(
@@ -267,6 +295,12 @@ def test_an_owned_mongo_resource_writes_these_files_and_a_second_adds_no_message
     assert "| `mutation deleteBookReview` | owner or admin with role admin |" in readme
     router = (project / "app/api/book_reviews/router.py").read_text()
     assert "caller: CurrentActor" in router
+    graphql = (project / "app/graphql/book_reviews.py").read_text()
+    assert "    id: strawberry.ID\n" in graphql
+    assert "root_field(resolve_update_book_review, OWNER_OR_ADMIN)," in graphql
+    assert "    TAGS_FIELDS,\n    BOOK_REVIEWS_FIELDS,\n)" in (
+        (project / "app/graphql/schema.py").read_text()
+    )
 
 
 def test_a_resource_is_refused_once_it_exists(
@@ -290,3 +324,56 @@ def test_every_variant_keeps_the_owner_or_admin_dependency(
     )
     assert "def is_owner_or_admin(" in (project / "app/api/permissions.py").read_text()
     assert "OWNER_OR_ADMIN = Policy(" in (project / "app/api/auth/access.py").read_text()
+
+
+def _snapshot_project(root: Path, pyproject: str) -> Path:
+    graphql = root / "tests/unit/graphql"
+    graphql.mkdir(parents=True)
+    (graphql / "test_schema_snapshot.py").write_text("", encoding="utf-8")
+    (graphql / "schema.graphql").write_text("type Query\n", encoding="utf-8")
+    (root / "pyproject.toml").write_text(pyproject, encoding="utf-8")
+    return root
+
+
+def test_the_snapshot_is_rewritten_by_the_project_own_environment(tmp_path: Path) -> None:
+    root = _snapshot_project(tmp_path, "[project.optional-dependencies]\nembedded = [\n]\n")
+    calls: list[tuple[list[str], Path]] = []
+
+    def run(command: list[str], cwd: Path) -> int:
+        calls.append((command, cwd))
+        (cwd / "tests/unit/graphql/schema.graphql").write_text("type Tag\n", encoding="utf-8")
+        return 0
+
+    said: list[str] = []
+    assert resource_snapshot.refresh_snapshot(root, ["/bin/uv"], run, said.append)
+    assert calls == [
+        (["/bin/uv", "run", "--extra", "embedded", "python", "-c", resource_snapshot.WRITE], root)
+    ]
+    assert said == ["Refreshed the GraphQL schema snapshot: tests/unit/graphql/schema.graphql"]
+
+
+def test_a_snapshot_that_cannot_be_rewritten_is_one_warning_with_the_command(
+    tmp_path: Path,
+) -> None:
+    root = _snapshot_project(tmp_path, "")  # no `embedded` extra: plain `uv run`
+    command = f'uv run python -c "{resource_snapshot.WRITE}"'
+    said: list[str] = []
+    assert not resource_snapshot.refresh_snapshot(root, None, lambda *_: 0, said.append)
+    assert said == [
+        f"WARNING: uv not found; the GraphQL snapshot test fails until you run: {command}"
+    ]
+    said.clear()
+    assert not resource_snapshot.refresh_snapshot(root, ["uv"], lambda *_: 1, said.append)
+    assert len(said) == 1
+    assert said[0].startswith("WARNING: the GraphQL snapshot was not refreshed")
+    assert said[0].endswith(command)
+
+
+def test_a_project_without_a_snapshot_test_runs_nothing(tmp_path: Path) -> None:
+    said: list[str] = []
+
+    def run(command: list[str], cwd: Path) -> int:
+        raise AssertionError("nothing to refresh")
+
+    assert resource_snapshot.refresh_snapshot(tmp_path, ["uv"], run, said.append)
+    assert said == []
