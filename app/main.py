@@ -12,6 +12,7 @@ from app.api.auth.docs import install_swagger_ui
 from app.api.auth.lifespan import auth_resources
 from app.api.domains import API_PREFIX, API_ROUTERS, UNVERSIONED_ROUTERS
 from app.api.metrics.router import install_metrics
+from app.core.admission import AdmissionMiddleware
 from app.core.application import FusionAPI
 from app.core.breaker import CircuitBreaker
 from app.core.envelope import error_responses
@@ -88,6 +89,15 @@ def create_app(settings: Settings | None = None, telemetry: Telemetry | None = N
     install_unavailable_handler(app, DRIVER_ERRORS, is_backend_unavailable)
     # Added innermost first: the body limit and crash net sit closest to the routes.
     app.add_middleware(RequestGuardMiddleware, max_bytes=settings.app.max_body_bytes)
+    # Inside CORS and the request context: a shed request still has its id, language and
+    # CORS headers, so a browser can read the 503.
+    app.add_middleware(
+        AdmissionMiddleware,
+        max_concurrency=settings.server.max_concurrency
+        or settings.database.pool_size + settings.database.max_overflow,
+        max_queue=settings.server.max_queue,
+        queue_timeout=settings.server.queue_timeout_seconds,
+    )
     if settings.cors.origins:
         app.add_middleware(
             CORSMiddleware,

@@ -65,6 +65,12 @@ class ServerSettings(_Section):
     workers: int = Field(default=1, ge=1)
     # SIGTERM: stop accepting, let in-flight requests finish for this long, then close.
     graceful_timeout_seconds: float = Field(default=30.0, gt=0)
+    # Admission control per worker: requests inside the app at once (None: POOL_SIZE +
+    # MAX_OVERFLOW, so no request waits on the SQL pool), how many may queue for a slot in
+    # arrival order, and for how long; past either limit the answer is 503 + Retry-After.
+    max_concurrency: int | None = Field(default=None, ge=1)
+    max_queue: int = Field(default=1024, ge=0)
+    queue_timeout_seconds: float = Field(default=30.0, gt=0)
     # Addresses or networks (CIDR) whose X-Forwarded-For/-Proto are believed; empty trusts
     # nobody, so a client cannot pick the address the login limiter counts.
     trusted_proxies: Annotated[list[str], NoDecode] = Field(
