@@ -5,6 +5,9 @@
 - `RequestGuardMiddleware` (closest to the routes): the body size limit (413) and the crash
   net (500 envelope, no internals).
 
+Admission control (`app/core/admission.py`) sits just outside the guard, inside CORS, so a
+shed request's 503 carries the request id, the language and the CORS headers.
+
 Each layer costs a call and a wrapped `send` per request, so concerns that wrap the same
 points share a layer; CORS must sit between the two so its headers reach 413s and 500s.
 """
