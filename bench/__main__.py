@@ -88,12 +88,7 @@ async def sample(
         await drain(server.process.pid)
     used = cpu.process_tree_seconds(server.process.pid) - before
     return report.Sample(
-        requests_per_second=result.requests_per_second,
-        p50_ms=result.p50_ms,
-        p99_ms=result.p99_ms,
-        requests=result.requests,
-        non_2xx=result.non_2xx,
-        socket_errors=result.socket_errors,
+        **dataclasses.asdict(result),
         cpu_us_per_request=cpu.micros_per_request(used, result.requests + connections),
     )
 

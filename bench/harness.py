@@ -7,8 +7,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-_PASSED = re.compile(r"(\d+) passed")
-_PYTEST_SECONDS = re.compile(r" in ([\d.]+)s")
+# pytest's summary line, e.g. "412 passed, 3 skipped in 21.07s".
+_SUMMARY = re.compile(r"(\d+) passed\b.* in ([\d.]+)s")
 
 
 @dataclass(frozen=True)
@@ -30,9 +30,11 @@ def _nox_unit(cwd: Path, python: str) -> Timing:
     if result.returncode != 0:
         output = (result.stdout + result.stderr)[-2000:]
         raise RuntimeError(f"nox -s unit failed in {cwd}:\n{output}")
-    passed = _PASSED.findall(result.stdout)
-    seconds = _PYTEST_SECONDS.findall(result.stdout)
-    return Timing(wall, int(passed[-1]) if passed else 0, float(seconds[-1]) if seconds else 0.0)
+    summaries = _SUMMARY.findall(result.stdout)
+    if not summaries:
+        return Timing(wall, 0, 0.0)
+    passed, seconds = summaries[-1]
+    return Timing(wall, int(passed), float(seconds))
 
 
 def warm_unit(root: Path, python: str) -> Timing:

@@ -9,19 +9,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.wrk import Measurement
+
 RESULTS_DIR = Path("var/bench")
 
 
 @dataclass(frozen=True)
-class Sample:
+class Sample(Measurement):
     """One round of one endpoint at one connection count: what wrk saw, and the server's CPU."""
 
-    requests_per_second: float
-    p50_ms: float
-    p99_ms: float
-    requests: int
-    non_2xx: int
-    socket_errors: int
     cpu_us_per_request: float | None
 
 

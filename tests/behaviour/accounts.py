@@ -28,6 +28,12 @@ def english(key: MessageKey) -> str:
     return translate(key, "en")
 
 
+def assert_refused(response: httpx.Response, error_type: ErrorType, key: MessageKey) -> None:
+    """Assert an envelope of this error type, its status, and the catalog's English message."""
+    body = assert_envelope(response, error_type.status_code, error_type)
+    assert body["message"] == english(key)
+
+
 def unique(prefix: str) -> str:
     """A fresh username (tests on real servers share a run)."""
     return f"{prefix}{secrets.token_hex(4)}"

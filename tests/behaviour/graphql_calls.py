@@ -81,33 +81,38 @@ def same_instants(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# REST's field name for each GraphQL one, per type (`ProductOut`, `CategoryOut`).
+_PRODUCT_FIELDS = {
+    "id": "id",
+    "name": "name",
+    "description": "description",
+    "price": "price",
+    "category": "categorySlug",
+    "owner_id": "ownerId",
+    "tags": "tags",
+    "created_at": "createdAt",
+    "updated_at": "updatedAt",
+}
+_CATEGORY_FIELDS = {
+    "slug": "slug",
+    "name": "name",
+    "created_at": "createdAt",
+    "updated_at": "updatedAt",
+}
+
+
+def _as_rest(item: dict[str, Any], fields: dict[str, str]) -> dict[str, Any]:
+    return same_instants({rest: item[gql] for rest, gql in fields.items()})
+
+
 def as_rest_product(product: dict[str, Any]) -> dict[str, Any]:
     """A GraphQL product in REST's `ProductOut` shape, to compare the two transports."""
-    return same_instants(
-        {
-            "id": product["id"],
-            "name": product["name"],
-            "description": product["description"],
-            "price": product["price"],
-            "category": product["categorySlug"],
-            "owner_id": product["ownerId"],
-            "tags": product["tags"],
-            "created_at": product["createdAt"],
-            "updated_at": product["updatedAt"],
-        }
-    )
+    return _as_rest(product, _PRODUCT_FIELDS)
 
 
 def as_rest_category(category: dict[str, Any]) -> dict[str, Any]:
     """A GraphQL category in REST's `CategoryOut` shape."""
-    return same_instants(
-        {
-            "slug": category["slug"],
-            "name": category["name"],
-            "created_at": category["createdAt"],
-            "updated_at": category["updatedAt"],
-        }
-    )
+    return _as_rest(category, _CATEGORY_FIELDS)
 
 
 def rest_error(response: httpx.Response, error_type: ErrorType) -> dict[str, Any]:

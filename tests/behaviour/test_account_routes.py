@@ -9,7 +9,7 @@ from app.core.i18n import MessageKey
 from app.database.session import unit_of_work
 from app.models.postgres.users import User
 from app.resources import resources_of
-from tests.behaviour.accounts import PASSWORD, Accounts, english, unique
+from tests.behaviour.accounts import PASSWORD, Accounts, assert_refused, english, unique
 from tests.envelope import assert_envelope
 
 NEW_PASSWORD = "a brand new passphrase"
@@ -55,8 +55,7 @@ async def test_patch_me_to_another_accounts_username_or_email_is_409(
         {"email": taken["email"].upper()},
     ):
         response = await api.patch("/api/v1/users/me", json=change, headers=session.headers)
-        body = assert_envelope(response, 409, ErrorType.CONFLICT)
-        assert body["message"] == english(MessageKey.USER_EXISTS)
+        assert_refused(response, ErrorType.CONFLICT, MessageKey.USER_EXISTS)
 
 
 async def test_patch_me_with_nothing_to_change_is_422(
@@ -133,8 +132,7 @@ async def test_repeated_failed_logins_get_429_with_retry_after(
             break
     # The default budget: 10 failures per username in 15 minutes.
     assert statuses == [401] * 10 + [429]
-    body = assert_envelope(response, 429, ErrorType.RATE_LIMITED)
-    assert body["message"] == english(MessageKey.AUTH_LOGIN_RATE_LIMITED)
+    assert_refused(response, ErrorType.RATE_LIMITED, MessageKey.AUTH_LOGIN_RATE_LIMITED)
     assert int(response.headers["retry-after"]) >= 1
     # Even the right password waits: the limit is checked before the password is.
     right = await api.post("/api/v1/auth/login", json={"username": username, "password": PASSWORD})
@@ -155,8 +153,7 @@ async def test_an_account_banned_in_the_database_is_refused_even_with_a_live_ses
     # read on each request still stops it.
     await _set_flags(app, session.account_id, is_banned=True)
     response = await api.get("/api/v1/users/me", headers=session.headers)
-    body = assert_envelope(response, 403, ErrorType.FORBIDDEN)
-    assert body["message"] == english(MessageKey.AUTH_ACCOUNT_BANNED)
+    assert_refused(response, ErrorType.FORBIDDEN, MessageKey.AUTH_ACCOUNT_BANNED)
 
 
 async def test_an_inactive_account_cannot_sign_in_or_use_its_session(
@@ -169,8 +166,7 @@ async def test_an_inactive_account_cannot_sign_in_or_use_its_session(
     login = await api.post(
         "/api/v1/auth/login", json={"username": session.username, "password": PASSWORD}
     )
-    body = assert_envelope(login, 403, ErrorType.FORBIDDEN)
-    assert body["message"] == english(MessageKey.AUTH_ACCOUNT_INACTIVE)
+    assert_refused(login, ErrorType.FORBIDDEN, MessageKey.AUTH_ACCOUNT_INACTIVE)
 
 
 async def test_a_wrong_method_on_users_me_lists_both_of_its_routes_in_allow(

@@ -6,7 +6,7 @@ import pytest
 from app.core.errors import ErrorType
 from app.core.i18n import MessageKey
 from app.database.page import MAX_LIMIT
-from tests.behaviour.accounts import ADMIN_PASSWORD, Accounts, english, unique
+from tests.behaviour.accounts import ADMIN_PASSWORD, Accounts, assert_refused, unique
 from tests.envelope import assert_envelope
 
 
@@ -30,8 +30,7 @@ async def test_a_users_credentials_do_not_open_the_admin_realm(
         "/api/v1/admin/auth/login",
         json={"username": user.username, "password": "correct horse battery"},
     )
-    body = assert_envelope(response, 401, ErrorType.UNAUTHORIZED)
-    assert body["message"] == english(MessageKey.AUTH_INVALID_CREDENTIALS)
+    assert_refused(response, ErrorType.UNAUTHORIZED, MessageKey.AUTH_INVALID_CREDENTIALS)
 
 
 async def test_admin_users_pages_through_users(
@@ -76,8 +75,7 @@ async def test_an_admin_without_the_admin_role_is_403(
 ) -> None:
     auditor = await auth_accounts.admin(role="auditor")
     response = await api.get("/api/v1/admin/users", headers=auditor.headers)
-    body = assert_envelope(response, 403, ErrorType.FORBIDDEN)
-    assert body["message"] == english(MessageKey.AUTH_ROLE_FORBIDDEN)
+    assert_refused(response, ErrorType.FORBIDDEN, MessageKey.AUTH_ROLE_FORBIDDEN)
 
 
 @pytest.mark.parametrize("user_id", ["0", "-1", str(2**31), "9" * 30, "abc"])
@@ -95,8 +93,7 @@ async def test_banning_an_unknown_user_is_404(
 ) -> None:
     admin = await auth_accounts.admin()
     response = await api.post(f"/api/v1/admin/users/987654/{action}", headers=admin.headers)
-    body = assert_envelope(response, 404, ErrorType.NOT_FOUND)
-    assert body["message"] == english(MessageKey.USER_NOT_FOUND)
+    assert_refused(response, ErrorType.NOT_FOUND, MessageKey.USER_NOT_FOUND)
 
 
 async def test_admin_refresh_rotates_and_logout_ends_the_admin_session(

@@ -13,7 +13,14 @@ from app.core.errors import ErrorType
 from app.core.i18n import MessageKey
 from app.core.security.keys import generate_private_key, thumbprint
 from app.resources import resources_of, settings_of
-from tests.behaviour.accounts import ADMIN_PASSWORD, PASSWORD, Accounts, Session, bearer, english
+from tests.behaviour.accounts import (
+    ADMIN_PASSWORD,
+    PASSWORD,
+    Accounts,
+    Session,
+    assert_refused,
+    bearer,
+)
 from tests.envelope import assert_envelope
 from tests.unit.auth.conftest import Forger
 
@@ -92,8 +99,7 @@ async def test_a_forged_or_broken_token_is_401(
     session = await auth_accounts.user()
     token = FORGERIES[flaw](_forger(app, session), session.account_id)
     response = await api.get("/api/v1/users/me", headers=bearer(token))
-    body = assert_envelope(response, 401, ErrorType.UNAUTHORIZED)
-    assert body["message"] == english(MessageKey.AUTH_TOKEN_INVALID)
+    assert_refused(response, ErrorType.UNAUTHORIZED, MessageKey.AUTH_TOKEN_INVALID)
     # RFC 6750 §3.1: the client is told to get a new token, not to retry this one.
     assert 'error="invalid_token"' in response.headers["www-authenticate"]
 
@@ -144,8 +150,7 @@ async def test_a_ban_ends_every_session_on_the_next_request_and_refuses_login(
     login = await api.post(
         "/api/v1/auth/login", json={"username": user.username, "password": PASSWORD}
     )
-    body = assert_envelope(login, 403, ErrorType.FORBIDDEN)
-    assert body["message"] == english(MessageKey.AUTH_ACCOUNT_BANNED)
+    assert_refused(login, ErrorType.FORBIDDEN, MessageKey.AUTH_ACCOUNT_BANNED)
     # A wrong password still gets the plain 401: the ban is no hint to a stranger.
     wrong = await api.post(
         "/api/v1/auth/login", json={"username": user.username, "password": ADMIN_PASSWORD}

@@ -26,6 +26,7 @@ from app.core.openapi_rules import (
     ORDERED_PARAMETERS_KEY,
     UNIQUE_PER_REQUEST_KEY,
 )
+from tests.openapi_refs import resolve
 
 
 def _number(value: object) -> Decimal | None:
@@ -48,16 +49,6 @@ def breaks_ordering(definition: Mapping[str, Any], query: Mapping[str, Any] | No
     return False
 
 
-def _resolve(schema: Any, document: Mapping[str, Any]) -> Any:
-    # Local references only (`#/components/schemas/Name`), as FastAPI writes them.
-    while isinstance(schema, Mapping) and "$ref" in schema:
-        node: Any = document
-        for part in str(schema["$ref"]).removeprefix("#/").split("/"):
-            node = node[part]
-        schema = node
-    return schema
-
-
 def _body_properties(case: Case[Any]) -> Iterator[tuple[str, list[Mapping[str, Any]]]]:
     # `(name, schemas)` per property of the case's body schema; a nullable field is
     # `anyOf: [{string...}, {null}]`, so its branches are listed beside it.
@@ -66,12 +57,12 @@ def _body_properties(case: Case[Any]) -> Iterator[tuple[str, list[Mapping[str, A
         return
     document = case.operation.schema.raw_schema
     content = request_body.get("content", {}).get(case.media_type or "application/json", {})
-    resolved = _resolve(content.get("schema"), document)
+    resolved = resolve(content.get("schema"), document)
     if not isinstance(resolved, Mapping):
         return
     for name, prop in resolved.get("properties", {}).items():
         branches = [prop, *prop.get("anyOf", ())]
-        yield name, [_resolve(branch, document) for branch in branches]
+        yield name, [resolve(branch, document) for branch in branches]
 
 
 def breaks_byte_limit(case: Case[Any]) -> bool:

@@ -15,22 +15,14 @@ from app.core.openapi_rules import MAX_UTF8_BYTES_KEY
 from app.core.security.passwords import NewPassword
 from app.main import create_app
 from app.settings import AppSettings, Environment, Settings
+from tests.openapi_refs import resolve
 
 Schema = Mapping[str, Any]
 
 
-def _resolve(schema: Any, document: Schema) -> Any:
-    while isinstance(schema, Mapping) and "$ref" in schema:
-        node: Any = document
-        for part in str(schema["$ref"]).removeprefix("#/").split("/"):
-            node = node[part]
-        schema = node
-    return schema
-
-
 def text_schemas(schema: Any, document: Schema, where: str) -> Iterator[tuple[str, Schema]]:
     """Every string schema under `schema`, through refs, combinators, items and properties."""
-    schema = _resolve(schema, document)
+    schema = resolve(schema, document)
     if not isinstance(schema, Mapping):
         return
     if schema.get("type") == "string":

@@ -110,6 +110,15 @@ def test_no_git_and_no_uv(
     assert err == "note: uv is not installed: run `uv lock` in the project first\n"
 
 
+def _modules_mentioning(target: Path, names: tuple[str, ...]) -> list[str]:
+    """The generated `.py` files (relative paths) whose text contains any of `names`."""
+    return [
+        str(path.relative_to(target))
+        for path in target.rglob("*.py")
+        if any(name in path.read_text(encoding="utf-8") for name in names)
+    ]
+
+
 def test_without_graphql_leaves_graphql_out(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -135,12 +144,7 @@ def test_without_mongo_leaves_mongo_out(capsys: pytest.CaptureFixture[str], tmp_
     assert "mongomock" not in pyproject
     # No module may still import the driver or the removed Mongo modules.
     imports = ("import pymongo", "from pymongo", "app.database.mongo", "app.models.mongo")
-    leftovers = [
-        str(path.relative_to(target))
-        for path in target.rglob("*.py")
-        if any(name in path.read_text(encoding="utf-8") for name in imports)
-    ]
-    assert leftovers == []
+    assert _modules_mentioning(target, imports) == []
 
 
 def test_without_mysql_the_admins_move_to_postgres(
@@ -163,12 +167,7 @@ def test_without_mysql_the_admins_move_to_postgres(
     assert "aiomysql" not in pyproject
     assert "MYSQL_URL" not in (target / ".env.example").read_text()
     imports = ("import pymysql", "import aiomysql", "app.database.mysql", "app.models.mysql")
-    leftovers = [
-        str(path.relative_to(target))
-        for path in target.rglob("*.py")
-        if any(name in path.read_text(encoding="utf-8") for name in imports)
-    ]
-    assert leftovers == []
+    assert _modules_mentioning(target, imports) == []
 
 
 def test_next_steps_are_the_readme_quickstart(repo_root: Path) -> None:
