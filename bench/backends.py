@@ -14,11 +14,7 @@ from pathlib import Path
 import redis.asyncio
 
 from tests.harness import throwaway
-
-# fusion:mongo begin
 from tests.harness.mongo_fixtures import drop_mongo_database, mongo_server_url
-
-# fusion:mongo end
 
 # The relational roles: a throwaway database each, migrated before the app starts.
 SQL_VARIABLES = (

@@ -27,6 +27,13 @@ class Request:
     # Set for the write scenario: wrk POSTs, then DELETEs `delete_prefix + id` of what it made.
     delete_prefix: str = ""
 
+    @classmethod
+    def posting(
+        cls, path: str, document: object, headers: Mapping[str, str], delete_prefix: str = ""
+    ) -> "Request":
+        """A POST of `document` as JSON, with `headers`."""
+        return cls(path, "POST", wrk.json_body(document), {**JSON, **headers}, delete_prefix)
+
 
 class SetupError(Exception):
     """The app refused a setup step; the scenario is reported, not measured."""
@@ -128,26 +135,31 @@ async def _me(client: httpx.AsyncClient, env: Mapping[str, str], cwd: Path) -> R
 
 async def _write(client: httpx.AsyncClient, env: Mapping[str, str], cwd: Path) -> Request:
     token = await login_user(client, "benchwriter")
-    headers = {"Authorization": f"Bearer {token}", **JSON}
-    body = wrk.json_body(NEW_PRODUCT)
+    request = Request.posting(
+        "/api/v1/products",
+        NEW_PRODUCT,
+        {"Authorization": f"Bearer {token}"},
+        delete_prefix="/api/v1/products/",
+    )
     # One round by hand first: the id must be where report.lua looks for it.
     created = _data(
-        await client.post("/api/v1/products", content=body, headers=headers), "create product"
+        await client.post(request.path, content=request.body, headers=request.headers),
+        "create product",
     )
-    deleted = await client.delete(f"/api/v1/products/{created['id']}", headers=headers)
+    deleted = await client.delete(f"/api/v1/products/{created['id']}", headers=request.headers)
     if deleted.status_code >= 300:
         raise SetupError(f"delete product: HTTP {deleted.status_code} {deleted.text[:200]}")
-    return Request("/api/v1/products", "POST", body, headers, delete_prefix="/api/v1/products/")
+    return request
 
 
 async def _graphql_query(
     client: httpx.AsyncClient, query: str, headers: Mapping[str, str]
 ) -> Request:
-    body = wrk.json_body({"query": query})
-    probe = await client.post("/graphql", content=body, headers={**JSON, **headers})
+    request = Request.posting("/graphql", {"query": query}, headers)
+    probe = await client.post(request.path, content=request.body, headers=request.headers)
     if probe.status_code != 200 or probe.json().get("errors"):
         raise SetupError(f"graphql: HTTP {probe.status_code} {probe.text[:200]}")
-    return Request("/graphql", "POST", body, {**JSON, **headers})
+    return request
 
 
 async def _graphql(client: httpx.AsyncClient, env: Mapping[str, str], cwd: Path) -> Request:
