@@ -45,8 +45,8 @@ def _number(value: object) -> object:
     return value
 
 
-# What the 32-bit column holds.
-WholeNumber = Annotated[int, BeforeValidator(_number), Field(ge=-2_147_483_648, le=2_147_483_647)]
+# What the 32-bit column holds; Field before the validator, or the schema loses the bounds.
+WholeNumber = Annotated[int, Field(ge=-2_147_483_648, le=2_147_483_647), BeforeValidator(_number)]
 """
 _DATE_PATTERN = """\
 # ISO 8601, as every text a client sends documented with a pattern (no NUL gets in).
