@@ -45,8 +45,10 @@ def add_first_party_import(text: str, line: str, path: str) -> str:
     return "".join(lines)
 
 
-def _module_key(line: str) -> str:
-    return line.split()[1].lower()
+def _module_key(line: str) -> tuple[str, str]:
+    # Module, then the imported name: two imports from one module keep ruff's (isort) order.
+    words = line.split()
+    return words[1].lower(), words[3].lower()
 
 
 def insert_before_closing(text: str, opening: str, closing: str, line: str, path: str) -> str:
