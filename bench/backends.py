@@ -17,10 +17,7 @@ from tests.harness import throwaway
 from tests.harness.mongo_fixtures import drop_mongo_database, mongo_server_url
 
 # The relational roles: a throwaway database each, migrated before the app starts.
-SQL_VARIABLES = (
-    "POSTGRES_URL",
-    "MYSQL_URL",
-)
+SQL_VARIABLES = ("POSTGRES_URL", "MYSQL_URL")
 BACKENDS = (
     *SQL_VARIABLES,
     "MONGO_URL",
