@@ -13,7 +13,7 @@ import sys
 import tarfile
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from fastapi_fusion.errors import RefusedError, ScaffoldError
 from fastapi_fusion.template_source import PACKAGE_DIR
@@ -59,14 +59,27 @@ def open_release(source: Path, unpack_into: Path) -> Release:
             archive.extractall(target)  # noqa: S202
         return release_at(target)
     if source.name.endswith((".tar.gz", ".tgz")):
-        with tarfile.open(source) as archive:
-            archive.extractall(target, filter="data")
+        unpack_sdist(source, target)
         # An sdist holds one top directory; the package may sit below it.
         roots = sorted(init.parent.parent for init in target.glob("**/fastapi_fusion/__init__.py"))
         if roots:
             return release_at(roots[0])
         raise RefusedError(f"{source}: no fastapi_fusion package inside")
     raise RefusedError(f"{source}: not a directory, a .whl or a .tar.gz")
+
+
+def unpack_sdist(source: Path, target: Path) -> None:
+    """Unpack the sdist at `source` into `target`, refusing links, devices and escaping paths."""
+    with tarfile.open(source) as archive:
+        members = archive.getmembers()
+        for member in members:
+            name = PurePosixPath(member.name)
+            if not (member.isfile() or member.isdir()) or name.is_absolute() or ".." in name.parts:
+                reason = "only plain files and folders inside it"
+                raise RefusedError(f"{source}: refused member {member.name!r} ({reason})")
+        # The check above is the filter: Python before 3.11.4 (Debian 12 ships 3.11.2)
+        # has no `filter=` argument, and the kit supports every 3.11.
+        archive.extractall(target, members=members)  # noqa: S202
 
 
 def cache_directory() -> Path:

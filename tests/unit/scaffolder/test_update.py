@@ -1,5 +1,6 @@
 """`fastapi-fusion update`: a project at version A (this checkout), edited, updated to a B."""
 
+import io
 import sys
 import tarfile
 import zipfile
@@ -238,6 +239,29 @@ def test_a_release_opens_from_a_checkout_a_wheel_or_an_sdist(
     ):
         with pytest.raises(RefusedError, match=reason):
             open_release(tmp_path / bad, unpacked)
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("../escaped.py", tarfile.REGTYPE),
+        ("/etc/escaped.py", tarfile.REGTYPE),
+        ("pkg/link", tarfile.SYMTYPE),
+    ],
+)
+def test_an_sdist_with_a_member_outside_its_folder_is_refused(
+    tmp_path: Path, name: str, kind: bytes
+) -> None:
+    sdist = tmp_path / "fastapi_fusion_cli-9.8.7.tar.gz"
+    with tarfile.open(sdist, "w:gz") as archive:
+        member = tarfile.TarInfo(name)
+        member.type = kind
+        member.linkname = "/etc/passwd" if kind == tarfile.SYMTYPE else ""
+        archive.addfile(member, io.BytesIO(b""))
+    with pytest.raises(RefusedError, match="refused member"):
+        open_release(sdist, tmp_path / "unpacked")
+    assert not (tmp_path / "escaped.py").exists()
+    assert not (tmp_path / "unpacked").exists()
 
 
 def test_help_names_the_sources(capsys: pytest.CaptureFixture[str]) -> None:
