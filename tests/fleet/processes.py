@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -35,6 +36,14 @@ def wait_for(what: str, ready: Callable[[], bool], alive: Callable[[], bool], lo
             return
         time.sleep(0.2)
     raise RuntimeError(f"{what} not ready in {STARTUP_SECONDS}s:\n{log.read_text()[-3000:]}")
+
+
+def answers_live(url: str) -> bool:
+    """Whether the app behind `url` (an instance, or nginx in front of one) says it is live."""
+    try:
+        return httpx.get(f"{url}/health/live", timeout=1).status_code == 200
+    except httpx.TransportError:
+        return False
 
 
 class ChildProcess:
@@ -103,14 +112,8 @@ class Instance(ChildProcess):
         listener.close()
         self.starts += 1
         started = time.monotonic()
-        wait_for(self.name, self._live, self.running, self.log)
+        wait_for(self.name, partial(answers_live, self.url), self.running, self.log)
         self.startup_seconds = time.monotonic() - started
-
-    def _live(self) -> bool:
-        try:
-            return httpx.get(f"{self.url}/health/live", timeout=1).status_code == 200
-        except httpx.TransportError:
-            return False
 
     def terminate(self) -> float:
         """SIGTERM (graceful: in-flight requests finish) and wait; the seconds it took."""
@@ -203,7 +206,7 @@ class Nginx(ChildProcess):
             self.process = subprocess.Popen(  # noqa: S603 - the system nginx, our arguments
                 [*command, "-c", str(conf)], stdout=sink, stderr=subprocess.STDOUT
             )
-        wait_for("nginx", self._answers, self.running, log)
+        wait_for("nginx", partial(answers_live, self.url), self.running, log)
 
     def drain(self, port: int, out: bool) -> None:
         """Take the instance on `port` out of rotation (or put it back): rewrite and reload.
@@ -219,12 +222,6 @@ class Nginx(ChildProcess):
         if self.process is not None:
             self.process.send_signal(signal.SIGHUP)
         time.sleep(0.5)  # the new workers take over; the old ones finish what they hold
-
-    def _answers(self) -> bool:
-        try:
-            return httpx.get(f"{self.url}/health/live", timeout=1).status_code == 200
-        except httpx.TransportError:
-            return False
 
     def stop(self) -> None:
         """Graceful quit (SIGQUIT), then kill if it lingers."""

@@ -5,18 +5,14 @@ import pytest
 from app.__main__ import main
 from app.database.migrations import MIGRATIONS_DIR, ROLES, next_revision_id
 from app.settings import get_settings
-
-
-def _one_line(err: str) -> str:
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    assert lines[0].startswith("python -m app: error: ")
-    return lines[0]
+from tests.command_line import one_line_error
 
 
 def test_a_usage_error_is_one_line_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["db", "revision"]) == 2
-    assert "required: -m/--message, --engine" in _one_line(capsys.readouterr().err)
+    assert "required: -m/--message, --engine" in one_line_error(
+        capsys.readouterr().err, "python -m app"
+    )
 
 
 def test_a_production_refusal_is_one_line_exit_1(
@@ -29,7 +25,9 @@ def test_a_production_refusal_is_one_line_exit_1(
         assert main(["keys", "generate", "--out", "unused.pem"]) == 1
     finally:
         get_settings.cache_clear()
-    assert "refusing to start in production" in _one_line(capsys.readouterr().err)
+    assert "refusing to start in production" in one_line_error(
+        capsys.readouterr().err, "python -m app"
+    )
 
 
 @pytest.mark.parametrize("role", ROLES)

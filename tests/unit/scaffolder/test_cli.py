@@ -9,13 +9,7 @@ import pytest
 
 from fastapi_fusion import __version__
 from fastapi_fusion.cli import NEXT_STEPS, main
-
-
-def _one_line_error(err: str) -> str:
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    assert lines[0].startswith("fastapi-fusion: error: ")
-    return lines[0]
+from tests.command_line import one_line_error
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
@@ -64,7 +58,7 @@ def test_usage_errors_exit_2_with_one_line(
     monkeypatch.chdir(tmp_path)
     assert main(argv) == 2
     captured = capsys.readouterr()
-    assert reason in _one_line_error(captured.err)
+    assert reason in one_line_error(captured.err, "fastapi-fusion")
     assert captured.out == ""
     assert list(tmp_path.iterdir()) == []
 
@@ -72,7 +66,7 @@ def test_usage_errors_exit_2_with_one_line(
 def test_a_non_empty_target_exits_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("mine")
     assert main(["create", "--no-lock", "shop", "--path", str(tmp_path)]) == 1
-    assert "is not empty" in _one_line_error(capsys.readouterr().err)
+    assert "is not empty" in one_line_error(capsys.readouterr().err, "fastapi-fusion")
     assert [path.name for path in tmp_path.iterdir()] == ["notes.txt"]
 
 
@@ -194,4 +188,4 @@ def test_python_dash_m_reports_the_exit_code() -> None:
         check=False,
     )
     assert done.returncode == 2
-    assert "invalid choice: 'frobnicate'" in _one_line_error(done.stderr)
+    assert "invalid choice: 'frobnicate'" in one_line_error(done.stderr, "fastapi-fusion")

@@ -32,6 +32,7 @@ from fastapi_fusion.update_check import (
     edit_project,
     make_version_b,
 )
+from tests.command_line import one_line_error
 
 
 @pytest.fixture(scope="module")
@@ -122,19 +123,12 @@ def test_an_unedited_project_becomes_what_version_b_creates(
     assert read_origin(project).without == without
 
 
-def _one_line_error(err: str) -> str:
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    assert lines[0].startswith("fastapi-fusion: error: ")
-    return lines[0]
-
-
 def test_a_directory_that_is_no_generated_project_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, err = _update(tmp_path, capsys)
     assert code == 2
-    assert f"is not a generated project (no {ORIGIN_FILE}" in _one_line_error(err)
+    assert f"is not a generated project (no {ORIGIN_FILE}" in one_line_error(err, "fastapi-fusion")
     assert out == ""
     assert list(tmp_path.iterdir()) == []
 
@@ -147,7 +141,9 @@ def test_uncommitted_changes_are_refused_unless_forced(
     before = _tree(project_a)
     code, _, err = _update(project_a, capsys, "--from", str(repo_root), "--to", str(version_b.root))
     assert code == 2
-    assert "has uncommitted changes: commit or stash them first" in _one_line_error(err)
+    assert "has uncommitted changes: commit or stash them first" in one_line_error(
+        err, "fastapi-fusion"
+    )
     assert _tree(project_a) == before
     forced = ("--force", "--from", str(repo_root), "--to", str(version_b.root))
     code, _, _ = _update(project_a, capsys, *forced)
@@ -162,7 +158,7 @@ def test_the_same_version_is_refused(
     # By default the new version is the running CLI's: this checkout, the project's own.
     code, _, err = _update(project_a, capsys)
     assert code == 2
-    assert f"already at version {__version__}" in _one_line_error(err)
+    assert f"already at version {__version__}" in one_line_error(err, "fastapi-fusion")
     assert _tree(project_a) == before
 
 
@@ -172,7 +168,7 @@ def test_a_base_of_another_version_is_refused(
     kit_b = str(version_b.root)
     code, _, err = _update(project_a, capsys, "--from", kit_b, "--to", kit_b)
     assert code == 2
-    line = _one_line_error(err)
+    line = one_line_error(err, "fastapi-fusion")
     assert f"is version {version_b.version}, but the project records {__version__}" in line
 
 
@@ -189,14 +185,14 @@ def test_an_unfetchable_recorded_version_asks_for_from(
     before = _tree(project_a)
     code, _, err = _update(project_a, capsys, "--to", str(version_b.root))
     assert code == 2
-    line = _one_line_error(err)
+    line = one_line_error(err, "fastapi-fusion")
     assert f"cannot fetch fastapi-fusion-cli=={__version__} (ERROR: No matching" in line
     assert "pass --from PATH" in line
     assert _tree(project_a) == before
     monkeypatch.setattr(releases, "pip_command", lambda: None)
     code, _, err = _update(project_a, capsys, "--to", str(version_b.root))
     assert code == 2
-    assert "no pip found; pass --from PATH" in _one_line_error(err)
+    assert "no pip found; pass --from PATH" in one_line_error(err, "fastapi-fusion")
 
 
 def test_a_fetched_wheel_is_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -272,4 +268,6 @@ def test_help_names_the_sources(capsys: pytest.CaptureFixture[str]) -> None:
     for option in ("--from SOURCE", "--to SOURCE", "--force", "--no-lock", "--path DIR"):
         assert option in out
     assert main(["update", "--colour", "red"]) == 2
-    assert "unrecognized arguments: --colour red" in _one_line_error(capsys.readouterr().err)
+    assert "unrecognized arguments: --colour red" in one_line_error(
+        capsys.readouterr().err, "fastapi-fusion"
+    )
