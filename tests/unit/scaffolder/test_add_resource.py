@@ -240,21 +240,31 @@ def test_a_postgres_resource_writes_these_files(
     for path in written:
         if path.endswith(".py"):
             compile((project / path).read_text(encoding="utf-8"), path, "exec")
-    migration = (project / "migrations/postgres/versions/0003_tags.py").read_text()
-    assert 'revision: str = "0003"' in migration
-    assert 'down_revision: str | None = "0002"' in migration
-    domains = (project / "app/api/domains.py").read_text()
-    assert "from app.api.tags.router import router as tags_router" in domains
-    assert "    tags_router,\n)" in domains
-    schema = (project / "app/graphql/schema.py").read_text()
-    assert "from app.graphql.tags import TAGS_FIELDS\n" in schema
-    assert "    PRODUCT_FIELDS,\n    TAGS_FIELDS,\n)" in schema
-    graphql = (project / "app/graphql/tags.py").read_text()
-    # A decimal stays exact text in GraphQL, so the type is hand-written, not derived.
-    assert "price: str\n" in graphql
-    assert "price=format_amount(item.price)" in graphql
-    assert "return Page.of(listing, TagType.of)" in graphql
-    assert "root_field(resolve_create_tag, USER)," in graphql
+    expected = {
+        "migrations/postgres/versions/0003_tags.py": [
+            'revision: str = "0003"',
+            'down_revision: str | None = "0002"',
+        ],
+        "app/api/domains.py": [
+            "from app.api.tags.router import router as tags_router",
+            "    tags_router,\n)",
+        ],
+        "app/graphql/schema.py": [
+            "from app.graphql.tags import TAGS_FIELDS\n",
+            "    PRODUCT_FIELDS,\n    TAGS_FIELDS,\n)",
+        ],
+        "app/graphql/tags.py": [
+            # A decimal stays exact text in GraphQL, so the type is hand-written, not derived.
+            "price: str\n",
+            "price=format_amount(item.price)",
+            "return Page.of(listing, TagType.of)",
+            "root_field(resolve_create_tag, USER),",
+        ],
+    }
+    for path, snippets in expected.items():
+        text = (project / path).read_text()
+        for snippet in snippets:
+            assert snippet in text, (path, snippet)
 
 
 def test_a_postgres_resource_without_decimals_derives_its_type(
