@@ -1,6 +1,7 @@
 """An unreachable server is a 503 envelope and a `down` in readiness, never a 500 or a hang."""
 
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 
 import httpx
 import pytest
@@ -33,14 +34,37 @@ async def read_redis(redis: Redis, lang: Lang) -> Envelope[str | None]:
     return success(None if value is None else str(value), lang)
 
 
+@dataclass(frozen=True)
+class DeadBackend:
+    """One backend's server unreachable: the setting pointing there, a route that needs it."""
+
+    name: str
+    settings: dict[str, str]
+    path: str
+
+
+DEAD_BACKENDS = [
+    DeadBackend("postgres", {"postgres_url": DEAD_POSTGRES}, "/dead/users"),
+    DeadBackend("redis", {"redis_url": DEAD_REDIS}, "/dead/redis"),
+]
+
+
+@pytest.fixture(params=DEAD_BACKENDS, ids=[dead.name for dead in DEAD_BACKENDS])
+def dead(request: pytest.FixtureRequest) -> DeadBackend:
+    """Each backend in turn is the dead one."""
+    backend: DeadBackend = request.param
+    return backend
+
+
 @pytest.fixture
 async def dead_client(
-    database_settings: DatabaseSettings, request: pytest.FixtureRequest
+    database_settings: DatabaseSettings, dead: DeadBackend
 ) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of an app whose `dead` backend is unreachable; every other one is up."""
     fields = {name: getattr(database_settings, name) for name in DatabaseSettings.model_fields}
     settings = Settings(
         app=AppSettings(environment=Environment.TEST, probe_timeout_seconds=5),
-        database=DatabaseSettings(**(fields | request.param)),
+        database=DatabaseSettings(**(fields | dead.settings)),
     )
     app = create_app(settings)
     app.include_router(router)
@@ -50,28 +74,18 @@ async def dead_client(
             yield client
 
 
-@pytest.mark.parametrize(
-    ("dead_client", "backend"),
-    [({"postgres_url": DEAD_POSTGRES}, "postgres"), ({"redis_url": DEAD_REDIS}, "redis")],
-    indirect=["dead_client"],
-)
 async def test_ready_is_503_naming_the_dead_backend(
-    dead_client: httpx.AsyncClient, backend: str
+    dead_client: httpx.AsyncClient, dead: DeadBackend
 ) -> None:
     response = await dead_client.get("/health/ready")
     body = assert_envelope(response, 503, ErrorType.SERVICE_UNAVAILABLE)
     states = {name: health["state"] for name, health in body["data"]["backends"].items()}
-    assert states.pop(backend) == "down"
+    assert states.pop(dead.name) == "down"
     assert set(states.values()) == {"up"}
     assert "127.0.0.1:1" not in response.text
 
 
-@pytest.mark.parametrize(
-    ("dead_client", "path"),
-    [({"postgres_url": DEAD_POSTGRES}, "/dead/users"), ({"redis_url": DEAD_REDIS}, "/dead/redis")],
-    indirect=["dead_client"],
-)
 async def test_request_needing_a_dead_backend_is_503(
-    dead_client: httpx.AsyncClient, path: str
+    dead_client: httpx.AsyncClient, dead: DeadBackend
 ) -> None:
-    assert_envelope(await dead_client.get(path), 503, ErrorType.SERVICE_UNAVAILABLE)
+    assert_envelope(await dead_client.get(dead.path), 503, ErrorType.SERVICE_UNAVAILABLE)
