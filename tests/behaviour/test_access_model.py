@@ -21,7 +21,6 @@ from fastapi import FastAPI
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, rule, run_state_machine_as_test
-from pydantic import SecretStr
 from sqlalchemy import delete, update
 
 from app.core.security.tokens import Realm
@@ -30,7 +29,6 @@ from app.models.mysql.admins import Admin
 from app.models.postgres.categories import Category
 from app.models.postgres.users import User
 from app.resources import resources_of
-from app.settings import AuthSettings
 from tests.behaviour.access_model import (
     ADMIN_ROLE,
     USER_ROLE,
@@ -51,6 +49,14 @@ PICK = st.integers(min_value=0, max_value=10_000)
 INSUFFICIENT_SCOPE = 'Bearer error="insufficient_scope"'
 SESSION_CAP = 3
 
+# Generous login limits: the model signs in far more often than a person would. The session
+# cap is small, so sequences reach it: a new login ends the account's oldest session.
+pytestmark = pytest.mark.auth_settings(
+    login_rate_limit_per_address="100000/minute",
+    login_rate_limit_per_username="100000/minute",
+    max_sessions_per_account=SESSION_CAP,
+)
+
 CREATE_PRODUCT = "mutation($input: ProductCreateInput!) { createProduct(input: $input) { id } }"
 UPDATE_PRODUCT = (
     "mutation($id: ID!, $input: ProductUpdateInput!) { updateProduct(id: $id, input: $input)"
@@ -61,19 +67,6 @@ CREATE_CATEGORY = (
     "mutation($input: CategoryCreateInput!) { createCategory(input: $input) { slug } }"
 )
 ME = "query { me { id } }"
-
-
-@pytest.fixture
-def auth_settings(signing_pem: str) -> AuthSettings:
-    """Generous login limits: the model signs in far more often than a person would."""
-    return AuthSettings(
-        jwt_private_key=SecretStr(signing_pem),
-        bcrypt_rounds=4,
-        login_rate_limit_per_address="100000/minute",
-        login_rate_limit_per_username="100000/minute",
-        # Small, so sequences reach it: a new login ends the account's oldest session.
-        max_sessions_per_account=SESSION_CAP,
-    )
 
 
 def pick(items: list[T], index: int) -> T:

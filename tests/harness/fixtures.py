@@ -272,9 +272,15 @@ def signing_pem() -> str:
 
 
 @pytest.fixture
-def auth_settings(signing_pem: str) -> AuthSettings:
-    """Auth settings with a fixed key and bcrypt's lowest cost (tests need speed, not strength)."""
-    return AuthSettings(jwt_private_key=SecretStr(signing_pem), bcrypt_rounds=4)
+def auth_settings(signing_pem: str, request: pytest.FixtureRequest) -> AuthSettings:
+    """Auth settings with a fixed key and bcrypt's lowest cost (tests need speed, not strength).
+
+    A test, class or module marked `@pytest.mark.auth_settings(**fields)` gets those fields
+    too (the closest mark wins).
+    """
+    mark = request.node.get_closest_marker("auth_settings")
+    fields = mark.kwargs if mark else {}
+    return AuthSettings(**{"jwt_private_key": SecretStr(signing_pem), "bcrypt_rounds": 4, **fields})
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,6 @@ from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
-from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from app.api.metrics.router import is_allowed
@@ -19,9 +18,12 @@ from app.core.metrics import UNMATCHED_ROUTE
 from app.core.security.passwords import PasswordHasher
 from app.database.pool_metrics import metered_pool
 from app.resources import resources_of
-from app.settings import AuthSettings, MetricsSettings, Settings
+from app.settings import MetricsSettings, Settings
 from tests.behaviour.accounts import Accounts
 from tests.envelope import assert_envelope
+
+# One failed login per username per minute: the limiter test's second attempt is refused.
+pytestmark = pytest.mark.auth_settings(login_rate_limit_per_username="1/minute")
 
 
 def sample(name: str, **labels: str) -> float:
@@ -129,16 +131,6 @@ async def test_bcrypt_queue_depth_and_wait() -> None:
     assert sample("bcrypt_queue_wait_seconds_count") == waits_before + 3
     # The two queued hashes waited for the blocker: at least one bucket above 10 ms filled.
     assert sample("bcrypt_queue_wait_seconds_sum") > 0.04
-
-
-@pytest.fixture
-def auth_settings(signing_pem: str) -> AuthSettings:
-    # One failed login per username per minute: the second attempt is refused.
-    return AuthSettings(
-        jwt_private_key=SecretStr(signing_pem),
-        bcrypt_rounds=4,
-        login_rate_limit_per_username="1/minute",
-    )
 
 
 async def test_limiter_refusals_and_revoked_sessions_are_counted(

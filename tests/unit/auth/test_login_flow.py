@@ -19,12 +19,15 @@ from app.core.routing import EnvelopeRoute
 from app.core.security.tokens import Realm
 from app.depends import Client, Lang, LoginLimit, Passwords, Tokens
 from app.resources import attach_resources, resources_of, settings_of
-from app.settings import AuthSettings
 from tests.envelope import assert_envelope
 from tests.unit.auth.conftest import bearer
 from tests.unit.auth.test_protected_routes import CurrentUserPrincipal
 
 PASSWORD = "correct horse battery"
+
+pytestmark = pytest.mark.auth_settings(
+    login_rate_limit_per_username="3/minute", login_rate_limit_per_address="5/minute"
+)
 
 
 class Credentials(BaseModel):
@@ -64,16 +67,6 @@ async def login(
 async def me(principal: CurrentUserPrincipal, lang: Lang) -> Envelope[int]:
     """Who am I."""
     return success(principal.account_id, lang)
-
-
-@pytest.fixture
-def auth_settings(auth_settings: AuthSettings) -> AuthSettings:
-    return auth_settings.model_copy(
-        update={
-            "login_rate_limit_per_username": "3/minute",
-            "login_rate_limit_per_address": "5/minute",
-        }
-    )
 
 
 @pytest.fixture
