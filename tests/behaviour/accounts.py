@@ -39,6 +39,26 @@ def unique(prefix: str) -> str:
     return f"{prefix}{secrets.token_hex(4)}"
 
 
+async def insert_admin(
+    app: FastAPI, username: str, password: str, role: str, account_id: int | None = None
+) -> int:
+    """Write an administrator to the admin store as `admin create` does; its id."""
+    hasher = resources_of(app).auth.password_hasher
+    async with unit_of_work(resources_of(app).backends.admins) as session:
+        admin = Admin(
+            username=username,
+            email=f"{username}@example.com",
+            password_hash=await hasher.hash(password),
+            role=role,
+            is_active=True,
+        )
+        if account_id is not None:
+            admin.id = account_id
+        session.add(admin)
+        await session.flush()
+        return admin.id
+
+
 @dataclass(frozen=True)
 class Session:
     """An account signed in once: its id and that session's tokens."""
@@ -105,20 +125,6 @@ class Accounts:
     ) -> Session:
         """An administrator written to the admin store (as `admin create` does) and signed in."""
         username = username or unique("admin")
-        hasher = resources_of(self.app).auth.password_hasher
-        database = resources_of(self.app).backends.admins
-        async with unit_of_work(database) as session:
-            admin = Admin(
-                username=username,
-                email=f"{username}@example.com",
-                password_hash=await hasher.hash(ADMIN_PASSWORD),
-                role=role,
-                is_active=True,
-            )
-            if account_id is not None:
-                admin.id = account_id
-            session.add(admin)
-            await session.flush()
-            admin_id = admin.id
+        admin_id = await insert_admin(self.app, username, ADMIN_PASSWORD, role, account_id)
         signed_in = await self.login(username, ADMIN_PASSWORD, realm_path="/api/v1/admin/auth")
         return Session(admin_id, username, signed_in.access, signed_in.refresh, signed_in.sid)

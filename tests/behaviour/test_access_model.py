@@ -41,6 +41,7 @@ from tests.behaviour.access_model import (
     account_refusal,
     expected,
 )
+from tests.behaviour.accounts import insert_admin
 from tests.harness.hooks import is_real
 
 T = TypeVar("T")
@@ -172,22 +173,8 @@ class AccessMachine(RuleBasedStateMachine):
         """An admin row written as `admin create` does, then signed in."""
         username = f"adm{secrets.token_hex(4)}"
         password = "admin-pass-" + secrets.token_hex(3)
-
-        async def create() -> int:
-            hasher = resources_of(self.app).auth.password_hasher
-            async with unit_of_work(resources_of(self.app).backends.admins) as session:
-                row = Admin(
-                    username=username,
-                    email=f"{username}@example.com",
-                    password_hash=await hasher.hash(password),
-                    role=role,
-                    is_active=True,
-                )
-                session.add(row)
-                await session.flush()
-                return row.id
-
-        account = AccountM(Realm.ADMIN, self.run(create()), username, password, role)
+        admin_id = self.run(insert_admin(self.app, username, password, role))
+        account = AccountM(Realm.ADMIN, admin_id, username, password, role)
         self.world.accounts.append(account)
         self.login(account)
 
