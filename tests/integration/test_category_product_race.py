@@ -6,6 +6,7 @@ No transaction spans PostgreSQL and MongoDB; the category row lock is what order
 
 import asyncio
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 
 import httpx
 import pytest
@@ -17,11 +18,12 @@ from app.api.products.schema import ProductCreate
 from app.core.errors import ConflictError, ErrorType
 from app.database.session import unit_of_work
 from app.resources import resources_of
-from tests.behaviour.domain import API, Accounts, clean_app_stores, create_category
+from tests.behaviour.domain import API, Accounts, Caller, clean_app_stores, create_category
 from tests.envelope import assert_envelope
 
 # Long enough for a request that is not blocked to finish on a loaded machine.
 SETTLE_SECONDS = 0.5
+HAMMER = {"name": "hammer", "price": "1.00", "category": "tools"}
 
 
 @pytest.fixture
@@ -31,20 +33,36 @@ async def served(app: FastAPI, client: httpx.AsyncClient) -> AsyncIterator[httpx
     await clean_app_stores(app)
 
 
-async def test_create_waits_for_a_delete_in_progress(
-    app: FastAPI, served: httpx.AsyncClient
-) -> None:
+@dataclass(frozen=True)
+class Shop:
+    """An administrator and the user ann, with the category `tools` they race over."""
+
+    accounts: Accounts
+    admin: Caller
+    ann: Caller
+
+
+@pytest.fixture
+async def shop(app: FastAPI, served: httpx.AsyncClient) -> Shop:
+    """The administrator `root`, the user `ann` and the category `tools`."""
     accounts = Accounts(app)
     admin, ann = await accounts.admin("root"), await accounts.user("ann")
     await create_category(served, admin, "tools")
-    admin_principal = await accounts.principal(admin)
-    body = {"name": "hammer", "price": "1.00", "category": "tools"}
+    return Shop(accounts, admin, ann)
+
+
+async def test_create_waits_for_a_delete_in_progress(
+    app: FastAPI, served: httpx.AsyncClient, shop: Shop
+) -> None:
+    admin_principal = await shop.accounts.principal(shop.admin)
     async with unit_of_work(resources_of(app).backends.postgres) as session:
         # The delete has checked MongoDB (no products) and holds the row...
         await categories.delete_category(
             session, resources_of(app).backends, admin_principal, "tools"
         )
-        create = asyncio.create_task(served.post(f"{API}/products", json=body, headers=ann.headers))
+        create = asyncio.create_task(
+            served.post(f"{API}/products", json=HAMMER, headers=shop.ann.headers)
+        )
         await asyncio.sleep(SETTLE_SECONDS)
         # ...so the create cannot have checked the category yet.
         assert not create.done()
@@ -54,20 +72,17 @@ async def test_create_waits_for_a_delete_in_progress(
 
 
 async def test_delete_waits_for_a_create_in_progress(
-    app: FastAPI, served: httpx.AsyncClient
+    app: FastAPI, served: httpx.AsyncClient, shop: Shop
 ) -> None:
-    accounts = Accounts(app)
-    admin, ann = await accounts.admin("root"), await accounts.user("ann")
-    await create_category(served, admin, "tools")
-    ann_principal = await accounts.principal(ann)
-    data = ProductCreate.model_validate({"name": "hammer", "price": "1.00", "category": "tools"})
+    ann_principal = await shop.accounts.principal(shop.ann)
+    data = ProductCreate.model_validate(HAMMER)
     async with unit_of_work(resources_of(app).backends.postgres) as session:
         # The create holds the category FOR SHARE until its unit of work ends...
         await products.create_product(
             session, resources_of(app).backends.mongo.db, ann_principal, data
         )
         delete = asyncio.create_task(
-            served.delete(f"{API}/categories/tools", headers=admin.headers)
+            served.delete(f"{API}/categories/tools", headers=shop.admin.headers)
         )
         await asyncio.sleep(SETTLE_SECONDS)
         assert not delete.done()
@@ -77,16 +92,14 @@ async def test_delete_waits_for_a_create_in_progress(
 
 
 async def test_service_refuses_to_delete_a_category_in_use(
-    app: FastAPI, served: httpx.AsyncClient
+    app: FastAPI, served: httpx.AsyncClient, shop: Shop
 ) -> None:
     # The same rule holds for a caller that is not a route (GraphQL calls the service).
-    accounts = Accounts(app)
-    admin, ann = await accounts.admin("root"), await accounts.user("ann")
-    await create_category(served, admin, "tools")
-    body = {"name": "hammer", "price": "1.00", "category": "tools"}
-    assert_envelope(await served.post(f"{API}/products", json=body, headers=ann.headers), 201)
+    assert_envelope(
+        await served.post(f"{API}/products", json=HAMMER, headers=shop.ann.headers), 201
+    )
     async with unit_of_work(resources_of(app).backends.postgres) as session:
-        principal = await accounts.principal(admin)
+        principal = await shop.accounts.principal(shop.admin)
         with pytest.raises(ConflictError):
             await categories.delete_category(
                 session, resources_of(app).backends, principal, "tools"
