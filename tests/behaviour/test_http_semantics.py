@@ -12,6 +12,7 @@ from app.core.errors import ErrorType
 from app.core.i18n import MessageKey, translate
 from tests.behaviour.accounts import Accounts as AuthAccounts
 from tests.behaviour.domain import API, Accounts, create_category
+from tests.behaviour.preconditions import assert_if_match_stops_lost_updates
 from tests.envelope import assert_envelope
 
 CATEGORIES = f"{API}/categories"
@@ -92,37 +93,13 @@ async def test_if_match_stops_a_lost_update_on_a_category(
     first_admin = await accounts.admin("root")
     second_admin = await accounts.admin("other")
     await create_category(api, first_admin, "tools")
-    tag = (await api.get(f"{CATEGORIES}/tools")).headers["etag"]
     # Both read the same version; the first write wins, the second is told, in its language.
-    won = await api.patch(
+    await assert_if_match_stops_lost_updates(
+        api,
         f"{CATEGORIES}/tools",
-        json={"name": "First"},
-        headers={**first_admin.headers, "If-Match": tag},
+        first=(first_admin.headers, {"name": "First"}),
+        second=(second_admin.headers, {"name": "Second"}),
     )
-    assert_envelope(won, 200)
-    lost = await api.patch(
-        f"{CATEGORIES}/tools",
-        json={"name": "Second"},
-        headers={**second_admin.headers, "If-Match": tag, "Accept-Language": "ar"},
-    )
-    body = assert_envelope(lost, 412, ErrorType.PRECONDITION_FAILED)
-    assert body["message"] == translate(MessageKey.PRECONDITION_FAILED, "ar")
-    current = assert_envelope(await api.get(f"{CATEGORIES}/tools"), 200)
-    assert current["data"]["name"] == "First"
-    stale_delete = await api.delete(
-        f"{CATEGORIES}/tools", headers={**second_admin.headers, "If-Match": tag}
-    )
-    assert_envelope(stale_delete, 412, ErrorType.PRECONDITION_FAILED)
-    fresh = (await api.get(f"{CATEGORIES}/tools")).headers["etag"]
-    weak = await api.delete(
-        f"{CATEGORIES}/tools", headers={**second_admin.headers, "If-Match": f"W/{fresh}"}
-    )
-    assert_envelope(weak, 412)  # If-Match compares strongly: a weak tag never matches
-    deleted = await api.delete(
-        f"{CATEGORIES}/tools", headers={**second_admin.headers, "If-Match": fresh}
-    )
-    assert_envelope(deleted, 200)
-    assert_envelope(await api.get(f"{CATEGORIES}/tools"), 404)
 
 
 async def test_users_me_etag_and_if_match(
