@@ -1,7 +1,7 @@
 """Helpers for the auth route tests: accounts made through the real routes (and the admin store)."""
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import httpx
@@ -75,6 +75,21 @@ class Session:
         return bearer(self.access)
 
 
+async def assert_signed_in(api: httpx.AsyncClient, session: Session) -> None:
+    """The session's access token still opens `/users/me`."""
+    assert_envelope(await api.get("/api/v1/users/me", headers=session.headers), 200)
+
+
+async def assert_signed_out(api: httpx.AsyncClient, session: Session) -> dict[str, Any]:
+    """Neither token of the session works: `/users/me` and a refresh are 401s (the first's body)."""
+    me = assert_envelope(
+        await api.get("/api/v1/users/me", headers=session.headers), 401, ErrorType.UNAUTHORIZED
+    )
+    refresh = await api.post("/api/v1/auth/refresh", json={"refresh_token": session.refresh})
+    assert_envelope(refresh, 401, ErrorType.UNAUTHORIZED)
+    return me
+
+
 class Accounts:
     """Registers users and signs accounts in through the app's routes."""
 
@@ -119,6 +134,12 @@ class Accounts:
         data = await self.register(username)
         session = await self.login(data["username"])
         return Session(data["id"], data["username"], session.access, session.refresh, session.sid)
+
+    async def user_signed_in_twice(self) -> tuple[Session, Session]:
+        """A registered user with two live sessions (two devices, say): the first, the second."""
+        first = await self.user()
+        second = await self.login(first.username)
+        return first, replace(second, account_id=first.account_id)
 
     async def admin(
         self, username: str | None = None, *, account_id: int | None = None, role: str = "admin"

@@ -9,7 +9,15 @@ from app.core.i18n import MessageKey
 from app.database.session import unit_of_work
 from app.models.postgres.users import User
 from app.resources import resources_of
-from tests.behaviour.accounts import PASSWORD, Accounts, assert_refused, english, unique
+from tests.behaviour.accounts import (
+    PASSWORD,
+    Accounts,
+    assert_refused,
+    assert_signed_in,
+    assert_signed_out,
+    english,
+    unique,
+)
 from tests.envelope import assert_envelope
 
 NEW_PASSWORD = "a brand new passphrase"
@@ -85,8 +93,7 @@ async def test_a_wrong_current_password_is_422_and_changes_nothing(
 async def test_a_password_change_ends_every_other_session_and_keeps_this_one(
     api: httpx.AsyncClient, auth_accounts: Accounts
 ) -> None:
-    session = await auth_accounts.user()
-    other = await auth_accounts.login(session.username)
+    session, other = await auth_accounts.user_signed_in_twice()
     response = await api.post(
         "/api/v1/users/me/password",
         json={"current_password": PASSWORD, "new_password": NEW_PASSWORD},
@@ -95,9 +102,8 @@ async def test_a_password_change_ends_every_other_session_and_keeps_this_one(
     body = assert_envelope(response, 200, ErrorType.SUCCESS)
     assert body["data"] is None
     assert NEW_PASSWORD not in response.text
-    me = await api.get("/api/v1/users/me", headers=other.headers)
-    assert_envelope(me, 401, ErrorType.UNAUTHORIZED)
-    assert_envelope(await api.get("/api/v1/users/me", headers=session.headers), 200)
+    await assert_signed_out(api, other)
+    await assert_signed_in(api, session)
     old = await api.post(
         "/api/v1/auth/login", json={"username": session.username, "password": PASSWORD}
     )

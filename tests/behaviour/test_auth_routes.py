@@ -8,7 +8,16 @@ import pytest
 
 from app.core.errors import ErrorType
 from app.core.i18n import MessageKey
-from tests.behaviour.accounts import PASSWORD, Accounts, assert_refused, bearer, english, unique
+from tests.behaviour.accounts import (
+    PASSWORD,
+    Accounts,
+    assert_refused,
+    assert_signed_in,
+    assert_signed_out,
+    bearer,
+    english,
+    unique,
+)
 from tests.envelope import assert_envelope
 
 
@@ -134,34 +143,28 @@ async def test_refresh_rotates_and_reuse_of_a_spent_token_ends_the_session(
 async def test_logout_ends_this_session_only(
     api: httpx.AsyncClient, auth_accounts: Accounts
 ) -> None:
-    one = await auth_accounts.user()
-    other = await auth_accounts.login(one.username)
+    one, other = await auth_accounts.user_signed_in_twice()
     assert_envelope(await api.post("/api/v1/auth/logout", headers=one.headers), 200)
-    body = assert_envelope(await api.get("/api/v1/users/me", headers=one.headers), 401)
+    body = await assert_signed_out(api, one)
     assert body["message"] == english(MessageKey.AUTH_SESSION_ENDED)
-    refresh = await api.post("/api/v1/auth/refresh", json={"refresh_token": one.refresh})
-    assert_envelope(refresh, 401, ErrorType.UNAUTHORIZED)
-    assert_envelope(await api.get("/api/v1/users/me", headers=other.headers), 200)
+    await assert_signed_in(api, other)
 
 
 async def test_logout_all_ends_every_session_of_the_account(
     api: httpx.AsyncClient, auth_accounts: Accounts
 ) -> None:
-    one = await auth_accounts.user()
-    other = await auth_accounts.login(one.username)
+    one, other = await auth_accounts.user_signed_in_twice()
     stranger = await auth_accounts.user()
     assert_envelope(await api.post("/api/v1/auth/logout-all", headers=one.headers), 200)
     for session in (one, other):
-        me = await api.get("/api/v1/users/me", headers=session.headers)
-        assert_envelope(me, 401, ErrorType.UNAUTHORIZED)
-    assert_envelope(await api.get("/api/v1/users/me", headers=stranger.headers), 200)
+        await assert_signed_out(api, session)
+    await assert_signed_in(api, stranger)
 
 
 async def test_sessions_list_marks_the_current_one_and_revoking_one_bites_at_once(
     api: httpx.AsyncClient, auth_accounts: Accounts
 ) -> None:
-    one = await auth_accounts.user()
-    other = await auth_accounts.login(one.username)
+    one, other = await auth_accounts.user_signed_in_twice()
     listing = assert_envelope(await api.get("/api/v1/auth/sessions", headers=one.headers), 200)
     assert (listing["data"]["total"], listing["data"]["offset"]) == (2, 0)
     marks = {item["sid"]: item["current"] for item in listing["data"]["items"]}
@@ -175,9 +178,8 @@ async def test_sessions_list_marks_the_current_one_and_revoking_one_bites_at_onc
 
     revoked = await api.delete(f"/api/v1/auth/sessions/{other.sid}", headers=one.headers)
     assert_envelope(revoked, 200)
-    me = await api.get("/api/v1/users/me", headers=other.headers)
-    assert_envelope(me, 401, ErrorType.UNAUTHORIZED)
-    assert_envelope(await api.get("/api/v1/users/me", headers=one.headers), 200)
+    await assert_signed_out(api, other)
+    await assert_signed_in(api, one)
 
 
 async def test_revoking_a_session_that_is_not_the_callers_is_404(
@@ -188,7 +190,7 @@ async def test_revoking_a_session_that_is_not_the_callers_is_404(
     for sid in (theirs.sid, "no-such-session"):
         response = await api.delete(f"/api/v1/auth/sessions/{sid}", headers=mine.headers)
         assert_refused(response, ErrorType.NOT_FOUND, MessageKey.AUTH_SESSION_NOT_FOUND)
-    assert_envelope(await api.get("/api/v1/users/me", headers=theirs.headers), 200)
+    await assert_signed_in(api, theirs)
 
 
 async def test_signed_in_routes_without_a_token_are_401(api: httpx.AsyncClient) -> None:

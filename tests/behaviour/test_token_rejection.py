@@ -19,6 +19,8 @@ from tests.behaviour.accounts import (
     Accounts,
     Session,
     assert_refused,
+    assert_signed_in,
+    assert_signed_out,
     bearer,
 )
 from tests.envelope import assert_envelope
@@ -112,7 +114,7 @@ async def test_a_refresh_token_is_not_an_access_token_nor_the_reverse(
     response = await api.post("/api/v1/auth/refresh", json={"refresh_token": session.access})
     assert_envelope(response, 401, ErrorType.UNAUTHORIZED)
     # Neither misuse spent anything: the real pair still works.
-    assert_envelope(await api.get("/api/v1/users/me", headers=session.headers), 200)
+    await assert_signed_in(api, session)
 
 
 async def test_realms_never_cross_even_with_the_same_numeric_id(
@@ -132,21 +134,18 @@ async def test_realms_never_cross_even_with_the_same_numeric_id(
     assert_envelope(refresh, 401, ErrorType.UNAUTHORIZED)
     # Each works in its own realm.
     assert_envelope(await api.get("/api/v1/admin/users", headers=admin.headers), 200)
-    assert_envelope(await api.get("/api/v1/users/me", headers=user.headers), 200)
+    await assert_signed_in(api, user)
 
 
 async def test_a_ban_ends_every_session_on_the_next_request_and_refuses_login(
     api: httpx.AsyncClient, auth_accounts: Accounts
 ) -> None:
     admin = await auth_accounts.admin()
-    user = await auth_accounts.user()
-    other = await auth_accounts.login(user.username)
+    user, other = await auth_accounts.user_signed_in_twice()
     banned = await api.post(f"/api/v1/admin/users/{user.account_id}/ban", headers=admin.headers)
     assert assert_envelope(banned, 200)["data"]["is_banned"] is True
     for session in (user, other):
-        await _me(api, session.access)
-        refresh = await api.post("/api/v1/auth/refresh", json={"refresh_token": session.refresh})
-        assert_envelope(refresh, 401, ErrorType.UNAUTHORIZED)
+        await assert_signed_out(api, session)
     login = await api.post(
         "/api/v1/auth/login", json={"username": user.username, "password": PASSWORD}
     )
@@ -159,5 +158,4 @@ async def test_a_ban_ends_every_session_on_the_next_request_and_refuses_login(
 
     unbanned = await api.post(f"/api/v1/admin/users/{user.account_id}/unban", headers=admin.headers)
     assert assert_envelope(unbanned, 200)["data"]["is_banned"] is False
-    again = await auth_accounts.login(user.username)
-    assert_envelope(await api.get("/api/v1/users/me", headers=again.headers), 200)
+    await assert_signed_in(api, await auth_accounts.login(user.username))
