@@ -75,6 +75,17 @@ class Session:
         return bearer(self.access)
 
 
+async def change_password(
+    api: httpx.AsyncClient, session: Session, current: str, new: str
+) -> httpx.Response:
+    """The session's account asks to change its password from `current` to `new`."""
+    return await api.post(
+        "/api/v1/users/me/password",
+        json={"current_password": current, "new_password": new},
+        headers=session.headers,
+    )
+
+
 async def assert_signed_in(api: httpx.AsyncClient, session: Session) -> None:
     """The session's access token still opens `/users/me`."""
     assert_envelope(await api.get("/api/v1/users/me", headers=session.headers), 200)

@@ -15,7 +15,7 @@ from pydantic import SecretStr
 from app.core.errors import ErrorType
 from app.resources import resources_of
 from app.settings import AuthSettings, DatabaseSettings
-from tests.behaviour.accounts import PASSWORD, Accounts, bearer, unique
+from tests.behaviour.accounts import PASSWORD, Accounts, bearer, change_password, unique
 from tests.envelope import assert_envelope
 
 RACERS = 20
@@ -127,12 +127,7 @@ async def test_no_session_opened_with_the_old_password_survives_its_change(
 
     async def change() -> None:
         await asyncio.sleep(0)
-        response = await api.post(
-            "/api/v1/users/me/password",
-            json={"current_password": PASSWORD, "new_password": new_password},
-            headers=user.headers,
-        )
-        assert_envelope(response, 200)
+        assert_envelope(await change_password(api, user, PASSWORD, new_password), 200)
 
     raced, _ = await asyncio.gather(
         _race_logins_and_refreshes(api, user.username, PASSWORD, [s.refresh for s in others]),

@@ -1,6 +1,7 @@
 """`/users/me`, profile changes, password change and the login limit, through the real routes."""
 
 import httpx
+import pytest
 from fastapi import FastAPI
 from sqlalchemy import update
 
@@ -15,6 +16,7 @@ from tests.behaviour.accounts import (
     assert_refused,
     assert_signed_in,
     assert_signed_out,
+    change_password,
     english,
     unique,
 )
@@ -74,19 +76,34 @@ async def test_patch_me_with_nothing_to_change_is_422(
     assert_envelope(response, 422, ErrorType.VALIDATION_ERROR)
 
 
-async def test_a_wrong_current_password_is_422_and_changes_nothing(
-    api: httpx.AsyncClient, auth_accounts: Accounts
+@pytest.mark.parametrize(
+    ("current", "new", "field", "reason"),
+    [
+        (
+            "not my password",
+            NEW_PASSWORD,
+            "current_password",
+            MessageKey.AUTH_CURRENT_PASSWORD_WRONG,
+        ),
+        (PASSWORD, "x" * 73, "new_password", MessageKey.VALIDATION_ERROR),
+    ],
+    ids=["wrong-current-password", "new-password-of-73-bytes"],
+)
+async def test_a_refused_password_change_is_422_naming_the_field_and_changes_nothing(
+    api: httpx.AsyncClient,
+    auth_accounts: Accounts,
+    current: str,
+    new: str,
+    field: str,
+    reason: MessageKey,
 ) -> None:
     session = await auth_accounts.user()
-    response = await api.post(
-        "/api/v1/users/me/password",
-        json={"current_password": "not my password", "new_password": NEW_PASSWORD},
-        headers=session.headers,
-    )
+    response = await change_password(api, session, current, new)
     body = assert_envelope(response, 422, ErrorType.VALIDATION_ERROR)
-    assert body["message"] == english(MessageKey.AUTH_CURRENT_PASSWORD_WRONG)
-    assert [issue["loc"] for issue in body["data"]] == [["body", "current_password"]]
-    assert "not my password" not in response.text
+    assert body["message"] == english(reason)
+    assert [issue["loc"] for issue in body["data"]] == [["body", field]]
+    assert current not in response.text
+    assert new not in response.text
     await auth_accounts.login(session.username, PASSWORD)
 
 
@@ -94,11 +111,7 @@ async def test_a_password_change_ends_every_other_session_and_keeps_this_one(
     api: httpx.AsyncClient, auth_accounts: Accounts
 ) -> None:
     session, other = await auth_accounts.user_signed_in_twice()
-    response = await api.post(
-        "/api/v1/users/me/password",
-        json={"current_password": PASSWORD, "new_password": NEW_PASSWORD},
-        headers=session.headers,
-    )
+    response = await change_password(api, session, PASSWORD, NEW_PASSWORD)
     body = assert_envelope(response, 200, ErrorType.SUCCESS)
     assert body["data"] is None
     assert NEW_PASSWORD not in response.text
@@ -109,19 +122,6 @@ async def test_a_password_change_ends_every_other_session_and_keeps_this_one(
     )
     assert_envelope(old, 401, ErrorType.UNAUTHORIZED)
     await auth_accounts.login(session.username, NEW_PASSWORD)
-
-
-async def test_a_new_password_of_73_bytes_is_422(
-    api: httpx.AsyncClient, auth_accounts: Accounts
-) -> None:
-    session = await auth_accounts.user()
-    response = await api.post(
-        "/api/v1/users/me/password",
-        json={"current_password": PASSWORD, "new_password": "x" * 73},
-        headers=session.headers,
-    )
-    body = assert_envelope(response, 422, ErrorType.VALIDATION_ERROR)
-    assert [issue["loc"] for issue in body["data"]] == [["body", "new_password"]]
 
 
 async def test_repeated_failed_logins_get_429_with_retry_after(
@@ -151,28 +151,31 @@ async def _set_flags(app: FastAPI, user_id: int, **flags: bool) -> None:
         await session.execute(update(User).where(User.id == user_id).values(**flags))
 
 
-async def test_an_account_banned_in_the_database_is_refused_even_with_a_live_session(
-    api: httpx.AsyncClient, auth_accounts: Accounts, app: FastAPI
+@pytest.mark.parametrize(
+    ("flags", "reason"),
+    [
+        ({"is_banned": True}, MessageKey.AUTH_ACCOUNT_BANNED),
+        ({"is_active": False}, MessageKey.AUTH_ACCOUNT_INACTIVE),
+    ],
+    ids=["banned", "inactive"],
+)
+async def test_an_account_flagged_in_the_database_cannot_sign_in_or_use_its_session(
+    api: httpx.AsyncClient,
+    auth_accounts: Accounts,
+    app: FastAPI,
+    flags: dict[str, bool],
+    reason: MessageKey,
 ) -> None:
     session = await auth_accounts.user()
     # Marked without ending its sessions (another instance mid-ban, a manual fix): the row
     # read on each request still stops it.
-    await _set_flags(app, session.account_id, is_banned=True)
-    response = await api.get("/api/v1/users/me", headers=session.headers)
-    assert_refused(response, ErrorType.FORBIDDEN, MessageKey.AUTH_ACCOUNT_BANNED)
-
-
-async def test_an_inactive_account_cannot_sign_in_or_use_its_session(
-    api: httpx.AsyncClient, auth_accounts: Accounts, app: FastAPI
-) -> None:
-    session = await auth_accounts.user()
-    await _set_flags(app, session.account_id, is_active=False)
+    await _set_flags(app, session.account_id, **flags)
     me = await api.get("/api/v1/users/me", headers=session.headers)
-    assert_envelope(me, 403, ErrorType.FORBIDDEN)
+    assert_refused(me, ErrorType.FORBIDDEN, reason)
     login = await api.post(
         "/api/v1/auth/login", json={"username": session.username, "password": PASSWORD}
     )
-    assert_refused(login, ErrorType.FORBIDDEN, MessageKey.AUTH_ACCOUNT_INACTIVE)
+    assert_refused(login, ErrorType.FORBIDDEN, reason)
 
 
 async def test_a_wrong_method_on_users_me_lists_both_of_its_routes_in_allow(

@@ -15,7 +15,7 @@ from app.core.errors import ErrorType
 from app.core.i18n import MessageKey, translate
 from app.models.postgres.users import User
 from app.resources import resources_of
-from tests.behaviour.accounts import PASSWORD, english, unique
+from tests.behaviour.accounts import PASSWORD, change_password, english, unique
 from tests.behaviour.accounts import Accounts as AuthAccounts
 from tests.behaviour.domain import API, Accounts, create_category
 from tests.envelope import assert_envelope
@@ -109,11 +109,7 @@ async def test_patch_me_and_password_change(
         "/api/v1/users/me", json={"username": "re\x00named"}, headers=session.headers
     )
     assert nul_locs(response) == [["body", "username"]]
-    response = await api.post(
-        "/api/v1/users/me/password",
-        json={"current_password": PASSWORD, "new_password": "new\x00passphrase"},
-        headers=session.headers,
-    )
+    response = await change_password(api, session, PASSWORD, "new\x00passphrase")
     assert nul_locs(response) == [["body", "new_password"]]
     # Neither changed anything: the old name and password still sign in.
     me = assert_envelope(await api.get("/api/v1/users/me", headers=session.headers), 200)
