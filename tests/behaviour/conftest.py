@@ -7,7 +7,7 @@ import pytest
 from fastapi import FastAPI
 
 from tests.behaviour.accounts import Accounts as AuthAccounts
-from tests.behaviour.domain import Accounts, clean_app_stores
+from tests.behaviour.domain import Accounts, Caller, clean_app_stores
 
 
 @pytest.fixture
@@ -21,6 +21,12 @@ async def api(app: FastAPI, client: httpx.AsyncClient) -> AsyncIterator[httpx.As
 def accounts(app: FastAPI, api: httpx.AsyncClient) -> Accounts:
     """Makes signed-in users and administrators in the running app."""
     return Accounts(app)
+
+
+@pytest.fixture
+async def admin(accounts: Accounts) -> Caller:
+    """The administrator `root`, signed in: who most domain tests write as."""
+    return await accounts.admin("root")
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from app.api.audit.repository import AuditRepository
 from app.core.errors import ErrorType
-from tests.behaviour.domain import API, BAD_PAGES, Accounts
+from tests.behaviour.domain import API, BAD_PAGES, Accounts, Caller
 from tests.envelope import assert_envelope
 
 AUDIT = f"{API}/admin/audit"
@@ -24,9 +24,8 @@ async def record_events(db: Db) -> None:
 
 
 async def test_admin_lists_newest_first_with_total(
-    api: httpx.AsyncClient, accounts: Accounts, app_mongo: Db
+    api: httpx.AsyncClient, admin: Caller, app_mongo: Db
 ) -> None:
-    admin = await accounts.admin("root")
     await record_events(app_mongo)
     body = assert_envelope(await api.get(AUDIT, headers=admin.headers), 200, ErrorType.SUCCESS)
     page = body["data"]
@@ -38,9 +37,8 @@ async def test_admin_lists_newest_first_with_total(
 
 
 async def test_filters_by_type_and_account(
-    api: httpx.AsyncClient, accounts: Accounts, app_mongo: Db
+    api: httpx.AsyncClient, admin: Caller, app_mongo: Db
 ) -> None:
-    admin = await accounts.admin("root")
     await record_events(app_mongo)
 
     async def listed(**params: str) -> list[tuple[str, str, str]]:
@@ -58,8 +56,7 @@ async def test_filters_by_type_and_account(
     assert await listed(type="logout") == []
 
 
-async def test_pages(api: httpx.AsyncClient, accounts: Accounts, app_mongo: Db) -> None:
-    admin = await accounts.admin("root")
+async def test_pages(api: httpx.AsyncClient, admin: Caller, app_mongo: Db) -> None:
     await record_events(app_mongo)
     params = {"offset": 1, "limit": 2}
     body = assert_envelope(await api.get(AUDIT, params=params, headers=admin.headers), 200)
@@ -77,9 +74,8 @@ async def test_pages(api: httpx.AsyncClient, accounts: Accounts, app_mongo: Db) 
     ],
 )
 async def test_refuses_bad_parameters(
-    api: httpx.AsyncClient, accounts: Accounts, params: dict[str, Any]
+    api: httpx.AsyncClient, admin: Caller, params: dict[str, Any]
 ) -> None:
-    admin = await accounts.admin("root")
     response = await api.get(AUDIT, params=params, headers=admin.headers)
     assert_envelope(response, 422, ErrorType.VALIDATION_ERROR)
 

@@ -17,9 +17,8 @@ def issue_types(body: dict[str, Any]) -> list[str]:
 
 
 async def test_list_is_public_paginated_in_slug_order_with_total(
-    api: httpx.AsyncClient, accounts: Accounts
+    api: httpx.AsyncClient, admin: Caller
 ) -> None:
-    admin = await accounts.admin("root")
     for slug in ("tools", "books", "garden"):
         await create_category(api, admin, slug)
     first = assert_envelope(await api.get(CATEGORIES, params={"limit": 2}), 200, ErrorType.SUCCESS)
@@ -57,8 +56,7 @@ async def test_list_accepts_the_maximum_page_size(api: httpx.AsyncClient) -> Non
     assert body["data"]["limit"] == 100
 
 
-async def test_get_one(api: httpx.AsyncClient, accounts: Accounts) -> None:
-    admin = await accounts.admin("root")
+async def test_get_one(api: httpx.AsyncClient, admin: Caller) -> None:
     await create_category(api, admin, "garden-tools", "Garden tools")
     body = assert_envelope(await api.get(f"{CATEGORIES}/garden-tools"), 200, ErrorType.SUCCESS)
     assert body["data"]["slug"] == "garden-tools"
@@ -75,8 +73,7 @@ async def test_get_malformed_slug_is_422(api: httpx.AsyncClient) -> None:
     assert body["data"][0]["loc"] == ["path", "slug"]
 
 
-async def test_create_as_admin(api: httpx.AsyncClient, accounts: Accounts) -> None:
-    admin = await accounts.admin("root")
+async def test_create_as_admin(api: httpx.AsyncClient, admin: Caller) -> None:
     response = await api.post(
         CATEGORIES, json={"slug": "tools", "name": "  Tools  "}, headers=admin.headers
     )
@@ -103,8 +100,7 @@ async def test_create_with_a_user_token_is_refused(
     assert_envelope(await api.get(f"{CATEGORIES}/tools"), 404)
 
 
-async def test_create_duplicate_slug_is_409(api: httpx.AsyncClient, accounts: Accounts) -> None:
-    admin = await accounts.admin("root")
+async def test_create_duplicate_slug_is_409(api: httpx.AsyncClient, admin: Caller) -> None:
     await create_category(api, admin, "tools", "Tools")
     response = await api.post(
         CATEGORIES, json={"slug": "tools", "name": "Other"}, headers=admin.headers
@@ -118,9 +114,8 @@ async def test_create_duplicate_slug_is_409(api: httpx.AsyncClient, accounts: Ac
     ["Tools", "garden_tools", "a", "x" * 65, "-tools", "tools-", "garden--tools", "tools!", ""],
 )
 async def test_create_malformed_slug_is_422(
-    api: httpx.AsyncClient, accounts: Accounts, slug: str
+    api: httpx.AsyncClient, admin: Caller, slug: str
 ) -> None:
-    admin = await accounts.admin("root")
     response = await api.post(CATEGORIES, json={"slug": slug, "name": "X"}, headers=admin.headers)
     body = assert_envelope(response, 422, ErrorType.VALIDATION_ERROR)
     assert [issue["loc"] for issue in body["data"]] == [["body", "slug"]]
@@ -128,8 +123,7 @@ async def test_create_malformed_slug_is_422(
     assert listing["data"]["total"] == 0
 
 
-async def test_create_slug_length_bounds(api: httpx.AsyncClient, accounts: Accounts) -> None:
-    admin = await accounts.admin("root")
+async def test_create_slug_length_bounds(api: httpx.AsyncClient, admin: Caller) -> None:
     for slug in ("ab", "x" * 64):
         await create_category(api, admin, slug, "Bound")
 
@@ -138,15 +132,13 @@ async def test_create_slug_length_bounds(api: httpx.AsyncClient, accounts: Accou
     "body", [{"slug": "tools"}, {"slug": "tools", "name": ""}, {"slug": "tools", "name": 5}]
 )
 async def test_create_without_a_proper_name_is_422(
-    api: httpx.AsyncClient, accounts: Accounts, body: dict[str, Any]
+    api: httpx.AsyncClient, admin: Caller, body: dict[str, Any]
 ) -> None:
-    admin = await accounts.admin("root")
     response = await api.post(CATEGORIES, json=body, headers=admin.headers)
     assert_envelope(response, 422, ErrorType.VALIDATION_ERROR)
 
 
-async def test_rename(api: httpx.AsyncClient, accounts: Accounts) -> None:
-    admin = await accounts.admin("root")
+async def test_rename(api: httpx.AsyncClient, admin: Caller) -> None:
     await create_category(api, admin, "tools", "Tools")
     response = await api.patch(
         f"{CATEGORIES}/tools", json={"name": "Hand tools"}, headers=admin.headers
@@ -155,8 +147,7 @@ async def test_rename(api: httpx.AsyncClient, accounts: Accounts) -> None:
     assert (body["data"]["slug"], body["data"]["name"]) == ("tools", "Hand tools")
 
 
-async def test_reslug_an_unused_category(api: httpx.AsyncClient, accounts: Accounts) -> None:
-    admin = await accounts.admin("root")
+async def test_reslug_an_unused_category(api: httpx.AsyncClient, admin: Caller) -> None:
     await create_category(api, admin, "tools", "Tools")
     response = await api.patch(
         f"{CATEGORIES}/tools", json={"slug": "hand-tools"}, headers=admin.headers
@@ -166,8 +157,7 @@ async def test_reslug_an_unused_category(api: httpx.AsyncClient, accounts: Accou
     assert_envelope(await api.get(f"{CATEGORIES}/hand-tools"), 200)
 
 
-async def test_reslug_into_a_taken_slug_is_409(api: httpx.AsyncClient, accounts: Accounts) -> None:
-    admin = await accounts.admin("root")
+async def test_reslug_into_a_taken_slug_is_409(api: httpx.AsyncClient, admin: Caller) -> None:
     await create_category(api, admin, "tools")
     await create_category(api, admin, "books")
     response = await api.patch(f"{CATEGORIES}/books", json={"slug": "tools"}, headers=admin.headers)
@@ -175,14 +165,12 @@ async def test_reslug_into_a_taken_slug_is_409(api: httpx.AsyncClient, accounts:
     assert_envelope(await api.get(f"{CATEGORIES}/books"), 200)
 
 
-async def test_update_absent_is_404(api: httpx.AsyncClient, accounts: Accounts) -> None:
-    admin = await accounts.admin("root")
+async def test_update_absent_is_404(api: httpx.AsyncClient, admin: Caller) -> None:
     response = await api.patch(f"{CATEGORIES}/nothing", json={"name": "X"}, headers=admin.headers)
     assert_envelope(response, 404, ErrorType.NOT_FOUND)
 
 
-async def test_update_malformed_slug_is_422(api: httpx.AsyncClient, accounts: Accounts) -> None:
-    admin = await accounts.admin("root")
+async def test_update_malformed_slug_is_422(api: httpx.AsyncClient, admin: Caller) -> None:
     await create_category(api, admin, "tools")
     response = await api.patch(
         f"{CATEGORIES}/tools", json={"slug": "Hand Tools"}, headers=admin.headers
@@ -207,8 +195,7 @@ async def test_writes_need_an_admin_token(
     assert (await api.get(f"{CATEGORIES}/tools")).json()["data"]["name"] == "Tools"
 
 
-async def test_delete(api: httpx.AsyncClient, accounts: Accounts) -> None:
-    admin = await accounts.admin("root")
+async def test_delete(api: httpx.AsyncClient, admin: Caller) -> None:
     await create_category(api, admin, "tools")
     response = await api.delete(f"{CATEGORIES}/tools", headers=admin.headers)
     assert assert_envelope(response, 200, ErrorType.SUCCESS)["data"] is None

@@ -4,7 +4,7 @@ import httpx
 
 from app.core.errors import ErrorType
 from app.core.i18n import MessageKey, translate
-from tests.behaviour.domain import Accounts
+from tests.behaviour.domain import Accounts, Caller
 from tests.behaviour.graphql_calls import (
     CATEGORIES,
     CREATE_CATEGORY,
@@ -104,9 +104,8 @@ async def test_create_category_matches(api: httpx.AsyncClient, accounts: Account
 
 
 async def test_revoked_admin_token_is_refused_on_create_category(
-    api: httpx.AsyncClient, accounts: Accounts
+    api: httpx.AsyncClient, accounts: Accounts, admin: Caller
 ) -> None:
-    admin = await accounts.admin("root")
     await accounts.sign_out(admin)
     variables = {"input": {"slug": "garden", "name": "Garden"}}
     body = await graphql(api, CREATE_CATEGORY, variables, admin.headers)
@@ -121,10 +120,9 @@ async def test_revoked_admin_token_is_refused_on_create_category(
 
 
 async def test_nul_is_refused_alike_and_nothing_is_created(
-    api: httpx.AsyncClient, accounts: Accounts
+    api: httpx.AsyncClient, admin: Caller
 ) -> None:
     # PostgreSQL cannot store NUL: both transports refuse it before anything runs.
-    admin = await accounts.admin("root")
     bad = {"slug": "garden", "name": "Gar\x00den"}
     rest, gql = same_failure(
         await api.post(CATEGORIES, json=bad, headers=admin.headers),

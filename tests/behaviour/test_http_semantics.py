@@ -11,7 +11,7 @@ from app.core.caching import PRIVATE_REVALIDATE, PUBLIC_CATALOG
 from app.core.errors import ErrorType
 from app.core.i18n import MessageKey, translate
 from tests.behaviour.accounts import Accounts as AuthAccounts
-from tests.behaviour.domain import API, Accounts, create_category
+from tests.behaviour.domain import API, Accounts, Caller, create_category
 from tests.behaviour.preconditions import assert_if_match_stops_lost_updates
 from tests.envelope import assert_envelope
 
@@ -34,9 +34,8 @@ async def test_translated_answers_name_their_language_and_vary_on_it(
 
 
 async def test_public_catalog_reads_may_be_cached_briefly_and_nothing_else(
-    api: httpx.AsyncClient, accounts: Accounts
+    api: httpx.AsyncClient, admin: Caller
 ) -> None:
-    admin = await accounts.admin("root")
     await create_category(api, admin, "tools")
     assert (await api.get(CATEGORIES)).headers["cache-control"] == PUBLIC_CATALOG
     assert (await api.get(f"{CATEGORIES}/tools")).headers["cache-control"] == PUBLIC_CATALOG
@@ -64,8 +63,7 @@ async def test_signed_in_answers_are_private_or_no_store(
     assert login.headers["cache-control"] == "no-store"
 
 
-async def test_category_etag_and_if_none_match(api: httpx.AsyncClient, accounts: Accounts) -> None:
-    admin = await accounts.admin("root")
+async def test_category_etag_and_if_none_match(api: httpx.AsyncClient, admin: Caller) -> None:
     await create_category(api, admin, "tools")
     first = await api.get(f"{CATEGORIES}/tools")
     tag = first.headers["etag"]
@@ -162,9 +160,8 @@ async def test_concurrent_updates_with_one_etag_let_one_through(
 
 
 async def test_every_201_names_what_it_made(
-    api: httpx.AsyncClient, accounts: Accounts, auth_accounts: AuthAccounts
+    api: httpx.AsyncClient, admin: Caller, auth_accounts: AuthAccounts
 ) -> None:
-    admin = await accounts.admin("root")
     created = await api.post(
         CATEGORIES, json={"slug": "garden", "name": "Garden"}, headers=admin.headers
     )

@@ -9,7 +9,7 @@ from app.api.idempotency import ANSWER_TTL_SECONDS
 from app.core.errors import ErrorType
 from app.core.i18n import MessageKey, translate
 from app.resources import resources_of
-from tests.behaviour.domain import API, Accounts
+from tests.behaviour.domain import API, Accounts, Caller
 from tests.envelope import assert_envelope
 
 CATEGORIES = f"{API}/categories"
@@ -21,9 +21,8 @@ async def _total(api: httpx.AsyncClient) -> int:
 
 
 async def test_a_retry_replays_the_first_answer_and_creates_nothing_more(
-    app: FastAPI, api: httpx.AsyncClient, accounts: Accounts
+    app: FastAPI, api: httpx.AsyncClient, admin: Caller
 ) -> None:
-    admin = await accounts.admin("root")
     headers = {**admin.headers, "Idempotency-Key": "create-tools-1"}
     body = {"slug": "tools", "name": "Tools"}
     first = await api.post(CATEGORIES, json=body, headers=headers)
@@ -45,10 +44,7 @@ async def test_a_retry_replays_the_first_answer_and_creates_nothing_more(
     assert ANSWER_TTL_SECONDS - 60 < ttl <= ANSWER_TTL_SECONDS
 
 
-async def test_the_same_key_with_another_body_is_422(
-    api: httpx.AsyncClient, accounts: Accounts
-) -> None:
-    admin = await accounts.admin("root")
+async def test_the_same_key_with_another_body_is_422(api: httpx.AsyncClient, admin: Caller) -> None:
     headers = {**admin.headers, "Idempotency-Key": "k-1", "Accept-Language": "hi"}
     assert_envelope(
         await api.post(CATEGORIES, json={"slug": "a1", "name": "A"}, headers=headers), 201
@@ -73,10 +69,7 @@ async def test_keys_are_scoped_to_their_caller(api: httpx.AsyncClient, accounts:
     assert "idempotent-replayed" not in theirs.headers
 
 
-async def test_a_failed_first_attempt_is_not_kept(
-    api: httpx.AsyncClient, accounts: Accounts
-) -> None:
-    admin = await accounts.admin("root")
+async def test_a_failed_first_attempt_is_not_kept(api: httpx.AsyncClient, admin: Caller) -> None:
     headers = {**admin.headers, "Idempotency-Key": "retry-after-fix"}
     bad = await api.post(CATEGORIES, json={"slug": "Not A Slug", "name": "x"}, headers=headers)
     assert_envelope(bad, 422)
@@ -86,9 +79,8 @@ async def test_a_failed_first_attempt_is_not_kept(
 
 
 async def test_two_simultaneous_requests_with_one_key_create_once(
-    api: httpx.AsyncClient, accounts: Accounts
+    api: httpx.AsyncClient, admin: Caller
 ) -> None:
-    admin = await accounts.admin("root")
     headers = {**admin.headers, "Idempotency-Key": "burst"}
     body = {"slug": "burst", "name": "Burst"}
     answers = await asyncio.gather(
@@ -107,8 +99,7 @@ async def test_two_simultaneous_requests_with_one_key_create_once(
     assert await _total(api) == 1
 
 
-async def test_a_malformed_key_is_422(api: httpx.AsyncClient, accounts: Accounts) -> None:
-    admin = await accounts.admin("root")
+async def test_a_malformed_key_is_422(api: httpx.AsyncClient, admin: Caller) -> None:
     for key in ("x" * 256, "has space"):
         response = await api.post(
             CATEGORIES,

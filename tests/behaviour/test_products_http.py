@@ -2,7 +2,7 @@
 
 import httpx
 
-from tests.behaviour.domain import API, Accounts, create_category
+from tests.behaviour.domain import API, Accounts, Caller, create_category
 from tests.behaviour.preconditions import assert_if_match_stops_lost_updates
 from tests.envelope import assert_envelope
 
@@ -10,9 +10,8 @@ PRODUCTS = f"{API}/products"
 
 
 async def test_product_create_location_etag_and_lost_update(
-    api: httpx.AsyncClient, accounts: Accounts
+    api: httpx.AsyncClient, accounts: Accounts, admin: Caller
 ) -> None:
-    admin = await accounts.admin("root")
     await create_category(api, admin, "tools")
     owner = await accounts.user("ann")
     created = await api.post(
