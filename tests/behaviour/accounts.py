@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from app.core.errors import ErrorType
 from app.core.i18n import MessageKey, translate
+from app.core.security.tokens import Realm
 from app.database.session import unit_of_work
 from app.models.mysql.admins import Admin
 from app.resources import resources_of
@@ -16,6 +17,10 @@ from tests.envelope import assert_envelope
 
 PASSWORD = "correct horse battery"
 ADMIN_PASSWORD = "admin staple battery"
+# Each realm's sign-in routes (`/login`, `/login/form`, `/refresh`, `/logout`) and the
+# password these helpers give its accounts.
+SIGN_IN = {Realm.USER: "/api/v1/auth", Realm.ADMIN: "/api/v1/admin/auth"}
+PASSWORDS = {Realm.USER: PASSWORD, Realm.ADMIN: ADMIN_PASSWORD}
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -61,8 +66,9 @@ async def insert_admin(
 
 @dataclass(frozen=True)
 class Session:
-    """An account signed in once: its id and that session's tokens."""
+    """An account signed in once: its realm and id, and that session's tokens."""
 
+    realm: Realm
     account_id: int
     username: str
     access: str
@@ -96,9 +102,14 @@ async def assert_signed_out(api: httpx.AsyncClient, session: Session) -> dict[st
     me = assert_envelope(
         await api.get("/api/v1/users/me", headers=session.headers), 401, ErrorType.UNAUTHORIZED
     )
-    refresh = await api.post("/api/v1/auth/refresh", json={"refresh_token": session.refresh})
-    assert_envelope(refresh, 401, ErrorType.UNAUTHORIZED)
+    await assert_refresh_refused(api, session.refresh)
     return me
+
+
+async def assert_refresh_refused(api: httpx.AsyncClient, token: str) -> None:
+    """The user realm's refresh route answers `token` with a 401 (and rotates nothing)."""
+    response = await api.post("/api/v1/auth/refresh", json={"refresh_token": token})
+    assert_envelope(response, 401, ErrorType.UNAUTHORIZED)
 
 
 class Accounts:
@@ -125,14 +136,16 @@ class Accounts:
         return data
 
     async def login(
-        self, username: str, password: str = PASSWORD, *, realm_path: str = "/api/v1/auth"
+        self, username: str, password: str | None = None, *, realm: Realm = Realm.USER
     ) -> Session:
         """Sign in with the JSON route (200) and return the session."""
         response = await self.client.post(
-            f"{realm_path}/login", json={"username": username, "password": password}
+            f"{SIGN_IN[realm]}/login",
+            json={"username": username, "password": password or PASSWORDS[realm]},
         )
         data = assert_envelope(response, 200, ErrorType.SUCCESS)["data"]
         return Session(
+            realm=realm,
             account_id=-1,
             username=username,
             access=data["access_token"],
@@ -140,11 +153,21 @@ class Accounts:
             sid=data["sid"],
         )
 
+    async def refresh(self, session: Session) -> Session:
+        """Spend the session's refresh token (200): the same session with the rotated pair."""
+        response = await self.client.post(
+            f"{SIGN_IN[session.realm]}/refresh", json={"refresh_token": session.refresh}
+        )
+        data = assert_envelope(response, 200, ErrorType.SUCCESS)["data"]
+        return replace(
+            session, access=data["access_token"], refresh=data["refresh_token"], sid=data["sid"]
+        )
+
     async def user(self, username: str | None = None) -> Session:
         """A registered, signed-in user."""
         data = await self.register(username)
         session = await self.login(data["username"])
-        return Session(data["id"], data["username"], session.access, session.refresh, session.sid)
+        return replace(session, account_id=data["id"])
 
     async def user_signed_in_twice(self) -> tuple[Session, Session]:
         """A registered user with two live sessions (two devices, say): the first, the second."""
@@ -158,5 +181,9 @@ class Accounts:
         """An administrator written to the admin store (as `admin create` does) and signed in."""
         username = username or unique("admin")
         admin_id = await insert_admin(self.app, username, ADMIN_PASSWORD, role, account_id)
-        signed_in = await self.login(username, ADMIN_PASSWORD, realm_path="/api/v1/admin/auth")
-        return Session(admin_id, username, signed_in.access, signed_in.refresh, signed_in.sid)
+        session = await self.login(username, realm=Realm.ADMIN)
+        return replace(session, account_id=admin_id)
+
+    async def signed_in(self, realm: Realm) -> Session:
+        """A new account of the realm, signed in: a registered user or an administrator."""
+        return await (self.user() if realm is Realm.USER else self.admin())

@@ -8,9 +8,13 @@ import pytest
 
 from app.core.errors import ErrorType
 from app.core.i18n import MessageKey
+from app.core.security.tokens import Realm
 from tests.behaviour.accounts import (
     PASSWORD,
+    PASSWORDS,
+    SIGN_IN,
     Accounts,
+    assert_refresh_refused,
     assert_refused,
     assert_signed_in,
     assert_signed_out,
@@ -93,20 +97,23 @@ async def test_login_returns_a_token_pair_that_opens_users_me(
     assert assert_envelope(me, 200)["data"]["id"] == data["id"]
 
 
+@pytest.mark.parametrize("realm", [Realm.USER, Realm.ADMIN], ids=["user", "admin"])
 async def test_the_form_login_answers_the_envelope_with_the_tokens_in_data(
-    api: httpx.AsyncClient, auth_accounts: Accounts
+    api: httpx.AsyncClient, auth_accounts: Accounts, realm: Realm
 ) -> None:
-    data = await auth_accounts.register()
+    account = await auth_accounts.signed_in(realm)
     response = await api.post(
-        "/api/v1/auth/login/form",
-        data={"username": data["username"], "password": PASSWORD, "grant_type": "password"},
+        f"{SIGN_IN[realm]}/login/form",
+        data={"username": account.username, "password": PASSWORDS[realm], "grant_type": "password"},
     )
     body = assert_envelope(response, 200, ErrorType.SUCCESS)
     # The envelope's five keys, nothing else; the /docs page unwraps `data` for Swagger's
     # "Authorize" on its side (app/api/auth/docs.py), the API does not bend.
     assert "access_token" not in body
-    me = await api.get("/api/v1/users/me", headers=bearer(body["data"]["access_token"]))
-    assert_envelope(me, 200)
+    assert body["data"]["token_type"] == "bearer"
+    # The token opens its own realm's routes.
+    home = "/api/v1/users/me" if realm is Realm.USER else "/api/v1/admin/users"
+    assert_envelope(await api.get(home, headers=bearer(body["data"]["access_token"])), 200)
 
 
 @pytest.mark.parametrize("known", [True, False], ids=["wrong-password", "unknown-user"])
@@ -125,19 +132,14 @@ async def test_refresh_rotates_and_reuse_of_a_spent_token_ends_the_session(
     api: httpx.AsyncClient, auth_accounts: Accounts
 ) -> None:
     session = await auth_accounts.user()
-    first = await api.post("/api/v1/auth/refresh", json={"refresh_token": session.refresh})
-    pair = assert_envelope(first, 200)["data"]
-    assert pair["refresh_token"] != session.refresh
-    assert pair["sid"] == session.sid
-    assert_envelope(await api.get("/api/v1/users/me", headers=bearer(pair["access_token"])), 200)
+    rotated = await auth_accounts.refresh(session)
+    assert rotated.refresh != session.refresh
+    assert rotated.sid == session.sid
+    await assert_signed_in(api, rotated)
 
-    replay = await api.post("/api/v1/auth/refresh", json={"refresh_token": session.refresh})
-    assert_envelope(replay, 401, ErrorType.UNAUTHORIZED)
+    await assert_refresh_refused(api, session.refresh)  # the spent token, replayed
     # Both tokens of the rotated pair stop too: the whole session is gone.
-    me = await api.get("/api/v1/users/me", headers=bearer(pair["access_token"]))
-    assert_envelope(me, 401, ErrorType.UNAUTHORIZED)
-    again = await api.post("/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]})
-    assert_envelope(again, 401, ErrorType.UNAUTHORIZED)
+    await assert_signed_out(api, rotated)
 
 
 async def test_logout_ends_this_session_only(
