@@ -27,6 +27,24 @@ def transport_error(
     return dict(error)
 
 
+async def refused_document(
+    client: httpx.AsyncClient, query: str, error_type: ErrorType, language: str | None = None
+) -> tuple[httpx.Response, dict[str, Any]]:
+    """POST a document GraphQL refuses before executing it; the response and its one error.
+
+    Execution never started, so GraphQL-over-HTTP says 200 with `errors` only (`data` is
+    absent, not null); the error carries the envelope of `error_type` in `extensions`.
+    """
+    headers = {"Accept-Language": language} if language else {}
+    response = await client.post("/graphql", json={"query": query}, headers=headers)
+    assert response.status_code == 200
+    assert set(response.json()) == {"errors"}
+    [error] = response.json()["errors"]
+    check_envelope(error["extensions"], error_type.status_code, language or "en")
+    assert error["extensions"]["error_type"] == error_type.value
+    return response, error
+
+
 async def test_get_mutation_is_refused(running: httpx.AsyncClient) -> None:
     response = await running.get("/graphql", params={"query": "mutation { __typename }"})
     error = transport_error(response, ErrorType.METHOD_NOT_ALLOWED)
@@ -102,20 +120,11 @@ async def test_json_with_charset_is_read(running: httpx.AsyncClient) -> None:
 
 
 async def test_syntax_error_is_malformed(running: httpx.AsyncClient) -> None:
-    response = await running.post("/graphql", json={"query": "{ me { "})
-    assert response.status_code == 200
-    # Execution never started, so GraphQL-over-HTTP says `data` is absent, not null.
-    assert set(response.json()) == {"errors"}
-    [error] = response.json()["errors"]
-    check_envelope(error["extensions"], 400)
-    assert error["extensions"]["error_type"] == ErrorType.MALFORMED_REQUEST.value
+    await refused_document(running, "{ me { ", ErrorType.MALFORMED_REQUEST)
 
 
 async def test_unknown_field_is_a_validation_error(running: httpx.AsyncClient) -> None:
-    response = await running.post("/graphql", json={"query": "{ nope }"})
-    assert set(response.json()) == {"errors"}
-    [error] = response.json()["errors"]
-    check_envelope(error["extensions"], 422)
+    response, error = await refused_document(running, "{ nope }", ErrorType.VALIDATION_ERROR)
     [issue] = error["extensions"]["data"]
     assert issue["loc"] == ["query", 1, 3]
     assert issue["type"] == "graphql_validation"
@@ -125,11 +134,9 @@ async def test_unknown_field_is_a_validation_error(running: httpx.AsyncClient) -
 
 async def test_unknown_field_in_arabic_names_nothing(running: httpx.AsyncClient) -> None:
     """Outside development the issue is catalog text in the request's language, naming no field."""
-    response = await running.post(
-        "/graphql", json={"query": "{ zzsecretfield }"}, headers={"Accept-Language": "ar"}
+    response, error = await refused_document(
+        running, "{ zzsecretfield }", ErrorType.VALIDATION_ERROR, "ar"
     )
-    [error] = response.json()["errors"]
-    check_envelope(error["extensions"], 422)
     assert error["extensions"]["data"] == [
         {
             "loc": ["query", 1, 3],
@@ -142,10 +149,9 @@ async def test_unknown_field_in_arabic_names_nothing(running: httpx.AsyncClient)
 
 
 async def test_syntax_error_is_catalog_text_in_hindi(running: httpx.AsyncClient) -> None:
-    response = await running.post(
-        "/graphql", json={"query": "{ zzsecret( }"}, headers={"Accept-Language": "hi"}
+    response, error = await refused_document(
+        running, "{ zzsecret( }", ErrorType.MALFORMED_REQUEST, "hi"
     )
-    [error] = response.json()["errors"]
     [issue] = error["extensions"]["data"]
     assert issue["type"] == "graphql_syntax"
     assert issue["loc"][0] == "query"
