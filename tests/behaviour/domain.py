@@ -29,6 +29,16 @@ from tests.harness.mongo_fixtures import empty_collections
 API = "/api/v1"
 # Paging parameters every listing refuses with a 422 (limit 1 to 100, offset from 0).
 BAD_PAGES: list[dict[str, int]] = [{"limit": 0}, {"limit": -1}, {"limit": 101}, {"offset": -1}]
+# fusion:mongo begin
+# A product as a careless client offers it: the name padded, a tag repeated (the API trims
+# the one and drops the other). The tests add the price.
+UNTIDY_OFFER: dict[str, Any] = {
+    "name": " Claw hammer ",
+    "description": "Steel head",
+    "category": "tools",
+    "tags": ["steel", "hand", "steel"],
+}
+# fusion:mongo end
 
 
 @dataclass(frozen=True)

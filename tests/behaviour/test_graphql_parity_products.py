@@ -6,7 +6,7 @@ import httpx
 from bson import ObjectId
 
 from app.core.errors import ErrorType
-from tests.behaviour.domain import Accounts, Caller, create_product
+from tests.behaviour.domain import UNTIDY_OFFER, Accounts, Caller, create_product
 from tests.behaviour.graphql_calls import (
     CREATE_CATEGORY,
     CREATE_PRODUCT,
@@ -83,13 +83,7 @@ async def test_product_read_failures_match(api: httpx.AsyncClient) -> None:
 
 async def test_create_product_matches(api: httpx.AsyncClient, accounts: Accounts) -> None:
     _, ann, _ = await shop(api, accounts)
-    payload = {
-        "name": " Claw hammer ",
-        "description": "Steel head",
-        "price": "12.3",
-        "category": "tools",
-        "tags": ["steel", "hand", "steel"],
-    }
+    payload = {**UNTIDY_OFFER, "price": "12.3"}
     made = data_of(
         await graphql(api, CREATE_PRODUCT, {"input": payload}, ann.headers), "createProduct"
     )

@@ -12,7 +12,15 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from app.core.errors import ErrorType
 from app.core.i18n import MessageKey, translate
-from tests.behaviour.domain import API, BAD_PAGES, Accounts, Caller, create_category, create_product
+from tests.behaviour.domain import (
+    API,
+    BAD_PAGES,
+    UNTIDY_OFFER,
+    Accounts,
+    Caller,
+    create_category,
+    create_product,
+)
 from tests.envelope import assert_envelope
 
 PRODUCTS = f"{API}/products"
@@ -35,14 +43,9 @@ async def names(api: httpx.AsyncClient, **params: Any) -> list[str]:
 
 async def test_create_as_a_signed_in_user(api: httpx.AsyncClient, accounts: Accounts) -> None:
     _, ann, _ = await shop(api, accounts)
-    body = {
-        "name": " Claw hammer ",
-        "description": "Steel head",
-        "price": "12.30",
-        "category": "tools",
-        "tags": ["steel", "hand", "steel"],
-    }
-    response = await api.post(PRODUCTS, json=body, headers=ann.headers)
+    response = await api.post(
+        PRODUCTS, json={**UNTIDY_OFFER, "price": "12.30"}, headers=ann.headers
+    )
     data = assert_envelope(response, 201, ErrorType.RESOURCE_CREATED)["data"]
     assert set(data) == {
         "id",
