@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from app.api.admins.service import admin_finder
+from app.api.admins.repository import AdminRepository
 from app.api.auth.access import ADMIN, ANY_ADMIN, requires
 from app.api.auth.realm_routes import SIGNED_IN_ERRORS, RealmRoutes, add_realm_routes
 from app.api.pagination import PageOut, PageQuery
@@ -39,7 +39,7 @@ add_realm_routes(
     RealmRoutes(
         realm=Realm.ADMIN,
         database=admins_database,
-        find_account=admin_finder,
+        accounts=AdminRepository,
         logout_policy=ANY_ADMIN,
         login_doc="Sign an administrator in with a JSON body; the tokens are in `data`.",
         login_form_doc=(

@@ -3,12 +3,10 @@
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.api.admins.repository import AdminRepository
-from app.api.auth.service import AccountFinder, account_finder
 from app.core.errors import AuthError, ForbiddenError, NotFoundError
 from app.core.i18n import MessageKey
 from app.core.security.passwords import PasswordHasher
 from app.core.security.tokens import INVALID_TOKEN_CHALLENGE
-from app.database.sql import SQLDatabase
 from app.models.mysql.admins import Admin
 
 
@@ -21,11 +19,6 @@ async def load_active_admin(session: AsyncSession, account_id: int) -> Admin:
     if not admin.is_active:
         raise ForbiddenError(MessageKey.AUTH_ACCOUNT_INACTIVE)
     return admin
-
-
-def admin_finder(admins: SQLDatabase) -> AccountFinder:
-    """Look up an administrator by exact username in a short session; None if there is none."""
-    return account_finder(admins, AdminRepository)
 
 
 async def create_admin(

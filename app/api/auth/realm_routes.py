@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.api.auth import service
 from app.api.auth.access import Policy, requires
 from app.api.auth.principal import Principal
-from app.api.auth.schema import LoginRequest, RefreshRequest, TokenPairOut
-from app.api.auth.service import AccountFinder
+from app.api.auth.schema import LoginRequest, PasswordLoginForm, RefreshRequest, TokenPairOut
+from app.api.auth.service import AccountRows
 from app.core.envelope import Envelope, error_responses, success
 from app.core.errors import ErrorType
 from app.core.i18n import MessageKey
@@ -30,8 +31,10 @@ LOGIN_ERRORS = (
 )
 SIGNED_IN_ERRORS = (ErrorType.UNAUTHORIZED, ErrorType.FORBIDDEN, ErrorType.SERVICE_UNAVAILABLE)
 
-# Signs the realm's account in with a username and password: the tokens, or 401/403/429.
-PasswordSignIn = Callable[[str, str], Awaitable[TokenPairOut]]
+# What either login sends: a JSON body or the OAuth2 password form.
+Credentials = LoginRequest | PasswordLoginForm
+# Signs the realm's account in: the envelope with the tokens, or 401/403/429.
+PasswordSignIn = Callable[[Credentials], Awaitable[Envelope[TokenPairOut]]]
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,8 @@ class RealmRoutes:
     realm: Realm
     # The dependency giving the accounts' database (`app/depends.py`).
     database: Callable[..., Awaitable[SQLDatabase]]
-    find_account: Callable[[SQLDatabase], AccountFinder]
+    # The realm's account repository (built on a session), which login reads.
+    accounts: Callable[[AsyncSession], AccountRows]
     logout_policy: Policy
     login_doc: str
     login_form_doc: str
@@ -59,38 +63,32 @@ def add_realm_routes(router: APIRouter, prefix: str, routes: RealmRoutes) -> Non
         database: Annotated[SQLDatabase, Depends(routes.database)],
         services: AuthKit,
         client: Client,
+        lang: Lang,
     ) -> PasswordSignIn:
         # The JSON and the form login differ only in how the credentials arrive.
-        async def with_password(username: str, password: str) -> TokenPairOut:
+        async def with_password(credentials: Credentials) -> Envelope[TokenPairOut]:
             pair = await service.login(
                 realm,
-                username,
-                password,
-                find_account=routes.find_account(database),
+                credentials.username,
+                credentials.password,
+                find_account=service.account_finder(database, routes.accounts),
                 services=services,
                 client=client,
             )
-            return TokenPairOut.model_validate(pair)
+            return success(
+                TokenPairOut.model_validate(pair), lang, message=MessageKey.AUTH_LOGGED_IN
+            )
 
         return with_password
 
-    async def login(
-        body: LoginRequest,
-        password_sign_in: Annotated[PasswordSignIn, Depends(sign_in)],
-        lang: Lang,
-        _: NoStore,
-    ) -> Envelope[TokenPairOut]:
-        pair = await password_sign_in(body.username, body.password)
-        return success(pair, lang, message=MessageKey.AUTH_LOGGED_IN)
+    # A type alias, local: it names this realm's sign-in dependency.
+    SignIn = Annotated[PasswordSignIn, Depends(sign_in)]  # noqa: N806
 
-    async def login_form(
-        form: PasswordForm,
-        password_sign_in: Annotated[PasswordSignIn, Depends(sign_in)],
-        lang: Lang,
-        _: NoStore,
-    ) -> Envelope[TokenPairOut]:
-        pair = await password_sign_in(form.username, form.password)
-        return success(pair, lang, message=MessageKey.AUTH_LOGGED_IN)
+    async def login(body: LoginRequest, log_in: SignIn, _: NoStore) -> Envelope[TokenPairOut]:
+        return await log_in(body)
+
+    async def login_form(form: PasswordForm, log_in: SignIn, _: NoStore) -> Envelope[TokenPairOut]:
+        return await log_in(form)
 
     async def refresh(
         body: RefreshRequest, services: AuthKit, client: Client, lang: Lang, _: NoStore

@@ -13,6 +13,7 @@ from app.api.auth.schema import (
 )
 from app.api.pagination import PageOut, PageQuery, page_out
 from app.api.paths import api_path
+from app.api.users.repository import UserRepository
 from app.api.users.schema import UserOut
 from app.core.envelope import Envelope, created, error_responses, success
 from app.core.errors import ErrorType
@@ -72,7 +73,7 @@ add_realm_routes(
     RealmRoutes(
         realm=Realm.USER,
         database=users_database,
-        find_account=service.user_finder,
+        accounts=UserRepository,
         logout_policy=USER,
         login_doc="Sign in with a JSON body; the tokens are in `data`.",
         login_form_doc=(

@@ -89,11 +89,6 @@ def account_finder(
     return find
 
 
-def user_finder(users: SQLDatabase) -> AccountFinder:
-    """Look up a user by exact username in a short session of its own; None if there is none."""
-    return account_finder(users, UserRepository)
-
-
 async def register_user(
     session: AsyncSession, hasher: PasswordHasher, *, username: str, email: str, password: str
 ) -> User:
