@@ -1,5 +1,8 @@
 """The API side of a new resource: its pydantic schema, repository, service and router."""
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+
 from fastapi_fusion.resource_source import Imports, call, module
 from fastapi_fusion.resource_spec import (
     ACCESS,
@@ -116,41 +119,67 @@ AmountOut = Annotated[
 """
 
 
+@dataclass(frozen=True)
+class _Definition:
+    """Source schema.py holds when a field of one of `kinds` is present, and its imports."""
+
+    kinds: frozenset[str]
+    text: str
+    # `from module import names`, by module; `modules` are imported whole.
+    imports: Mapping[str, tuple[str, ...]]
+    modules: tuple[str, ...] = ()
+
+
+# What a validator refusing a value with pydantic's own error imports.
+_REFUSING = {"pydantic": ("BeforeValidator",), "pydantic_core": ("PydanticKnownError",)}
+# In the order schema.py lists them, after the id type (each after the ones it uses).
+_DEFINITIONS = (
+    _Definition(
+        frozenset({"str", "text"}),
+        "",
+        {
+            "pydantic": ("AfterValidator", "StringConstraints"),
+            "app.core.openapi_rules": ("trim",),
+        },
+    ),
+    _Definition(
+        frozenset({"str"}), _SHORT_TEXT, {"app.core.openapi_rules": ("NON_BLANK_PATTERN",)}
+    ),
+    _Definition(frozenset({"text"}), _LONG_TEXT, {"app.core.openapi_rules": ("NUL_FREE_PATTERN",)}),
+    _Definition(frozenset({"int"}), _WHOLE_NUMBER, _REFUSING),
+    _Definition(frozenset({"bool"}), "", {"pydantic": ("StrictBool",)}),
+    _Definition(frozenset({"decimal", "date", "datetime"}), _TEXT, _REFUSING, ("re",)),
+    _Definition(frozenset({"date", "datetime"}), _DATE_PATTERN, {}),
+    _Definition(frozenset({"date"}), _DATE_TEXT, {"datetime": ("date",)}),
+    _Definition(frozenset({"datetime"}), _TIMESTAMP_TEXT, {"pydantic": ("AwareDatetime",)}),
+    _Definition(
+        frozenset({"decimal"}),
+        _AMOUNT,
+        {
+            "decimal": ("Decimal",),
+            "pydantic": ("AfterValidator", "PlainSerializer", "WithJsonSchema"),
+        },
+    ),
+)
+
+
 def schema(spec: ResourceSpec) -> str:
     """`app/api/NAME/schema.py`: the create, update and output models, and the id type."""
     name = spec.name
     kinds = {field.type.name for field in spec.fields}
     imports = Imports().names("datetime", "datetime").names("typing", "Annotated")
-    imports.names("pydantic", "BaseModel", "ConfigDict", "Field")
-    imports.names("app.api.operator_guard", "OperatorFreeModel")
+    imports.names("pydantic", "Field").names("app.api.operator_guard", "OperatorFreeModel")
+    imports.names("app.api.response_model", "ResponseModel")
     blocks: list[str] = []
-    if kinds & {"str", "text"}:
-        imports.names("pydantic", "AfterValidator", "StringConstraints")
-        imports.names("app.core.openapi_rules", "trim")
-    if "str" in kinds:
-        imports.names("app.core.openapi_rules", "NON_BLANK_PATTERN")
-        blocks.append(_SHORT_TEXT)
-    if "text" in kinds:
-        imports.names("app.core.openapi_rules", "NUL_FREE_PATTERN")
-        blocks.append(_LONG_TEXT)
-    if "int" in kinds:
-        imports.names("pydantic", "BeforeValidator")
-        imports.names("pydantic_core", "PydanticKnownError")
-        blocks.append(_WHOLE_NUMBER)
-    if "bool" in kinds:
-        imports.names("pydantic", "StrictBool")
-    if kinds & {"decimal", "date", "datetime"}:
-        imports.module("re").names("pydantic", "BeforeValidator")
-        imports.names("pydantic_core", "PydanticKnownError")
-        blocks.append(_TEXT)
-    if kinds & {"date", "datetime"}:
-        blocks.append(_DATE_PATTERN)
-    if "date" in kinds:
-        imports.names("datetime", "date")
-        blocks.append(_DATE_TEXT)
-    if "datetime" in kinds:
-        imports.names("pydantic", "AwareDatetime")
-        blocks.append(_TIMESTAMP_TEXT)
+    for definition in _DEFINITIONS:
+        if not kinds & definition.kinds:
+            continue
+        for source, names in definition.imports.items():
+            imports.names(source, *names)
+        for source in definition.modules:
+            imports.module(source)
+        if definition.text:
+            blocks.append(definition.text)
     if spec.store is Store.MONGO:
         imports.names("pydantic", "StringConstraints")
         id_type = "str"
@@ -171,10 +200,6 @@ def schema(spec: ResourceSpec) -> str:
             "]\n"
         )
     blocks.insert(0, id_block)
-    if "decimal" in kinds:
-        imports.names("decimal", "Decimal")
-        imports.names("pydantic", "AfterValidator", "PlainSerializer", "WithJsonSchema")
-        blocks.append(_AMOUNT)
     create = [f"    {field.name}: {_INPUT[field.type.name]}" for field in spec.fields]
     update = [f"    {field.name}: {_INPUT[field.type.name]} | None = None" for field in spec.fields]
     out = [f"    id: {id_type}"] + (["    owner_id: int"] if spec.owned else [])
@@ -189,9 +214,8 @@ def schema(spec: ResourceSpec) -> str:
         f"class {name.cls}Update(OperatorFreeModel):\n"
         '    """Fields to change; an absent (or null) field keeps its value."""\n\n'
         + "\n".join(update),
-        f"class {name.cls}Out(BaseModel):\n"
-        f'    """A {name.words} as clients see it."""\n\n'
-        "    model_config = ConfigDict(from_attributes=True)\n\n" + "\n".join(out),
+        f'class {name.cls}Out(ResponseModel):\n    """A {name.words} as clients see it."""\n\n'
+        + "\n".join(out),
     ]
     return module(f"{name.cls} input and output models.", imports, *blocks)
 

@@ -3,9 +3,10 @@
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 
 from app.api.operator_guard import OperatorFreeModel
+from app.api.response_model import ResponseModel
 from app.core.openapi_rules import NON_BLANK_PATTERN, trim
 
 # Lowercase words of letters and digits joined by single hyphens: safe in a URL as it is.
@@ -40,10 +41,8 @@ class CategoryUpdate(OperatorFreeModel):
     name: CategoryName | None = None
 
 
-class CategoryOut(BaseModel):
+class CategoryOut(ResponseModel):
     """A category as clients see it."""
-
-    model_config = ConfigDict(from_attributes=True)
 
     slug: str
     name: str

@@ -5,8 +5,6 @@ from typing import Annotated, Self
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
-    ConfigDict,
     Field,
     StringConstraints,
     model_validator,
@@ -18,6 +16,7 @@ from app.api.operator_guard import OperatorFreeModel
 from app.api.pagination import PageQuery
 from app.api.products.prices import Price, PriceBound, PriceOut
 from app.api.products.repository import ProductSortKey
+from app.api.response_model import ResponseModel
 from app.core.openapi_rules import NON_BLANK_PATTERN, NUL_FREE_PATTERN, trim
 
 MAX_TAGS = 20
@@ -81,11 +80,8 @@ class ProductUpdate(OperatorFreeModel):
     tags: Tags | None = None
 
 
-class ProductOut(BaseModel):
+class ProductOut(ResponseModel):
     """A product as clients see it; `price` is a string such as "0.30"."""
-
-    # Read off a stored `Product` by `model_validate`; `active` is no field, so it never leaves.
-    model_config = ConfigDict(from_attributes=True)
 
     id: str
     name: str

@@ -2,20 +2,18 @@
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from app.api.auth.schema import Email, Username
 from app.api.request_model import RequestModel
+from app.api.response_model import ResponseModel
 from app.core.i18n.issues import RuleViolationError
 from app.core.openapi_rules import CALLER_PASSWORD_KEY, NUL_FREE_PATTERN
 from app.core.security.passwords import MAX_PASSWORD_CHARS, NewPassword
 
 
-class UserOut(BaseModel):
+class UserOut(ResponseModel):
     """A user account as its owner (or an admin) sees it; never the password hash."""
-
-    # Read off a `User` row by `model_validate`; the hash is no field, so it never leaves.
-    model_config = ConfigDict(from_attributes=True)
 
     id: int
     username: str
