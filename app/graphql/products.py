@@ -18,7 +18,6 @@ from app.api.categories import service as categories_service
 from app.api.categories.schema import CategoryOut
 from app.api.products import service
 from app.api.products.prices import format_price
-from app.api.products.repository import ProductSortKey
 from app.api.products.schema import (
     ProductCreate,
     ProductId,
@@ -37,6 +36,7 @@ from app.graphql.inputs import (
     validated_value,
 )
 from app.graphql.types import Page, copied
+from app.models.mongo.products import ProductSortKey
 
 # REST's sort keys are the schema's `ProductSort` enum, by name: `PRICE_DESC` is `-price`.
 strawberry.enum(ProductSortKey, name="ProductSort")

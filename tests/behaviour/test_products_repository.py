@@ -7,10 +7,11 @@ import pytest
 from bson import Decimal128, ObjectId
 from pymongo.asynchronous.database import AsyncDatabase
 
-from app.api.products.repository import ProductRepository, ProductSortKey
+from app.api.products.repository import ProductRepository
+from app.api.products.schema import ProductCreate, ProductUpdate
 from app.core.errors import ConflictError, NotFoundError
 from app.core.i18n import MessageKey
-from app.models.mongo.products import Product
+from app.models.mongo.products import Product, ProductSortKey
 
 Db = AsyncDatabase[dict[str, Any]]
 
@@ -23,14 +24,10 @@ async def add(
     owner: int = 1,
     tags: tuple[str, ...] = (),
 ) -> Product:
-    return await products.create(
-        name=name,
-        description=f"about {name}",
-        price=Decimal(price),
-        category_slug=category,
-        owner_id=owner,
-        tags=tags,
+    data = ProductCreate(
+        name=name, description=f"about {name}", price=Decimal(price), category=category, tags=tags
     )
+    return await products.create(data, owner_id=owner)
 
 
 async def test_create_and_get(mongo_db: Db) -> None:
@@ -128,7 +125,9 @@ async def test_list_sorts_and_pages_with_total(mongo_db: Db) -> None:
 async def test_update(mongo_db: Db) -> None:
     products = ProductRepository(mongo_db)
     created = await add(products, "hammer", "12.00")
-    updated = await products.update(created.id, price=Decimal("13.75"), tags=["sale"])
+    updated = await products.update(
+        created.id, ProductUpdate(price=Decimal("13.75"), tags=["sale"])
+    )
     assert (updated.name, updated.price, updated.tags) == ("hammer", Decimal("13.75"), ["sale"])
     assert updated.updated_at >= created.updated_at
     assert await products.get(created.id) == updated
@@ -139,7 +138,7 @@ async def test_update_into_a_taken_name_is_conflict(mongo_db: Db) -> None:
     await add(products, "hammer")
     saw = await add(products, "saw")
     with pytest.raises(ConflictError):
-        await products.update(saw.id, name="hammer")
+        await products.update(saw.id, ProductUpdate(name="hammer"))
 
 
 async def test_soft_delete_hides_but_keeps(mongo_db: Db) -> None:
@@ -151,7 +150,7 @@ async def test_soft_delete_hides_but_keeps(mongo_db: Db) -> None:
     with pytest.raises(NotFoundError):
         await products.soft_delete(created.id)
     with pytest.raises(NotFoundError):
-        await products.update(created.id, name="x")
+        await products.update(created.id, ProductUpdate(name="x"))
     assert await mongo_db["products"].count_documents({"_id": ObjectId(created.id)}) == 1
 
 

@@ -1,37 +1,23 @@
 """Products in MongoDB; failures come out as domain errors only."""
 
 import re
-from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 
+from app.api.products.schema import ProductCreate, ProductUpdate
 from app.core.errors import NotFoundError, PreconditionFailedError
 from app.core.i18n import MessageKey
 from app.database.mongo import mongo_errors, mongo_page
 from app.database.page import Page
 from app.models.mongo import products
 from app.models.mongo.clock import mongo_now
-from app.models.mongo.products import Product, object_id, to_decimal128
+from app.models.mongo.products import Product, ProductSortKey, object_id, to_decimal128
 
 Document = dict[str, Any]
-
-
-# One enum for every layer: REST's `sort` parameter, GraphQL's `ProductSort` and the orders
-# below (the name stays ProductSortKey: it names the enum in the OpenAPI document).
-class ProductSortKey(StrEnum):
-    """The orders a listing accepts: a field, descending with a leading `-`."""
-
-    NEWEST = "-created_at"
-    OLDEST = "created_at"
-    PRICE = "price"
-    PRICE_DESC = "-price"
-    NAME = "name"
-    NAME_DESC = "-name"
 
 
 # `_id` breaks ties so pages never overlap or skip a product.
@@ -51,25 +37,17 @@ class ProductRepository:
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self.collection = db[products.COLLECTION]
 
-    async def create(
-        self,
-        *,
-        name: str,
-        description: str,
-        price: Decimal,
-        category_slug: str,
-        owner_id: int,
-        tags: Sequence[str] = (),
-    ) -> Product:
+    async def create(self, data: ProductCreate, *, owner_id: int) -> Product:
         """Add an active product; `ConflictError` if its owner has a live one of that name."""
         now = mongo_now()
         document: Document = {
-            "name": name,
-            "description": description,
-            "price": to_decimal128(price),
-            "category_slug": category_slug,
+            "name": data.name,
+            "description": data.description,
+            "price": to_decimal128(data.price),
+            # Clients name the category `category`; documents, by what it holds.
+            "category_slug": data.category,
             "owner_id": owner_id,
-            "tags": list(tags),
+            "tags": list(data.tags),
             "active": True,
             "created_at": now,
             "updated_at": now,
@@ -122,15 +100,7 @@ class ProductRepository:
         )
 
     async def update(
-        self,
-        product_id: str,
-        *,
-        name: str | None = None,
-        description: str | None = None,
-        price: Decimal | None = None,
-        category_slug: str | None = None,
-        tags: Sequence[str] | None = None,
-        unchanged_since: datetime | None = None,
+        self, product_id: str, data: ProductUpdate, *, unchanged_since: datetime | None = None
     ) -> Product:
         """Change the given fields of an active product (None leaves one as it is).
 
@@ -138,16 +108,16 @@ class ProductRepository:
         otherwise `PreconditionFailedError`, and nothing is written.
         """
         changes: Document = {"updated_at": mongo_now()}
-        if name is not None:
-            changes["name"] = name
-        if description is not None:
-            changes["description"] = description
-        if price is not None:
-            changes["price"] = to_decimal128(price)
-        if category_slug is not None:
-            changes["category_slug"] = category_slug
-        if tags is not None:
-            changes["tags"] = list(tags)
+        if data.name is not None:
+            changes["name"] = data.name
+        if data.description is not None:
+            changes["description"] = data.description
+        if data.price is not None:
+            changes["price"] = to_decimal128(data.price)
+        if data.category is not None:
+            changes["category_slug"] = data.category
+        if data.tags is not None:
+            changes["tags"] = list(data.tags)
         with mongo_errors(MessageKey.PRODUCT_EXISTS):
             document = await self.collection.find_one_and_update(
                 self._version(product_id, unchanged_since),

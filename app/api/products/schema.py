@@ -15,9 +15,9 @@ from app.api.categories.schema import SLUG_PATTERN, Slug
 from app.api.operator_guard import OperatorFreeModel
 from app.api.pagination import PageQuery
 from app.api.products.prices import Price, PriceBound, PriceOut
-from app.api.products.repository import ProductSortKey
 from app.api.response_model import ResponseModel
 from app.core.openapi_rules import NON_BLANK_PATTERN, NUL_FREE_PATTERN, trim
+from app.models.mongo.products import ProductSortKey
 
 MAX_TAGS = 20
 

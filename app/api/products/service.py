@@ -65,14 +65,7 @@ async def create_product(
     """Add a product owned by the signed-in user; its category must exist (else 422)."""
     owner = require_user(principal)
     await _require_category(session, data.category)
-    product = await ProductRepository(db).create(
-        name=data.name,
-        description=data.description,
-        price=data.price,
-        category_slug=data.category,
-        owner_id=owner.account_id,
-        tags=data.tags,
-    )
+    product = await ProductRepository(db).create(data, owner_id=owner.account_id)
     return ProductOut.model_validate(product)
 
 
@@ -92,15 +85,7 @@ async def update_product(
     products, since = await _modifiable(db, principal, product_id, expected)
     if data.category is not None:
         await _require_category(session, data.category)
-    product = await products.update(
-        product_id,
-        name=data.name,
-        description=data.description,
-        price=data.price,
-        category_slug=data.category,
-        tags=data.tags,
-        unchanged_since=since,
-    )
+    product = await products.update(product_id, data, unchanged_since=since)
     return ProductOut.model_validate(product)
 
 

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Annotated
 
 from bson import Decimal128, ObjectId
@@ -11,6 +12,20 @@ from pymongo import ASCENDING, DESCENDING, IndexModel
 from app.models.mongo.document import StoredDocument
 
 COLLECTION = "products"
+
+
+# One enum for every layer: REST's `sort` parameter, GraphQL's `ProductSort` and the
+# repository's orders (the name stays ProductSortKey: it names the enum in the OpenAPI document).
+class ProductSortKey(StrEnum):
+    """The orders a listing accepts: a field, descending with a leading `-`."""
+
+    NEWEST = "-created_at"
+    OLDEST = "created_at"
+    PRICE = "price"
+    PRICE_DESC = "-price"
+    NAME = "name"
+    NAME_DESC = "-name"
+
 
 INDEXES = [
     # One owner cannot offer two live products of the same name; soft-deleted ones free it.
