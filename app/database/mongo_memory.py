@@ -58,58 +58,54 @@ class MemoryCursor:
         """Nothing to release in memory."""
 
 
-class MemoryCollection:
-    """A collection whose `find` and `aggregate` behave as in PyMongo's async API."""
+class _Named:
+    """A mongomock-motor collection or database, named as the one it wraps."""
 
-    def __init__(self, collection: Any) -> None:
-        self._collection = collection
+    def __init__(self, wrapped: Any) -> None:
+        self._wrapped = wrapped
 
     @property
     def name(self) -> str:
-        """The collection's name."""
-        return str(self._collection.name)
+        """The collection's or the database's name."""
+        return str(self._wrapped.name)
+
+
+class MemoryCollection(_Named):
+    """A collection whose `find` and `aggregate` behave as in PyMongo's async API."""
 
     def find(self, *args: Any, **kwargs: Any) -> MemoryCursor:
         """A cursor over the matching documents."""
-        return MemoryCursor(self._collection.find(*args, **kwargs))
+        return MemoryCursor(self._wrapped.find(*args, **kwargs))
 
     async def aggregate(self, pipeline: Sequence[Mapping[str, Any]], **kwargs: Any) -> MemoryCursor:
         """Run `pipeline`; awaited, as `AsyncCollection.aggregate` is."""
-        return MemoryCursor(self._collection.aggregate(list(pipeline), **kwargs))
+        return MemoryCursor(self._wrapped.aggregate(list(pipeline), **kwargs))
 
     def __getattr__(self, name: str) -> Any:
         # insert_one, find_one, update_one, count_documents, create_indexes... are already
         # coroutines in mongomock-motor with PyMongo's signatures.
-        return getattr(self._collection, name)
+        return getattr(self._wrapped, name)
 
 
-class MemoryDatabase:
+class MemoryDatabase(_Named):
     """A database handing out `MemoryCollection`s."""
-
-    def __init__(self, database: Any) -> None:
-        self._database = database
-
-    @property
-    def name(self) -> str:
-        """The database's name."""
-        return str(self._database.name)
 
     def get_collection(self, name: str, **kwargs: Any) -> MemoryCollection:
         """The collection called `name`."""
-        return MemoryCollection(self._database.get_collection(name, **kwargs))
+        return MemoryCollection(self._wrapped.get_collection(name, **kwargs))
 
     def __getitem__(self, name: str) -> MemoryCollection:
         return self.get_collection(name)
 
     async def command(self, command: str | Mapping[str, Any], **kwargs: Any) -> Document:
         """Run a database command (`ping` is what the probe sends)."""
-        result: Document = await self._database.command(command, **kwargs)
+        result: Document = await self._wrapped.command(command, **kwargs)
         return result
 
     async def list_collection_names(self) -> list[str]:
         """Names of the collections that exist."""
         # mongomock-motor wraps mongomock's method as a coroutine, as PyMongo's async one is.
-        return list(await self._database.list_collection_names())
+        return list(await self._wrapped.list_collection_names())
 
 
 class MemoryMongoClient:
