@@ -1,51 +1,21 @@
 """Users in the PostgreSQL role; failures come out as domain errors only."""
 
-from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import func, select
 
+from app.api.account_repository import AccountRepository, normalize_email
 from app.core.errors import NotFoundError
 from app.core.i18n import MessageKey
-from app.database.page import Page
 from app.database.sql_errors import sql_errors
-from app.database.sql_page import sql_page
 from app.models.postgres.users import DEFAULT_USER_ROLE, User
 
 
-def normalize_email(email: str) -> str:
-    """The stored form of an email: lower-cased, so uniqueness ignores case."""
-    return email.lower()
-
-
-class UserRepository:
+class UserRepository(AccountRepository[User]):
     """Reads and writes `users` inside the caller's unit of work (it never commits)."""
 
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def create(
-        self, *, username: str, email: str, password_hash: str, role: str = DEFAULT_USER_ROLE
-    ) -> User:
-        """Add an active, unbanned user; `ConflictError` if the username or email is taken."""
-        user = User(
-            username=username,
-            email=normalize_email(email),
-            password_hash=password_hash,
-            role=role,
-            is_active=True,
-            is_banned=False,
-        )
-        with sql_errors(MessageKey.USER_EXISTS):
-            self.session.add(user)
-            await self.session.flush()
-        return user
-
-    async def get_by_id(self, user_id: int) -> User:
-        """The user with this id; `NotFoundError` if there is none."""
-        with sql_errors():
-            user = await self.session.get(User, user_id)
-        if user is None:
-            raise NotFoundError(MessageKey.USER_NOT_FOUND)
-        return user
+    model = User
+    default_role = DEFAULT_USER_ROLE
+    not_found = MessageKey.USER_NOT_FOUND
+    exists = MessageKey.USER_EXISTS
 
     async def lock(self, user_id: int) -> User:
         """The user's row, read afresh and held (FOR UPDATE) until the unit of work ends.
@@ -66,10 +36,6 @@ class UserRepository:
         if user is None:
             raise NotFoundError(MessageKey.USER_NOT_FOUND)
         return user
-
-    async def get_by_username(self, username: str) -> User:
-        """The user with this exact username; `NotFoundError` if there is none."""
-        return await self._one(User.username == username)
 
     async def get_by_email(self, email: str) -> User:
         """The user with this email, in any letter case; `NotFoundError` if there is none."""
@@ -117,14 +83,3 @@ class UserRepository:
         with sql_errors():
             found = await self.session.scalar(select(User.id).where(condition).limit(1))
         return found is not None
-
-    async def _one(self, condition: ColumnElement[bool]) -> User:
-        with sql_errors():
-            user = await self.session.scalar(select(User).where(condition))
-        if user is None:
-            raise NotFoundError(MessageKey.USER_NOT_FOUND)
-        return user
-
-    async def list(self, offset: int = 0, limit: int = 20) -> Page[User]:
-        """Users in id order from `offset`, at most `limit` (capped), with the total count."""
-        return await sql_page(self.session, User, User.id, offset, limit)
