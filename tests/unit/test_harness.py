@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.api.categories.repository import CategoryRepository
+from app.api.categories.schema import CategoryCreate
 from app.api.users.repository import UserRepository
 from app.database.session import unit_of_work
 from app.database.sql import SQLDatabase
@@ -50,7 +51,7 @@ async def test_embedded_tables_are_emptied_after_an_api_test(
         await UserRepository(session).create(
             username="ann", email="ann@example.com", password_hash="h"
         )
-        await CategoryRepository(session).create(slug="tools", name="Tools")
+        await CategoryRepository(session).create(CategoryCreate(slug="tools", name="Tools"))
     empty_file_tables(sql_metadata()["postgres"], file_connections["postgres"])
     async with postgres_db.sessions() as session:
         for model in (User, Category):

@@ -6,6 +6,7 @@ from enum import Enum
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.api.categories.schema import CategoryCreate, CategoryUpdate
 from app.core.errors import NotFoundError
 from app.core.i18n import MessageKey
 from app.database.page import Page
@@ -27,9 +28,9 @@ class CategoryRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def create(self, *, slug: str, name: str) -> Category:
+    async def create(self, data: CategoryCreate) -> Category:
         """Add a category; `ConflictError` if the slug is taken."""
-        category = Category(slug=slug, name=name)
+        category = Category(slug=data.slug, name=data.name)
         with sql_errors(MessageKey.CATEGORY_EXISTS):
             self.session.add(category)
             await self.session.flush()
@@ -59,15 +60,13 @@ class CategoryRepository:
         with sql_errors():
             return [*await self.session.scalars(statement)]
 
-    async def update(
-        self, slug: str, *, name: str | None = None, new_slug: str | None = None
-    ) -> Category:
+    async def update(self, slug: str, data: CategoryUpdate) -> Category:
         """Rename and/or re-slug; `NotFoundError` if absent, `ConflictError` if taken."""
         category = await self.get_by_slug(slug)
-        if name is not None:
-            category.name = name
-        if new_slug is not None:
-            category.slug = new_slug
+        if data.name is not None:
+            category.name = data.name
+        if data.slug is not None:
+            category.slug = data.slug
         with sql_errors(MessageKey.CATEGORY_EXISTS):
             await self.session.flush()
         return category

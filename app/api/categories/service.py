@@ -44,7 +44,7 @@ async def create_category(
 ) -> CategoryOut:
     """Add a category (administrators only); `ConflictError` if the slug is taken."""
     require_admin(principal)
-    category = await CategoryRepository(session).create(slug=data.slug, name=data.name)
+    category = await CategoryRepository(session).create(data)
     return CategoryOut.model_validate(category)
 
 
@@ -69,7 +69,7 @@ async def update_category(
         # Rows elsewhere name it by slug: a category in use keeps its slug rather than
         # leave them pointing at nothing.
         await refuse_if_referenced(backends, slug)
-    category = await categories.update(slug, name=data.name, new_slug=data.slug)
+    category = await categories.update(slug, data)
     return CategoryOut.model_validate(category)
 
 
