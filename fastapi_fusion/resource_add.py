@@ -25,6 +25,7 @@ from fastapi_fusion.resource_project import (
     MIGRATIONS,
     Project,
     check_clashes,
+    check_imports,
     find_project,
     next_migration,
 )
@@ -162,6 +163,7 @@ def add_resource(root: Path, spec: ResourceSpec, today: date) -> list[str]:
     project = find_project(root)
     check_clashes(project, spec)
     files = planned_files(project, spec, today)
+    check_imports(project, files)
     edits = planned_edits(project, spec)
     for path, text in {**files, **edits}.items():
         target = root / path

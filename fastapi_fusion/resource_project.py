@@ -1,9 +1,11 @@
 """The project `add resource` writes into: where it is, what it has, and which names it holds."""
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from fastapi_fusion import __version__
 from fastapi_fusion.errors import UsageError
 from fastapi_fusion.resource_spec import ResourceName, ResourceSpec, Store
 
@@ -31,6 +33,7 @@ RESERVED_NAMES = frozenset(
 _REVISION = re.compile(r'^revision: str = "([^"]+)"', re.MULTILINE)
 _DOWN_REVISION = re.compile(r'^down_revision: str \| None = (?:"([^"]+)"|None)', re.MULTILINE)
 _PREFIX = re.compile(r'^API_PREFIX = "([^"]*)"', re.MULTILINE)
+_PROJECT_IMPORT = re.compile(r"^(?:from|import) ((?:app|tests)(?:\.\w+)*)", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,20 @@ def check_clashes(project: Project, spec: ResourceSpec) -> None:
     taken = _taken_by(project, name)
     if taken is not None:
         raise UsageError(f"NAME {name.route!r} clashes with {taken}")
+
+
+def check_imports(project: Project, files: Mapping[str, str]) -> None:
+    """Refuse when the new code imports a project module the project lacks (an older project)."""
+    for path, text in files.items():
+        for module in _PROJECT_IMPORT.findall(text):
+            relative = module.replace(".", "/")
+            candidates = (f"{relative}.py", f"{relative}/__init__.py", relative)
+            if not any(project.exists(c) or c in files for c in candidates):
+                raise UsageError(
+                    f"{path} would import {module}, which this project lacks: it was made"
+                    f" by an older kit than this CLI ({__version__}); run"
+                    " `fastapi-fusion update` first"
+                )
 
 
 def _taken_by(project: Project, name: ResourceName) -> str | None:

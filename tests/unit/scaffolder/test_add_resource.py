@@ -200,6 +200,19 @@ def test_a_mongo_resource_needs_mongo(
     assert _digest(project) == before
 
 
+def test_a_project_older_than_the_cli_is_told_to_update_first(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A project made before the generated code's base class existed.
+    (project / "app/api/response_model.py").unlink()
+    before = _digest(project)
+    assert main(["add", "resource", "notes", "--path", str(project)]) == 2
+    error = capsys.readouterr().err
+    assert "would import app.api.response_model, which this project lacks" in error
+    assert "fastapi-fusion update" in error
+    assert _digest(project) == before
+
+
 def _written(project: Path, arguments: list[str], capsys: pytest.CaptureFixture[str]) -> list[str]:
     before = _digest(project)
     assert main(["add", "resource", *arguments, "--path", str(project)]) == 0
