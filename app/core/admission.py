@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from app.core.envelope import scope_language
 from app.core.errors import UNAVAILABLE_RETRY_AFTER, ErrorType
 from app.core.handlers import envelope_response
+from app.core.i18n.keys import MessageKey
 
 logger = logging.getLogger("app.admission")
 
@@ -118,6 +119,9 @@ class AdmissionMiddleware:
             self.waiting,
         )
         response = envelope_response(
-            ErrorType.SERVICE_UNAVAILABLE, scope_language(scope), headers=UNAVAILABLE_RETRY_AFTER
+            ErrorType.SERVICE_UNAVAILABLE,
+            scope_language(scope),
+            MessageKey.SERVER_BUSY,
+            headers=UNAVAILABLE_RETRY_AFTER,
         )
         await response(scope, receive, send)

@@ -111,7 +111,7 @@ async def test_a_full_queue_answers_503_with_retry_after_in_the_envelope() -> No
         gate.opened.set()
         served = await asyncio.gather(inside, queued)
     body = assert_envelope(shed, 503, ErrorType.SERVICE_UNAVAILABLE)
-    assert body["message"] == translate(MessageKey.SERVICE_UNAVAILABLE, "hi")
+    assert body["message"] == translate(MessageKey.SERVER_BUSY, "hi")
     assert shed.headers["retry-after"] == "2"
     assert "/shed" not in gate.entered
     assert [response.status_code for response in served] == [200, 200]
@@ -127,7 +127,8 @@ async def test_a_wait_past_the_queue_timeout_answers_503_and_leaves_the_queue() 
         assert middleware.waiting == 0
         gate.opened.set()
         assert (await inside).status_code == 200
-    assert_envelope(late, 503, ErrorType.SERVICE_UNAVAILABLE)
+    body = assert_envelope(late, 503, ErrorType.SERVICE_UNAVAILABLE)
+    assert body["message"] == translate(MessageKey.SERVER_BUSY, "en")
     assert late.headers["retry-after"] == "2"
     assert gate.entered == ["/inside"]
     assert (middleware.active, middleware.waiting) == (0, 0)

@@ -24,6 +24,7 @@ class MessageKey(StrEnum):
     RATE_LIMITED = "error.rate_limited"
     INTERNAL_ERROR = "error.internal"
     SERVICE_UNAVAILABLE = "error.service_unavailable"
+    SERVER_BUSY = "error.server_busy"
     HEALTH_LIVE = "health.live"
     HEALTH_READY = "health.ready"
     HEALTH_NOT_READY = "health.not_ready"
