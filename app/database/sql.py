@@ -25,6 +25,8 @@ class SQLDatabase:
     name: str
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
+    # asyncpg: reads need no transaction (app/database/lazy_begin.py).
+    lazy_begin: bool = False
 
     @property
     def is_embedded(self) -> bool:
@@ -83,13 +85,14 @@ def create_sql_database(name: str, url: str, settings: DatabaseSettings) -> SQLD
         _check_on_checkout(engine)
     # Objects stay readable after commit: handlers serialise them once the work is done.
     sessions = async_sessionmaker(engine, expire_on_commit=False)
-    if engine.dialect.driver == "asyncpg":
+    lazy_begin = engine.dialect.driver == "asyncpg"
+    if lazy_begin:
         # Reads run without BEGIN/COMMIT; the first write opens the transaction (lazy_begin.py).
         sessions = async_sessionmaker(
             engine, expire_on_commit=False, sync_session_class=LazyBeginSession
         )
         event.listen(engine.sync_engine.pool, "checkin", end_lazy_begin)
-    return SQLDatabase(name=name, engine=engine, sessions=sessions)
+    return SQLDatabase(name=name, engine=engine, sessions=sessions, lazy_begin=lazy_begin)
 
 
 # A connection unused this long may have been dropped without a word (MySQL's wait_timeout,

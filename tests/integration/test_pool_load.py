@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, create_async_e
 
 from app.database import sql
 from app.database.postgres import create_postgres
-from app.database.session import read_retrying, unit_of_work
+from app.database.session import read_retrying, read_row, unit_of_work
 from app.database.sql import SQLDatabase
 from app.models.postgres.users import User
 from app.resources import resources_of
@@ -193,3 +193,31 @@ async def test_a_read_on_a_dead_connection_runs_again_on_a_fresh_one(
 
     assert await read_retrying(postgres, read) not in (0, first)
     assert len(attempts) == 2  # the first ran on the dead connection (no ping), and failed
+
+
+async def test_a_row_read_sends_no_begin(postgres: SQLDatabase) -> None:
+    in_transaction: list[bool] = []
+
+    def after(connection: Any, *_: Any) -> None:
+        in_transaction.append(connection.connection.driver_connection.is_in_transaction())
+
+    event.listen(postgres.engine.sync_engine, "after_cursor_execute", after)
+    try:
+        row = await read_row(postgres, select(func.pg_backend_pid().label("pid")), {})
+        # The connection went back transactional: a plain engine user still gets BEGIN.
+        async with postgres.engine.connect() as connection:
+            await connection.scalar(NOW)
+    finally:
+        event.remove(postgres.engine.sync_engine, "after_cursor_execute", after)
+    assert row is not None
+    assert in_transaction == [False, True]
+
+
+async def test_a_row_read_on_a_dead_connection_runs_again_on_a_fresh_one(
+    postgres: SQLDatabase, postgres_backend: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sql, "closed_by_server", lambda dbapi_connection: False)
+    first = await _backend_pid(postgres)
+    await _terminate(postgres_backend.require(), first)
+    row = await read_row(postgres, select(func.pg_backend_pid().label("pid")), {})
+    assert row is not None and row.pid not in (0, first)
