@@ -220,4 +220,5 @@ async def test_a_row_read_on_a_dead_connection_runs_again_on_a_fresh_one(
     first = await _backend_pid(postgres)
     await _terminate(postgres_backend.require(), first)
     row = await read_row(postgres, select(func.pg_backend_pid().label("pid")), {})
-    assert row is not None and row.pid not in (0, first)
+    assert row is not None
+    assert row.pid not in (0, first)
