@@ -52,7 +52,7 @@ class AccountCheck:
         if row is None:
             raise AuthError(MessageKey.AUTH_SESSION_ENDED, headers=INVALID_TOKEN_CHALLENGE)
         # Detached, as a closed session would leave it: handlers only read it.
-        account = model(**row._mapping)
+        account = model(**row)
         refuse_unusable(account)
         return account
 
