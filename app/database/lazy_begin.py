@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 
@@ -27,6 +28,16 @@ def _read_without_transaction(
     session: Session, transaction: SessionTransaction, connection: Connection
 ) -> None:
     # A new session transaction: no BEGIN until something needs one.
+    _read_without_transaction_on(connection)
+
+
+def read_without_transaction(connection: AsyncConnection) -> None:
+    """Let a checked-out engine connection read without BEGIN/ROLLBACK (no I/O)."""
+    if connection.sync_connection is not None:
+        _read_without_transaction_on(connection.sync_connection)
+
+
+def _read_without_transaction_on(connection: Connection) -> None:
     driver = _driver_connection(connection)
     if driver is not None:
         driver.autocommit = True

@@ -1,4 +1,4 @@
-"""Connection pool gauges: SQL waiters counted as they wait, pool sizes sampled per worker."""
+"""Connection pool gauges, sampled per worker (SQL waiters are counted by `sql_pool.py`)."""
 
 import asyncio
 import logging
@@ -8,38 +8,15 @@ from typing import Any
 
 import redis.asyncio
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlalchemy.pool import AsyncAdaptedQueuePool, ConnectionPoolEntry
 
 from app.core.metrics import (
     REDIS_POOL_IDLE,
     REDIS_POOL_IN_USE,
     SQL_POOL_IN_USE,
-    SQL_POOL_WAITING,
     worker_stopped,
 )
 
 logger = logging.getLogger("app.metrics")
-
-
-def metered_pool(role: str) -> type[AsyncAdaptedQueuePool]:
-    """SQLAlchemy's asyncio pool, counting in `sql_pool_waiting{role}` who waits for a checkout."""
-    waiting = SQL_POOL_WAITING.labels(role)
-
-    class MeteredPool(AsyncAdaptedQueuePool):
-        # SQLAlchemy names a pool's logger after its class; keep the parent's name, or its
-        # INFO lines would land under the `app` logger.
-        _sqla_logger_namespace = "sqlalchemy.pool.impl.AsyncAdaptedQueuePool"
-
-        # `_do_get` is the documented override point of a Pool subclass; it returns at once
-        # when a connection is free, so the gauge only holds callers that really wait.
-        def _do_get(self) -> ConnectionPoolEntry:
-            waiting.inc()
-            try:
-                return super()._do_get()
-            finally:
-                waiting.dec()
-
-    return MeteredPool
 
 
 def sample_pools(engines: Mapping[str, AsyncEngine], redis_client: redis.asyncio.Redis) -> None:

@@ -22,6 +22,8 @@ class RedisStore:
 
     client: redis.asyncio.Redis
     prefix: str
+    # Whether the server runs Lua scripts: Redis does, the embedded fakeredis does not.
+    scripting: bool = False
 
     def key(self, *parts: str) -> str:
         """The full key for `parts`, e.g. `key("session", sid)` -> `fusion:session:<sid>`."""
@@ -50,13 +52,12 @@ def app_pool(settings: DatabaseSettings, *, decode_responses: bool) -> Connectio
 def create_redis(settings: DatabaseSettings) -> RedisStore:
     """A client for `REDIS_URL` (strings in and out); connects on first command."""
     url = settings.redis_url.get_secret_value()
-    client: redis.asyncio.Redis
     if url == MEMORY_URL:
         fakeredis = require_embedded("fakeredis", "REDIS_URL")
         client = fakeredis.FakeAsyncRedis(decode_responses=True)
-    else:
-        client = client_for(app_pool(settings, decode_responses=True))
-    return RedisStore(client=client, prefix=settings.redis_key_prefix)
+        return RedisStore(client=client, prefix=settings.redis_key_prefix)
+    client = client_for(app_pool(settings, decode_responses=True))
+    return RedisStore(client=client, prefix=settings.redis_key_prefix, scripting=True)
 
 
 def is_unavailable(error: BaseException) -> bool:

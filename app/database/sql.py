@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import (
 
 from app.database import sqlite
 from app.database.lazy_begin import LazyBeginSession, end_lazy_begin
-from app.database.pool_metrics import metered_pool
+from app.database.sql_pool import sql_pool
 from app.settings import DatabaseSettings
 
 
@@ -25,6 +25,8 @@ class SQLDatabase:
     name: str
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
+    # asyncpg: reads need no transaction (app/database/lazy_begin.py).
+    lazy_begin: bool = False
 
     @property
     def is_embedded(self) -> bool:
@@ -59,8 +61,6 @@ def create_sql_database(name: str, url: str, settings: DatabaseSettings) -> SQLD
         options = {
             **sqlite.engine_options(parsed, timeout),
             # The same bounded pool as a server's, so a pool timeout behaves alike (a 503).
-            "pool_size": settings.pool_size,
-            "max_overflow": settings.max_overflow,
             "pool_timeout": settings.pool_timeout_seconds,
         }
     else:
@@ -68,15 +68,16 @@ def create_sql_database(name: str, url: str, settings: DatabaseSettings) -> SQLD
             "connect_args": _connect_args(backend, timeout),
             # No pre-ping on every checkout (round trips on every request): `_check_on_checkout`
             # drops a connection the server has closed, and pings one idle for a while.
-            "pool_size": settings.pool_size,
-            "max_overflow": settings.max_overflow,
             # Bounded wait for a connection; a timeout is classified as unavailable (503).
             "pool_timeout": settings.pool_timeout_seconds,
             # MySQL closes idle connections after `wait_timeout`; recycle well before.
             "pool_recycle": 1800,
         }
-    # The pool counts its waiters into `sql_pool_waiting{role}` (app/database/pool_metrics.py).
-    options.setdefault("poolclass", metered_pool(name))
+    # Up to POOL_SIZE + MAX_OVERFLOW connections; those past POOL_SIZE close only once the
+    # load has let them idle (app/database/sql_pool.py). Waiters go to `sql_pool_waiting`.
+    options.setdefault("poolclass", sql_pool(name, keep=settings.pool_size))
+    options.setdefault("pool_size", settings.pool_size + settings.max_overflow)
+    options.setdefault("max_overflow", 0)
     engine = create_async_engine(parsed, **options)
     if backend == "sqlite":
         sqlite.configure_engine(engine)
@@ -84,13 +85,14 @@ def create_sql_database(name: str, url: str, settings: DatabaseSettings) -> SQLD
         _check_on_checkout(engine)
     # Objects stay readable after commit: handlers serialise them once the work is done.
     sessions = async_sessionmaker(engine, expire_on_commit=False)
-    if engine.dialect.driver == "asyncpg":
+    lazy_begin = engine.dialect.driver == "asyncpg"
+    if lazy_begin:
         # Reads run without BEGIN/COMMIT; the first write opens the transaction (lazy_begin.py).
         sessions = async_sessionmaker(
             engine, expire_on_commit=False, sync_session_class=LazyBeginSession
         )
         event.listen(engine.sync_engine.pool, "checkin", end_lazy_begin)
-    return SQLDatabase(name=name, engine=engine, sessions=sessions)
+    return SQLDatabase(name=name, engine=engine, sessions=sessions, lazy_begin=lazy_begin)
 
 
 # A connection unused this long may have been dropped without a word (MySQL's wait_timeout,

@@ -14,7 +14,9 @@ TTL = 3600
 @pytest.fixture
 def store(redis_store: RedisStore) -> SessionStore:
     # Under the run's prefix, so the store fixture's cleanup deletes every key it writes.
-    return SessionStore(redis_store.client, redis_store.key("auth"), TTL)
+    return SessionStore(
+        redis_store.client, redis_store.key("auth"), TTL, scripting=redis_store.scripting
+    )
 
 
 async def open_session(
@@ -55,6 +57,37 @@ async def test_is_active_checks_realm_and_account(store: SessionStore) -> None:
     assert not await store.is_active("s1", Realm.ADMIN, 1)
     assert not await store.is_active("s1", Realm.USER, 2)
     assert not await store.is_active("nope", Realm.USER, 1)
+
+
+async def test_is_active_follows_the_accounts_generation(
+    store: SessionStore, redis_store: RedisStore
+) -> None:
+    await open_session(store, "old")
+    await store.revoke_all(Realm.USER, 1, keep="old")  # "old" moves to generation 1
+    assert await store.is_active("old", Realm.USER, 1)
+    # A session opened under generation 0 (a login racing the revocation) is refused.
+    await open_session(store, "raced")
+    assert not await store.is_active("raced", Realm.USER, 1)
+    await store.create(
+        "current", realm=Realm.USER, account_id=1, role="user", refresh_jti="r", generation=1
+    )
+    assert await store.is_active("current", Realm.USER, 1)
+    # A hash without a generation (a partial write) matches no generation, not even 0.
+    await redis_store.client.hdel(store.session_key("current"), "generation")
+    assert not await store.is_active("current", Realm.USER, 1)
+    await store.revoke_all(Realm.USER, 1)
+    assert not await store.is_active("old", Realm.USER, 1)
+
+
+async def test_is_active_survives_a_server_that_forgot_its_scripts(
+    store: SessionStore, redis_store: RedisStore
+) -> None:
+    await open_session(store, "s1")
+    assert await store.is_active("s1", Realm.USER, 1)
+    if redis_store.scripting:
+        await redis_store.client.script_flush()  # as after a restart or a failover
+    assert await store.is_active("s1", Realm.USER, 1)
+    assert not await store.is_active("s1", Realm.USER, 2)
 
 
 async def test_rotate_then_replay_revokes(store: SessionStore, redis_store: RedisStore) -> None:

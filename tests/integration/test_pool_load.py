@@ -4,17 +4,19 @@ reused, reads open no transaction, and a dead connection is replaced unseen."""
 import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator
+from datetime import UTC
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import event, func, select, text
+from sqlalchemy import bindparam, event, func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, create_async_engine
 
 from app.database import sql
 from app.database.postgres import create_postgres
-from app.database.session import read_retrying, unit_of_work
+from app.database.session import read_retrying, read_row, unit_of_work
 from app.database.sql import SQLDatabase
 from app.models.postgres.users import User
 from app.resources import resources_of
@@ -193,3 +195,77 @@ async def test_a_read_on_a_dead_connection_runs_again_on_a_fresh_one(
 
     assert await read_retrying(postgres, read) not in (0, first)
     assert len(attempts) == 2  # the first ran on the dead connection (no ping), and failed
+
+
+async def test_a_watched_row_read_sends_no_begin(postgres: SQLDatabase) -> None:
+    # A listener on the engine's statements: the read goes through SQLAlchemy's execution.
+    in_transaction: list[bool] = []
+
+    def after(connection: Any, *_: Any) -> None:
+        in_transaction.append(connection.connection.driver_connection.is_in_transaction())
+
+    event.listen(postgres.engine.sync_engine, "after_cursor_execute", after)
+    try:
+        row = await read_row(postgres, select(func.pg_backend_pid().label("pid")), {})
+        # The connection went back transactional: a plain engine user still gets BEGIN.
+        async with postgres.engine.connect() as connection:
+            await connection.scalar(NOW)
+    finally:
+        event.remove(postgres.engine.sync_engine, "after_cursor_execute", after)
+    assert row is not None
+    assert in_transaction == [False, True]
+
+
+async def test_a_row_read_on_a_dead_connection_runs_again_on_a_fresh_one(
+    postgres: SQLDatabase, postgres_backend: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sql, "closed_by_server", lambda dbapi_connection: False)
+    first = await _backend_pid(postgres)
+    await _terminate(postgres_backend.require(), first)
+    row = await read_row(postgres, select(func.pg_backend_pid().label("pid")), {})
+    assert row is not None
+    assert row["pid"] not in (0, first)
+
+
+def _transactions_opened(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Every asyncpg transaction opened from now on (SQLAlchemy's BEGIN goes through it)."""
+    opened: list[object] = []
+    original = asyncpg.connection.Connection.transaction
+
+    def recording(self: asyncpg.Connection, **options: Any) -> Any:
+        opened.append(options)
+        return original(self, **options)
+
+    monkeypatch.setattr(asyncpg.connection.Connection, "transaction", recording)
+    return opened
+
+
+async def test_a_row_read_runs_on_the_driver_as_the_core_path_would(
+    postgres: SQLDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with unit_of_work(postgres) as session:
+        user = _user(unique("driver"))
+        session.add(user)
+    by_id = select(*User.__table__.columns).where(User.__table__.c.id == bindparam("id"))
+    opened = _transactions_opened(monkeypatch)
+    direct = await read_row(postgres, by_id, {"id": user.id})
+    assert opened == []  # no BEGIN, nor anything else around the one SELECT
+    statements: list[str] = []
+
+    def watch(connection: Any, cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    event.listen(postgres.engine.sync_engine, "before_cursor_execute", watch)
+    try:
+        watched = await read_row(postgres, by_id, {"id": user.id})
+    finally:
+        event.remove(postgres.engine.sync_engine, "before_cursor_execute", watch)
+    assert len(statements) == 1  # watched: the statement went through SQLAlchemy
+    assert direct == watched
+    assert direct is not None
+    assert direct["created_at"].tzinfo is UTC  # the column type's conversion still applies
+    assert await read_row(postgres, by_id, {"id": -1}) is None
+    # A plain engine user still gets its transaction.
+    async with postgres.engine.connect() as connection:
+        await connection.scalar(NOW)
+    assert len(opened) == 1

@@ -16,7 +16,7 @@ from app.api.metrics.router import is_allowed
 from app.core.errors import ErrorType
 from app.core.metrics import UNMATCHED_ROUTE
 from app.core.security.passwords import PasswordHasher
-from app.database.pool_metrics import metered_pool
+from app.database.sql_pool import sql_pool
 from app.resources import resources_of
 from app.settings import MetricsSettings, Settings
 from tests.behaviour.accounts import Accounts
@@ -78,7 +78,7 @@ async def test_metrics_are_not_in_the_openapi_document(client: httpx.AsyncClient
 async def test_sql_waiters_are_counted_while_they_wait(tmp_path: Path) -> None:
     engine = create_async_engine(
         f"sqlite+aiosqlite:///{tmp_path / 'pool.sqlite3'}",
-        poolclass=metered_pool("probe-role"),
+        poolclass=sql_pool("probe-role"),
         pool_size=1,
         max_overflow=0,
     )

@@ -12,6 +12,7 @@ call `Gate.admit`, which checks in this order:
 """
 
 import enum
+import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from functools import cache
@@ -34,6 +35,7 @@ from app.core.i18n import MessageKey
 from app.core.security.tokens import Realm
 from app.models.mysql.admins import Admin
 from app.models.postgres.users import User
+from app.resources import Resources, resources_of
 
 # RFC 6750 §3.1: the token is fine, but not for this resource.
 INSUFFICIENT_SCOPE = {"WWW-Authenticate": 'Bearer error="insufficient_scope"'}
@@ -120,9 +122,19 @@ class Gate:
         return replace(principal, role=role), account
 
 
+# Per app, the gate built over its current resources: built once per lifespan, not per
+# request (a new lifespan brings new resources, and with them a new gate).
+_gates: "weakref.WeakKeyDictionary[FastAPI, tuple[Resources, Gate]]" = weakref.WeakKeyDictionary()
+
+
 def gate_of(app: FastAPI) -> Gate:
     """The gate over the running app's token service and account databases (no I/O)."""
-    return Gate(token_service(app), account_check(app))
+    resources = resources_of(app)
+    built = _gates.get(app)
+    if built is None or built[0] is not resources:
+        built = (resources, Gate(token_service(app), account_check(app)))
+        _gates[app] = built
+    return built[1]
 
 
 async def admit_request(request: Request, policy: Policy, token: str | None) -> Principal:

@@ -55,6 +55,7 @@ def token_service(app: FastAPI) -> TokenService:
         redis.client,
         redis.key(settings.auth.session_key_prefix),
         settings.auth.refresh_token_ttl_seconds,
+        scripting=redis.scripting,
     )
     return TokenService(
         resources.auth.token_codec, sessions, settings.auth.max_sessions_per_account

@@ -13,9 +13,13 @@ Layout (`{p}` is the key prefix):
 
 `last_seen_at` moves on each refresh, not on each request: the per-request check stays one
 read, and a write to a session being revoked at that moment could bring back a partial hash.
+
+The per-request check is one command on a Redis server (a script comparing the session with
+the account's generation there); fakeredis, which runs no scripts, gets a pipeline instead.
 """
 
 import enum
+import hashlib
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
@@ -25,8 +29,8 @@ from typing import Any, TypeVar
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import NoScriptError, WatchError
 from redis.exceptions import TimeoutError as RedisTimeoutError
-from redis.exceptions import WatchError
 from redis.typing import EncodableT, FieldT
 
 from app.core.errors import ServiceUnavailableError
@@ -43,6 +47,19 @@ MAX_WATCH_RETRIES = 16
 _FIELDS = ("realm", "account_id", "role", "refresh_jti", "created_at", "last_seen_at")
 # A generation outlives every session that could carry an older one (sessions last one TTL).
 GENERATION_TTL_FACTOR = 2
+# KEYS: the session, the account's generation; ARGV: the realm and account id to match.
+# An absent generation key is 0; a session without a generation field matches nothing.
+IS_ACTIVE_SCRIPT = """
+local session = redis.call('HMGET', KEYS[1], 'realm', 'account_id', 'generation')
+local current = redis.call('GET', KEYS[2]) or '0'
+if session[1] == ARGV[1] and session[2] == ARGV[2] and session[3] == current then
+  return 1
+end
+return 0
+"""
+IS_ACTIVE_SHA = hashlib.sha1(IS_ACTIVE_SCRIPT.encode(), usedforsecurity=False).hexdigest()
+# What `unavailable_on_failure` turns into a 503.
+UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 
 
 @dataclass(frozen=True)
@@ -96,17 +113,23 @@ async def unavailable_on_failure() -> AsyncIterator[None]:
     """Turn "Redis cannot be reached" into a 503: authenticated requests fail closed."""
     try:
         yield
-    except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
+    except UNAVAILABLE as exc:
         raise ServiceUnavailableError from exc
 
 
 class SessionStore:
-    """Creates, checks, rotates and revokes sessions; every method is one Redis transaction."""
+    """Creates, checks, rotates and revokes sessions; every method is one Redis transaction.
 
-    def __init__(self, redis: "Redis", prefix: str, ttl_seconds: int) -> None:
+    `scripting`: the server runs Lua scripts (Redis does; fakeredis without `lupa` does not).
+    """
+
+    def __init__(
+        self, redis: "Redis", prefix: str, ttl_seconds: int, *, scripting: bool = False
+    ) -> None:
         self._redis = redis
         self._prefix = prefix
         self._ttl = ttl_seconds
+        self._scripting = scripting
 
     def session_key(self, sid: str) -> str:
         """The hash holding one session."""
@@ -164,16 +187,35 @@ class SessionStore:
     async def is_active(self, sid: str, realm: Realm, account_id: int) -> bool:
         """The per-request check, one round trip: the session is this account's and current."""
         key, generation = self.session_key(sid), self.generation_key(realm, account_id)
-        async with unavailable_on_failure(), self._redis.pipeline(transaction=False) as pipe:
-            # One pipeline, one round trip: the session and the account's generation together.
-            pipe.hmget(key, ["realm", "account_id", "generation"])
-            pipe.get(generation)
-            (stored_realm, stored_account, stored_generation), current = await pipe.execute()
+        # A plain try, not `unavailable_on_failure`: this runs on every request.
+        try:
+            if self._scripting:
+                return await self._is_active_scripted(key, generation, realm, account_id)
+            async with self._redis.pipeline(transaction=False) as pipe:
+                # One pipeline, one round trip: the session and the account's generation.
+                pipe.hmget(key, ["realm", "account_id", "generation"])
+                pipe.get(generation)
+                (stored_realm, stored_account, stored_generation), current = await pipe.execute()
+        except UNAVAILABLE as exc:
+            raise ServiceUnavailableError from exc
         return (
             _text(stored_realm) == realm.value
             and _text(stored_account) == str(account_id)
             and _text(stored_generation) == str(int(_text(current) or 0))
         )
+
+    async def _is_active_scripted(
+        self, key: str, generation: str, realm: Realm, account_id: int
+    ) -> bool:
+        # One command instead of a pipeline of two: half the client-side work per request.
+        arguments = (key, generation, realm.value, str(account_id))
+        try:
+            answer = await self._redis.evalsha(IS_ACTIVE_SHA, 2, *arguments)
+        except NoScriptError:
+            # A restarted or failed-over server has forgotten it: load it, once per server.
+            await self._redis.script_load(IS_ACTIVE_SCRIPT)
+            answer = await self._redis.evalsha(IS_ACTIVE_SHA, 2, *arguments)
+        return bool(answer == 1)
 
     async def get(self, sid: str) -> SessionInfo | None:
         """One session, or None when it does not exist."""

@@ -1,6 +1,8 @@
 """Password rules (422, never 500) and bcrypt hashing off the event loop."""
 
 import asyncio
+import os
+import sys
 import threading
 from typing import Any
 
@@ -13,6 +15,7 @@ from app.core.envelope import Envelope, error_responses, success
 from app.core.errors import ErrorType
 from app.core.routing import EnvelopeRoute
 from app.core.security.passwords import (
+    HASHING_NICENESS,
     NewPassword,
     PasswordHasher,
     check_password_rules,
@@ -171,3 +174,21 @@ async def test_hashing_runs_in_its_own_capped_pool() -> None:
     assert {name.rsplit("_", 1)[0] for name in seen} == {"bcrypt"}
     assert threading.current_thread().name not in seen
     assert hashing_workers() >= 1
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="per-thread priorities are Linux's")
+async def test_hashing_threads_yield_the_core_to_the_event_loop() -> None:
+    hasher = PasswordHasher(4, workers=1)
+
+    def niceness() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    loop_niceness = niceness()
+    try:
+        worker_niceness = await asyncio.get_running_loop().run_in_executor(hasher._pool, niceness)
+    finally:
+        hasher.close()
+    # The loop's own thread keeps its priority; the worker runs below it (a process already
+    # niced past HASHING_NICENESS, where lowering is refused, keeps its own value).
+    assert niceness() == loop_niceness
+    assert worker_niceness == max(HASHING_NICENESS, loop_niceness)
