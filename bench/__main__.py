@@ -18,7 +18,7 @@ from pathlib import Path
 
 import httpx
 
-from bench import backends, cpu, harness, report, scenarios, servers, wrk
+from bench import backends, churn, cpu, harness, report, scenarios, servers, wrk
 
 logger = logging.getLogger("bench")
 ROOT = Path(__file__).resolve().parent.parent
@@ -260,6 +260,21 @@ async def soak(
     }
 
 
+async def steady_churn(
+    app: servers.Server, request: scenarios.Request, seconds: int, database_url: str
+) -> dict[str, object]:
+    """PostgreSQL connections the app opens during a steady run, after a warm-up run."""
+    await sample(app, request, SOAK_CONNECTIONS, CHURN_WARM_UP_SECONDS)
+    before = await churn.backend_pids(database_url)
+    await sample(app, request, SOAK_CONNECTIONS, seconds)
+    measured = churn.Churn(before=before, after=await churn.backend_pids(database_url))
+    return {"opened": measured.opened, "closed": measured.closed, "text": measured.text()}
+
+
+# The pool grows to its steady size in the first seconds of a load; churn counts after that.
+CHURN_WARM_UP_SECONDS = 3
+
+
 # The issue's target for authenticated /users/me, on real servers: CPU per request.
 ME_CPU_TARGET_US = 900
 
@@ -329,6 +344,11 @@ async def run(args: argparse.Namespace) -> report.Run:
                 if args.soak:
                     logger.info("soaking at %d connections for %ss", SOAK_CONNECTIONS, args.soak)
                     result.checks["no failures under load"] = await soak(app, requests, args.soak)
+                    me = requests.get(scenarios.ME_SCENARIO)
+                    if me is not None and "POSTGRES_URL" in chosen.env:
+                        result.checks["connection churn"] = await steady_churn(
+                            app, me, args.soak, chosen.env["POSTGRES_URL"]
+                        )
                 if not args.skip_loop:
                     logger.info("measuring event-loop health under password hashing")
                     loop = await loop_health(app, args.duration)

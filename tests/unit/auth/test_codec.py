@@ -1,10 +1,14 @@
 """The token codec reads a token once, and reads unverified parts strictly and safely."""
 
+import time
+from datetime import datetime, tzinfo
+
 import jwt
 import pytest
 
 from app.api.auth.dependencies import claimed_realm
 from app.core.errors import AuthError
+from app.core.security import tokens
 from app.core.security.keys import KeySet, load_private_pem
 from app.core.security.tokens import (
     HEADER,
@@ -84,3 +88,76 @@ def test_the_claimed_realm_only_routes_the_check(codec: TokenCodec) -> None:
     # Unreadable claims go to the user check, which then refuses them with a 401.
     for junk in ("junk", f"{b64json({})}.{DEEP}.c2ln", f"{b64json({})}.{b64url(b'7')}.c2ln"):
         assert claimed_realm(junk) is Realm.USER
+
+
+def _counting_decodes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Each token PyJWT verifies from now on (signature and claims), in order."""
+    verified: list[str] = []
+    decode = jwt.decode
+
+    def counted(token: str, *args: object, **kwargs: object) -> object:
+        verified.append(token)
+        return decode(token, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(jwt, "decode", counted)
+    return verified
+
+
+def test_a_token_verified_once_is_not_verified_again(
+    codec: TokenCodec, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    verified = _counting_decodes(monkeypatch)
+    token = _token(codec)
+    first = codec.decode(token, realm=Realm.USER, token_type=TokenType.ACCESS)
+    assert codec.decode(token, realm=Realm.USER, token_type=TokenType.ACCESS) == first
+    assert verified == [token]
+    # Remembered claims still answer only for their realm and type.
+    for realm, token_type in ((Realm.ADMIN, TokenType.ACCESS), (Realm.USER, TokenType.REFRESH)):
+        with pytest.raises(AuthError):
+            codec.decode(token, realm=realm, token_type=token_type)
+
+
+def test_a_remembered_token_past_its_expiry_is_refused(
+    codec: TokenCodec, auth_settings: AuthSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = _token(codec)
+    claims = codec.decode(token, realm=Realm.USER, token_type=TokenType.ACCESS)
+    later = float(claims.expires_at + auth_settings.jwt_leeway_seconds + 1)
+
+    class Later(datetime):
+        @classmethod
+        def now(cls, tz: tzinfo | None = None) -> "Later":
+            return cls.fromtimestamp(later, tz)
+
+    # The clock moves past the token's expiry for the codec and for PyJWT alike.
+    monkeypatch.setattr(time, "time", lambda: later)
+    monkeypatch.setattr(jwt.api_jwt, "datetime", Later)
+    with pytest.raises(AuthError):
+        codec.decode(token, realm=Realm.USER, token_type=TokenType.ACCESS)
+
+
+def test_a_remembered_token_whose_key_is_no_longer_trusted_is_refused(
+    auth_settings: AuthSettings,
+) -> None:
+    pem = auth_settings.jwt_private_key
+    assert pem is not None
+    keys = KeySet.build(load_private_pem(pem.get_secret_value().encode(), "test key"))
+    codec = TokenCodec(keys, auth_settings)
+    token = _token(codec)
+    codec.decode(token, realm=Realm.USER, token_type=TokenType.ACCESS)
+    assert isinstance(keys.verification_keys, dict)
+    del keys.verification_keys[keys.signing_kid]
+    with pytest.raises(AuthError):
+        codec.decode(token, realm=Realm.USER, token_type=TokenType.ACCESS)
+
+
+def test_the_oldest_remembered_token_is_forgotten_first(
+    codec: TokenCodec, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tokens, "VERIFIED_TOKENS_KEPT", 2)
+    verified = _counting_decodes(monkeypatch)
+    first, second, third = (_token(codec) for _ in range(3))
+    for token in (first, second, third, third, second, first):
+        codec.decode(token, realm=Realm.USER, token_type=TokenType.ACCESS)
+    # `first` was dropped when `third` came in; `second` and `third` were still known.
+    assert verified == [first, second, third, first]
