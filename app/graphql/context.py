@@ -14,6 +14,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
 from app.api.auth.access import Gate, Policy, gate_of
+from app.api.auth.accounts import Account
 from app.api.auth.principal import Principal
 from app.api.auth.tokens import TokenService
 from app.core.middleware import request_id_of
@@ -72,8 +73,9 @@ class GraphQLContext(BaseContext):
     admins: InitVar[AsyncSession]
     mongo: AsyncDatabase[dict[str, Any]]
     redis: RedisStore
-    # One check per policy per request, however many fields ask for the caller.
-    _principals: dict[Policy, Principal] = field(default_factory=dict)
+    # One check per policy per request, however many fields ask for the caller; the
+    # account row the gate read comes with it (resolvers reuse it, as REST handlers do).
+    _principals: dict[Policy, tuple[Principal, Account]] = field(default_factory=dict)
     # One DataLoader per factory per request: batches and caches never outlive the request.
     _loaders: dict[object, DataLoader[Any, Any]] = field(default_factory=dict)
 
@@ -85,8 +87,13 @@ class GraphQLContext(BaseContext):
 
     async def admit(self, policy: Policy) -> Principal:
         """The caller, admitted under `policy` by the same gate as REST (401/403 otherwise)."""
+        principal, _ = await self.admit_account(policy)
+        return principal
+
+    async def admit_account(self, policy: Policy) -> tuple[Principal, Account]:
+        """The caller and the account row the gate read to admit them."""
         if policy not in self._principals:
-            self._principals[policy] = await self.gate.admit(policy, self.bearer_token)
+            self._principals[policy] = await self.gate.admit_account(policy, self.bearer_token)
         return self._principals[policy]
 
     def postgres_session(self) -> AbstractAsyncContextManager[AsyncSession]:

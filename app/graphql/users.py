@@ -5,7 +5,6 @@ from strawberry import Info
 
 from app.api.auth.access import USER
 from app.api.users.schema import UserOut
-from app.api.users.service import load_active_user
 from app.graphql.context import GraphQLContext
 from app.graphql.fields import RootFields, root_field
 
@@ -25,11 +24,9 @@ class UserType:
 
 async def resolve_me(info: Info[GraphQLContext, None]) -> UserType:
     """The signed-in user's profile (a user-realm token)."""
-    principal = await info.context.admit(USER)
-    # The check REST's `CurrentUser` makes: a banned, inactive or deleted account is refused
-    # even while its session is still alive in Redis.
-    async with info.context.postgres_session() as session:
-        user = await load_active_user(session, principal.account_id)
+    # The gate refuses a banned, inactive or deleted account even while its session is
+    # still alive in Redis, and hands over the row it read: one account read per request.
+    _, user = await info.context.admit_account(USER)
     return UserType.from_pydantic(UserOut.model_validate(user))
 
 

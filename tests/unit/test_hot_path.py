@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 import httpx
+import pytest
 from fastapi import FastAPI
 from sqlalchemy import event
 
@@ -21,16 +22,26 @@ def _statements(database: SQLDatabase) -> tuple[list[str], Callable[..., None]]:
     return seen, record
 
 
-async def test_users_me_reads_the_account_row_exactly_once(
-    app: FastAPI, client: httpx.AsyncClient
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        pytest.param("GET", "/api/v1/users/me", None, id="rest"),
+        # fusion:graphql begin
+        pytest.param("POST", "/graphql", {"query": "{ me { id username } }"}, id="graphql"),
+        # fusion:graphql end
+    ],
+)
+async def test_me_reads_the_account_row_exactly_once(
+    app: FastAPI, client: httpx.AsyncClient, method: str, path: str, body: object
 ) -> None:
     user = await Accounts(client, app).user()
     database: SQLDatabase = resources_of(app).backends.postgres
     seen, record = _statements(database)
     try:
-        response = await client.get("/api/v1/users/me", headers=user.headers)
+        response = await client.request(method, path, headers=user.headers, json=body)
     finally:
         event.remove(database.engine.sync_engine, "before_cursor_execute", record)
     assert response.status_code == 200
+    assert f'"username":"{user.username}"' in response.text.replace(" ", "")
     # The gate's read serves the handler too; a ban still bites (the gate reads every time).
     assert sum("FROM users" in statement for statement in seen) == 1
