@@ -2,8 +2,9 @@
 
 from collections.abc import Collection
 from enum import Enum
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.api.categories.schema import CategoryCreate, CategoryUpdate
@@ -11,8 +12,11 @@ from app.core.errors import NotFoundError
 from app.core.i18n import MessageKey
 from app.database.page import Page
 from app.database.sql_errors import sql_errors
-from app.database.sql_page import sql_page
+from app.database.sql_page import sql_column_page
 from app.models.postgres.categories import Category
+
+# What the listing reads: `CategoryOut`'s fields.
+LISTED = (Category.slug, Category.name, Category.created_at, Category.updated_at)
 
 
 class RowLock(Enum):
@@ -78,6 +82,10 @@ class CategoryRepository:
             await self.session.delete(category)
             await self.session.flush()
 
-    async def list(self, offset: int = 0, limit: int = 20) -> Page[Category]:
-        """Categories in slug order from `offset`, at most `limit`, with the total count."""
-        return await sql_page(self.session, Category, Category.slug, offset, limit)
+    async def list(self, offset: int = 0, limit: int = 20) -> Page[Row[Any]]:
+        """Categories in slug order from `offset`, at most `limit`, with the total count.
+
+        Rows of the listed columns, read by name (`row.slug`), not tracked entities: the
+        public listing only turns them into response models.
+        """
+        return await sql_column_page(self.session, Category, LISTED, Category.slug, offset, limit)
