@@ -6,10 +6,11 @@ import pytest
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from app.api.auth.tokens import TokenService
-from app.api.users.repository import UserRepository
+from app.api.users.schema import UserOut
 from app.core.errors import ErrorType
 from app.core.i18n import MessageKey, translate
 from app.core.security.tokens import Realm
+from app.graphql.users import UserType
 from tests.unit.auth.conftest import bearer
 from tests.unit.graphql.assertions import only_error
 from tests.unit.graphql.conftest import Post
@@ -29,10 +30,11 @@ async def test_resolver_crash_is_internal_error_without_internals(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    async def explode(self: UserRepository, user_id: int) -> None:
+    def explode(profile: UserOut) -> None:
         raise ExplodingError(SECRET)
 
-    monkeypatch.setattr(UserRepository, "get_by_id", explode)
+    # `me` reads no repository (the gate hands it the account row): it crashes converting it.
+    monkeypatch.setattr(UserType, "from_pydantic", explode)
     pair = await tokens.issue(Realm.USER, user_id, "user")
     with caplog.at_level(logging.ERROR, logger="app.errors"):
         response = await post_graphql(
@@ -55,10 +57,10 @@ async def test_lost_backend_in_resolver_is_unavailable(
     user_id: int,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    async def lost(self: UserRepository, user_id: int) -> None:
+    def lost(profile: UserOut) -> None:
         raise RedisConnectionError("connection refused 10.0.0.7:6379")
 
-    monkeypatch.setattr(UserRepository, "get_by_id", lost)
+    monkeypatch.setattr(UserType, "from_pydantic", lost)
     pair = await tokens.issue(Realm.USER, user_id, "user")
     response = await post_graphql(ME, headers=bearer(pair.access_token))
     only_error(response, ErrorType.SERVICE_UNAVAILABLE)
