@@ -1,12 +1,12 @@
 """The per-request GraphQL context, built from the same dependencies as the REST routes."""
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Hashable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import InitVar, dataclass, field
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.security.utils import get_authorization_scheme_param
 from pymongo.asynchronous.database import AsyncDatabase
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,19 +19,22 @@ from app.api.auth.principal import Principal
 from app.api.auth.tokens import TokenService
 from app.core.middleware import request_id_of
 from app.database.redis import RedisStore
+from app.database.session import unit_of_work
+from app.database.sql import SQLDatabase
 from app.depends import (
-    AdminSession,
     AppSettingsDep,
     Lang,
     MongoDB,
-    PostgresSession,
     Redis,
     Tokens,
 )
+from app.resources import resources_of
 from app.settings import Settings
 
 KeyT = TypeVar("KeyT", bound=Hashable)
 ValueT = TypeVar("ValueT")
+# Opens the request's unit of work on one role when a resolver first needs it.
+SessionOpener = Callable[[], Awaitable[AsyncSession]]
 
 
 class LockedSession:
@@ -39,28 +42,36 @@ class LockedSession:
 
     # Query fields resolve concurrently, but one AsyncSession runs one statement at a time:
     # nothing outside this class can reach the session without taking the lock first.
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+    def __init__(self, session: AsyncSession | SessionOpener) -> None:
+        # Given an opener, the session is opened on first use (under the lock, so once): a
+        # request whose fields never reach SQL, as `me`, pays for no unit of work.
+        self._session = session if isinstance(session, AsyncSession) else None
+        self._open = None if isinstance(session, AsyncSession) else session
         self._lock = asyncio.Lock()
 
     @asynccontextmanager
     async def locked(self) -> AsyncIterator[AsyncSession]:
         """The session, with its lock held until the block ends."""
         async with self._lock:
+            if self._session is None:
+                assert self._open is not None  # noqa: S101 - one of the two is always set
+                self._session = await self._open()
             yield self._session
 
     async def rollback(self) -> None:
-        """Undo the session's writes (once no resolver is using it)."""
-        async with self.locked() as session:
-            await session.rollback()
+        """Undo the session's writes (once no resolver is using it); none if never opened."""
+        async with self._lock:
+            if self._session is not None:
+                await self._session.rollback()
 
 
 @dataclass
 class GraphQLContext(BaseContext):
     """What every resolver reads as `info.context`: settings, language, backends, caller.
 
-    The SQL sessions are given to the constructor but not kept as attributes: a resolver
-    reaches PostgreSQL only through `postgres_session()`, which holds the session's lock.
+    The SQL sessions (or their openers) are given to the constructor but not kept as
+    attributes: a resolver reaches PostgreSQL only through `postgres_session()`, which holds
+    the session's lock.
     """
 
     settings: Settings
@@ -69,8 +80,8 @@ class GraphQLContext(BaseContext):
     tokens: TokenService
     gate: Gate
     bearer_token: str | None
-    postgres: InitVar[AsyncSession]
-    admins: InitVar[AsyncSession]
+    postgres: InitVar[AsyncSession | SessionOpener]
+    admins: InitVar[AsyncSession | SessionOpener]
     mongo: AsyncDatabase[dict[str, Any]]
     redis: RedisStore
     # One check per policy per request, however many fields ask for the caller; the
@@ -79,7 +90,9 @@ class GraphQLContext(BaseContext):
     # One DataLoader per factory per request: batches and caches never outlive the request.
     _loaders: dict[object, DataLoader[Any, Any]] = field(default_factory=dict)
 
-    def __post_init__(self, postgres: AsyncSession, admins: AsyncSession) -> None:
+    def __post_init__(
+        self, postgres: AsyncSession | SessionOpener, admins: AsyncSession | SessionOpener
+    ) -> None:
         BaseContext.__init__(self)
         self._postgres = LockedSession(postgres)
         # No resolver reads the admin realm's session yet; it is kept for the rollback.
@@ -122,13 +135,33 @@ def bearer_token_of(request: Request) -> str | None:
     return token if scheme.lower() == "bearer" and token else None
 
 
+async def _session_openers(request: Request) -> AsyncIterator[tuple[SessionOpener, SessionOpener]]:
+    """Openers of the request's units of work on PostgreSQL and the admins' database.
+
+    Each unit of work is the REST routes' one (commit at the end, rollback if the request
+    raises), only opened when a resolver first asks for its session.
+    """
+    backends = resources_of(request).backends
+    async with AsyncExitStack() as opened:
+
+        def opener(database: SQLDatabase) -> SessionOpener:
+            return lambda: opened.enter_async_context(unit_of_work(database))
+
+        yield opener(backends.postgres), opener(backends.admins)
+
+
+# Function scope, as `PostgresSession`: the commit comes before the response is sent.
+SessionOpeners = Annotated[
+    tuple[SessionOpener, SessionOpener], Depends(_session_openers, scope="function")
+]
+
+
 async def graphql_context(
     request: Request,
     settings: AppSettingsDep,
     language: Lang,
     tokens: Tokens,
-    postgres: PostgresSession,
-    admins: AdminSession,
+    openers: SessionOpeners,
     mongo: MongoDB,
     redis: Redis,
 ) -> GraphQLContext:
@@ -140,8 +173,8 @@ async def graphql_context(
         tokens=tokens,
         gate=gate_of(request.app),
         bearer_token=bearer_token_of(request),
-        postgres=postgres,
-        admins=admins,
+        postgres=openers[0],
+        admins=openers[1],
         mongo=mongo,
         redis=redis,
     )
