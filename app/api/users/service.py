@@ -4,6 +4,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.api.auth.accounts import refuse_unusable
 from app.api.auth.audit import AuditEventType
 from app.api.auth.principal import Principal
 from app.api.auth.service import AuthServices, end_sessions
@@ -12,7 +13,7 @@ from app.api.pagination import PageOut, PageQuery, page_out
 from app.api.users.repository import UserRepository
 from app.api.users.schema import UserOut
 from app.core.conditional import check_if_match
-from app.core.errors import AuthError, ConflictError, ForbiddenError, NotFoundError, ValidationError
+from app.core.errors import AuthError, ConflictError, NotFoundError, ValidationError
 from app.core.i18n import MessageKey
 from app.core.security.tokens import INVALID_TOKEN_CHALLENGE, Realm
 from app.database.session import commit_now
@@ -25,11 +26,7 @@ async def load_active_user(session: AsyncSession, account_id: int) -> User:
         user = await UserRepository(session).get_by_id(account_id)
     except NotFoundError as exc:
         raise AuthError(MessageKey.AUTH_SESSION_ENDED, headers=INVALID_TOKEN_CHALLENGE) from exc
-    # Read on every request: a ban bites at once, even for a session still in Redis.
-    if user.is_banned:
-        raise ForbiddenError(MessageKey.AUTH_ACCOUNT_BANNED)
-    if not user.is_active:
-        raise ForbiddenError(MessageKey.AUTH_ACCOUNT_INACTIVE)
+    refuse_unusable(user)
     return user
 
 
