@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import asyncpg
 from sqlalchemy import Select
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from app.core.errors import ServiceUnavailableError
 from app.database.driver_reads import DRIVER_ERRORS, DriverRead, driver_read, statements_watched
@@ -125,13 +125,42 @@ async def _fetch_row(
     with sql_errors():
         async with database.engine.connect() as connection:
             # SQLAlchemy never sees the statement, so it opens no transaction around it.
-            driver: Any = (await connection.get_raw_connection()).driver_connection
-            try:
-                record = await driver.fetchrow(read.sql, *arguments)
-            except DRIVER_ERRORS as error:
-                if isinstance(error, asyncpg.PostgresError) and not driver.is_closed():
-                    raise  # the query failed on a live connection: `sql_errors` classifies it
-                # Dead (the server restarted since it was last used): out of the pool.
-                await connection.invalidate()
-                raise _LostConnectionError from error
+            record = await _on_driver(connection, read, arguments, "fetchrow")
     return None if record is None else read.row(record)
+
+
+async def _on_driver(
+    connection: AsyncConnection, read: DriverRead, arguments: list[Any], method: str
+) -> Any:
+    """`read` run by asyncpg's `method` on `connection`; a dead connection leaves the pool."""
+    driver: Any = (await connection.get_raw_connection()).driver_connection
+    try:
+        return await getattr(driver, method)(read.sql, *arguments)
+    except DRIVER_ERRORS as error:
+        if isinstance(error, asyncpg.PostgresError) and not driver.is_closed():
+            raise  # the query failed on a live connection: `sql_errors` classifies it
+        # Dead (the server restarted since it was last used): out of the pool.
+        await connection.invalidate()
+        raise _LostConnectionError from error
+
+
+async def read_rows(
+    connection: AsyncConnection, statement: Select[Any], parameters: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    """Every row (column key to value) of the read-only Core `statement` on `connection`.
+
+    For listings read on every public request: on PostgreSQL straight through the driver,
+    as `read_row` does, unless something watches the engine's statements. Not retried: the
+    connection belongs to the caller's unit of work; a dead one is a 503.
+    """
+    read = driver_read(statement, connection.dialect)
+    with sql_errors():
+        if read is None or statements_watched(connection.engine):
+            result = await connection.execute(statement, parameters)
+            return [dict(row._mapping) for row in result]
+        arguments = [parameters[name] for name in read.parameters]
+        try:
+            records = await _on_driver(connection, read, arguments, "fetch")
+        except _LostConnectionError as error:
+            raise ServiceUnavailableError from error.__cause__
+    return [read.row(record) for record in records]

@@ -1,13 +1,14 @@
 """One page of a table's rows with the total count: the `list` of every SQL repository."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Integer, Row, Select, bindparam, func, select
+from sqlalchemy import Integer, Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
 from app.database.page import Page, clamp_limit, clamp_offset
+from app.database.session import read_rows
 from app.database.sql_errors import sql_errors
 
 RowT = TypeVar("RowT")
@@ -17,6 +18,11 @@ RowT = TypeVar("RowT")
 # building the statements cost about as much as SQLAlchemy's cached compilation of them.
 _built: dict[tuple[object, ...], tuple[Select[Any], Select[Any]]] = {}
 
+# The page's rows carry the total in this column: one round trip, not a page then a count.
+# The count is an uncorrelated scalar subquery, which PostgreSQL, MySQL and SQLite evaluate
+# once per statement, so the page itself still reads only `limit` rows in index order.
+TOTAL = "listing_total"
+
 
 def _statements(
     source: type[Any], selected: Sequence[Any], order_by: QueryableAttribute[Any]
@@ -24,15 +30,26 @@ def _statements(
     key = (source, *selected, order_by)
     built = _built.get(key)
     if built is None:
-        count = select(func.count()).select_from(source)
-        rows = (
-            select(*selected)
+        count: Select[Any] = select(func.count()).select_from(source)
+        rows: Select[Any] = (
+            select(*selected, count.scalar_subquery().label(TOTAL))
             .order_by(order_by)
-            .offset(bindparam("offset", type_=Integer, literal_execute=True))
-            .limit(bindparam("limit", type_=Integer, literal_execute=True))
+            .offset(bindparam("offset", type_=Integer))
+            .limit(bindparam("limit", type_=Integer))
         )
         built = _built[key] = (count, rows)
     return built
+
+
+async def _total(
+    session: AsyncSession, count: Select[Any], rows: Sequence[Mapping[str, Any]], offset: int
+) -> int:
+    if rows:
+        return int(rows[0][TOTAL])
+    if offset == 0:
+        return 0
+    # Past the last row the page says nothing of the total: ask for it (rare).
+    return await (await session.connection()).scalar(count) or 0
 
 
 async def sql_page(
@@ -44,14 +61,11 @@ async def sql_page(
 ) -> Page[RowT]:
     """`entity` rows in `order_by` order from `offset`, at most `limit` (capped), with the total."""
     offset, limit = clamp_offset(offset), clamp_limit(limit)
-    count, rows = _statements(entity, (entity,), order_by)
+    count, statement = _statements(entity, (entity,), order_by)
     with sql_errors():
-        # The count is a plain Core statement: run on the session's connection, it skips the
-        # ORM's execution path (same connection, same transaction, if any).
-        connection = await session.connection()
-        total = await connection.scalar(count) or 0
-        items = await session.scalars(rows, {"offset": offset, "limit": limit})
-    return Page(items=[*items], total=total, offset=offset, limit=limit)
+        rows = (await session.execute(statement, {"offset": offset, "limit": limit})).all()
+        total = await _total(session, count, [row._mapping for row in rows[:1]], offset)
+    return Page(items=[row[0] for row in rows], total=total, offset=offset, limit=limit)
 
 
 async def sql_column_page(
@@ -61,15 +75,19 @@ async def sql_column_page(
     order_by: QueryableAttribute[Any],
     offset: int,
     limit: int,
-) -> Page[Row[Any]]:
-    """Like `sql_page`, but plain rows of `entity`'s `columns` (read by name), not entities."""
+) -> Page[dict[str, Any]]:
+    """Like `sql_page`, but plain rows of `entity`'s `columns` by key, not entities.
+
+    Each row also holds the total, as `listing_total`; response models ignore it.
+    """
     offset, limit = clamp_offset(offset), clamp_limit(limit)
-    count, rows = _statements(entity, columns, order_by)
+    count, statement = _statements(entity, columns, order_by)
+    # On the session's connection, outside the ORM (on PostgreSQL straight through the
+    # driver): no entities built and tracked for rows that go straight into response
+    # models. Like the ORM path, it does not autoflush: repositories flush their own writes.
+    rows = await read_rows(
+        await session.connection(), statement, {"offset": offset, "limit": limit}
+    )
     with sql_errors():
-        # Both statements run on the session's connection as Core: no ORM execution, no
-        # entities built and tracked, for rows that go straight into response models. Like
-        # the count, they do not autoflush: repositories flush their own writes.
-        connection = await session.connection()
-        total = await connection.scalar(count) or 0
-        items = await connection.execute(rows, {"offset": offset, "limit": limit})
-    return Page(items=[*items], total=total, offset=offset, limit=limit)
+        total = await _total(session, count, rows, offset)
+    return Page(items=rows, total=total, offset=offset, limit=limit)

@@ -73,3 +73,6 @@ async def test_list_pages_with_total(admins_session: AsyncSession) -> None:
     page = await admins.list(offset=1, limit=1)
     assert page.total == 3
     assert [admin.username for admin in page.items] == ["admin1"]
+    # Past the last row the page has no row to carry the total: it is counted on its own.
+    beyond = await admins.list(offset=5, limit=1)
+    assert (beyond.items, beyond.total) == ([], 3)

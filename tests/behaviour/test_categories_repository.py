@@ -18,7 +18,7 @@ async def test_create_get_list(postgres_session: AsyncSession) -> None:
     assert (await categories.get_by_slug("tools")).name == "Tools"
     page = await categories.list()
     assert page.total == 2
-    assert [category.slug for category in page.items] == ["books", "tools"]
+    assert [category["slug"] for category in page.items] == ["books", "tools"]
 
 
 async def test_duplicate_slug_is_conflict(postgres_session: AsyncSession) -> None:

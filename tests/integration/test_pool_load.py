@@ -14,9 +14,10 @@ from fastapi import FastAPI
 from sqlalchemy import bindparam, event, func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, create_async_engine
 
+from app.core.errors import ServiceUnavailableError
 from app.database import sql
 from app.database.postgres import create_postgres
-from app.database.session import read_retrying, read_row, unit_of_work
+from app.database.session import read_retrying, read_row, read_rows, unit_of_work
 from app.database.sql import SQLDatabase
 from app.models.postgres.users import User
 from app.resources import resources_of
@@ -274,3 +275,50 @@ async def test_a_row_read_runs_on_the_driver_as_the_core_path_would(
     async with postgres.engine.connect() as connection:
         await connection.scalar(NOW)
     assert len(opened) == 1
+
+
+async def test_listing_rows_run_on_the_driver_as_the_core_path_would(
+    postgres: SQLDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prefix = unique("rows")
+    async with unit_of_work(postgres) as session:
+        session.add_all([_user(f"{prefix}{index}") for index in range(3)])
+    table = User.__table__
+    listing = (
+        select(table.c.username, table.c.created_at)
+        .where(table.c.username.startswith(bindparam("prefix")))
+        .order_by(table.c.username)
+        .limit(bindparam("limit"))
+    )
+    opened = _transactions_opened(monkeypatch)
+    async with postgres.engine.connect() as connection:
+        direct = await read_rows(connection, listing, {"prefix": prefix, "limit": 2})
+        event.listen(postgres.engine.sync_engine, "before_cursor_execute", _ignore)
+        try:
+            watched = await read_rows(connection, listing, {"prefix": prefix, "limit": 2})
+        finally:
+            event.remove(postgres.engine.sync_engine, "before_cursor_execute", _ignore)
+        await connection.rollback()
+    assert len(opened) == 1  # only the watched run began one: the driver read sent no BEGIN
+    assert [row["username"] for row in direct] == [f"{prefix}0", f"{prefix}1"]
+    assert direct == watched
+    assert direct[0]["created_at"].tzinfo is UTC
+
+
+def _ignore(*_: Any) -> None:
+    """A statement listener that does nothing: its presence alone changes the read's path."""
+
+
+async def test_listing_rows_on_a_dead_connection_are_a_503_and_the_pool_drops_it(
+    postgres: SQLDatabase, postgres_backend: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sql, "closed_by_server", lambda dbapi_connection: False)
+    first = await _backend_pid(postgres)
+    await _terminate(postgres_backend.require(), first)
+    pid = select(func.pg_backend_pid().label("pid"))
+    with pytest.raises(ServiceUnavailableError):
+        async with unit_of_work(postgres) as session:
+            await read_rows(await session.connection(), pid, {})
+    async with unit_of_work(postgres) as session:
+        rows = await read_rows(await session.connection(), pid, {})
+    assert rows[0]["pid"] not in (0, first)

@@ -4,7 +4,7 @@ from collections.abc import Collection
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.api.categories.schema import CategoryCreate, CategoryUpdate
@@ -82,10 +82,10 @@ class CategoryRepository:
             await self.session.delete(category)
             await self.session.flush()
 
-    async def list(self, offset: int = 0, limit: int = 20) -> Page[Row[Any]]:
+    async def list(self, offset: int = 0, limit: int = 20) -> Page[dict[str, Any]]:
         """Categories in slug order from `offset`, at most `limit`, with the total count.
 
-        Rows of the listed columns, read by name (`row.slug`), not tracked entities: the
-        public listing only turns them into response models.
+        Rows of the listed columns by key (`row["slug"]`), not tracked entities: the public
+        listing only turns them into response models.
         """
         return await sql_column_page(self.session, Category, LISTED, Category.slug, offset, limit)
