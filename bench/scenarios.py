@@ -172,13 +172,14 @@ async def _graphql_me(client: httpx.AsyncClient, env: Mapping[str, str], cwd: Pa
 
 
 ME_SCENARIO = "GET /api/v1/users/me (authenticated)"
+WRITE_SCENARIO = "POST + DELETE /api/v1/products (write)"
 # Order matters: the products scenario seeds what the GraphQL query reads.
 SCENARIOS: dict[str, Setup] = {
     "GET /health/live": _health,
     "GET /api/v1/products (20 items)": _products,
     "GET /api/v1/categories": _categories,
     ME_SCENARIO: _me,
-    "POST + DELETE /api/v1/products (write)": _write,
+    WRITE_SCENARIO: _write,
     "POST /graphql me": _graphql_me,
     "POST /graphql products": _graphql,
 }

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from bench import backends, cpu, report, servers, wrk
-from bench.__main__ import ME_CPU_TARGET_US, parse_arguments, target_checks
-from bench.scenarios import ME_SCENARIO
+from bench.__main__ import ME_CPU_TARGET_US, parse_arguments, target_checks, writes_apart
+from bench.scenarios import ME_SCENARIO, WRITE_SCENARIO, Request
 
 SUMMARY = (
     "Running 1s test @ http://127.0.0.1:1/\n"
@@ -148,3 +148,11 @@ def test_ci_never_runs_the_bench() -> None:
     # Timing on a shared CI machine gates nothing: the bench is a developer's tool.
     ci = (Path(__file__).resolve().parents[2] / ".ci" / "run").read_text()
     assert "bench" not in ci
+
+
+def test_the_write_scenario_gets_its_own_server_only_on_the_embedded_mongo() -> None:
+    # mongomock scans the soft-deleted products too: shared, the listings would slow down.
+    measured = {WRITE_SCENARIO: Request("/api/v1/products"), ME_SCENARIO: Request("/me")}
+    assert writes_apart({}, measured)
+    assert not writes_apart({"BENCH_MONGO_URL": "mongodb://db:27017"}, measured)
+    assert not writes_apart({}, {ME_SCENARIO: Request("/me")})
