@@ -113,17 +113,6 @@ async def set_up(
     return requests, refused
 
 
-def writes_apart(variables: Mapping[str, str], requests: Mapping[str, scenarios.Request]) -> bool:
-    """Whether the write scenario needs a server of its own (the embedded Mongo).
-
-    The embedded Mongo (mongomock, inside the server's process) scans every document on
-    every listing, the products the write scenario soft-deletes included: sharing a server,
-    the product listings would slow down round after round (seen: 1,000 -> 3,500 us/request).
-    A real MongoDB finds the active ones through its indexes (`active` leads them): it shares.
-    """
-    return not variables.get("BENCH_MONGO_URL") and scenarios.WRITE_SCENARIO in requests
-
-
 async def measure_rounds(
     bare: servers.Server,
     app: servers.Server,
@@ -356,14 +345,16 @@ async def run(args: argparse.Namespace) -> report.Run:
             ):
                 requests, refused = await set_up(app, env, cwd, args.only)
                 with contextlib.ExitStack() as stack:
-                    apart: dict[str, servers.Server] = {}
-                    if writes_apart(os.environ, requests):
-                        # Same databases and Redis (the tokens hold), its own embedded Mongo.
-                        apart[scenarios.WRITE_SCENARIO] = stack.enter_context(
+                    # Same databases and Redis as `app` (the tokens hold), its own process.
+                    apart = {
+                        name: stack.enter_context(
                             servers.serve(
-                                "writes", "app.main:app", ready, env, cwd, cwd / "writes.log"
+                                name, "app.main:app", ready, env, cwd, cwd / f"apart-{index}.log"
                             )
                         )
+                        for index, (name, request) in enumerate(requests.items())
+                        if request.own_server
+                    }
                     rows = await measure_rounds(bare, app, requests, args, apart)
                 result.rows = [*rows, *refused]
                 result.checks.update(target_checks(result.rows))

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from bench import backends, cpu, report, servers, wrk
-from bench.__main__ import ME_CPU_TARGET_US, parse_arguments, target_checks, writes_apart
-from bench.scenarios import ME_SCENARIO, WRITE_SCENARIO, Request
+from bench.__main__ import ME_CPU_TARGET_US, parse_arguments, target_checks
+from bench.scenarios import ME_SCENARIO
 
 SUMMARY = (
     "Running 1s test @ http://127.0.0.1:1/\n"
@@ -150,9 +150,30 @@ def test_ci_never_runs_the_bench() -> None:
     assert "bench" not in ci
 
 
-def test_the_write_scenario_gets_its_own_server_only_on_the_embedded_mongo() -> None:
-    # mongomock scans the soft-deleted products too: shared, the listings would slow down.
-    measured = {WRITE_SCENARIO: Request("/api/v1/products"), ME_SCENARIO: Request("/me")}
-    assert writes_apart({}, measured)
-    assert not writes_apart({"BENCH_MONGO_URL": "mongodb://db:27017"}, measured)
-    assert not writes_apart({}, {ME_SCENARIO: Request("/me")})
+# fusion:mongo begin
+async def test_the_write_scenario_asks_for_a_server_of_its_own_on_the_embedded_mongo(
+    tmp_path: Path,
+) -> None:
+    # mongomock scans the products it soft-deletes too: shared, the listings would slow down.
+    import httpx
+
+    from bench.scenarios import SCENARIOS
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/login"):
+            return httpx.Response(200, json={"data": {"access_token": "token"}})
+        if request.method == "POST" and request.url.path == "/api/v1/products":
+            return httpx.Response(201, json={"data": {"id": "p1"}})
+        return httpx.Response(200, json={"data": None})
+
+    write = SCENARIOS["POST + DELETE /api/v1/products (write)"]
+    async with httpx.AsyncClient(
+        transport=httpx.MockTransport(answer), base_url="http://app"
+    ) as client:
+        embedded = await write(client, {}, tmp_path)
+        served = await write(client, {"MONGO_URL": "mongodb://db:27017"}, tmp_path)
+    assert embedded.own_server
+    assert not served.own_server
+
+
+# fusion:mongo end
