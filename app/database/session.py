@@ -125,17 +125,17 @@ async def _fetch_row(
     with sql_errors():
         async with database.engine.connect() as connection:
             # SQLAlchemy never sees the statement, so it opens no transaction around it.
-            record = await _on_driver(connection, read, arguments, "fetchrow")
-    return None if record is None else read.row(record)
+            records = await _fetch_on_driver(connection, read, arguments)
+    return read.row(records[0]) if records else None
 
 
-async def _on_driver(
-    connection: AsyncConnection, read: DriverRead, arguments: list[Any], method: str
-) -> Any:
-    """`read` run by asyncpg's `method` on `connection`; a dead connection leaves the pool."""
+async def _fetch_on_driver(
+    connection: AsyncConnection, read: DriverRead, arguments: list[Any]
+) -> list[Any]:
+    """The records of `read` fetched by asyncpg on `connection`; a dead one leaves the pool."""
     driver: Any = (await connection.get_raw_connection()).driver_connection
     try:
-        return await getattr(driver, method)(read.sql, *arguments)
+        return list(await driver.fetch(read.sql, *arguments))
     except DRIVER_ERRORS as error:
         if isinstance(error, asyncpg.PostgresError) and not driver.is_closed():
             raise  # the query failed on a live connection: `sql_errors` classifies it
@@ -160,7 +160,7 @@ async def read_rows(
             return [dict(row._mapping) for row in result]
         arguments = [parameters[name] for name in read.parameters]
         try:
-            records = await _on_driver(connection, read, arguments, "fetch")
+            records = await _fetch_on_driver(connection, read, arguments)
         except _LostConnectionError as error:
             raise ServiceUnavailableError from error.__cause__
     return [read.row(record) for record in records]

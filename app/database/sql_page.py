@@ -1,6 +1,6 @@
 """One page of a table's rows with the total count: the `list` of every SQL repository."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import Integer, Select, bindparam, func, select
@@ -42,10 +42,11 @@ def _statements(
 
 
 async def _total(
-    session: AsyncSession, count: Select[Any], rows: Sequence[Mapping[str, Any]], offset: int
+    session: AsyncSession, count: Select[Any], page_total: int | None, offset: int
 ) -> int:
-    if rows:
-        return int(rows[0][TOTAL])
+    # `page_total`: what the page's first row carried, None when the page is empty.
+    if page_total is not None:
+        return int(page_total)
     if offset == 0:
         return 0
     # Past the last row the page says nothing of the total: ask for it (rare).
@@ -64,7 +65,8 @@ async def sql_page(
     count, statement = _statements(entity, (entity,), order_by)
     with sql_errors():
         rows = (await session.execute(statement, {"offset": offset, "limit": limit})).all()
-        total = await _total(session, count, [row._mapping for row in rows[:1]], offset)
+        page_total = rows[0]._mapping[TOTAL] if rows else None
+        total = await _total(session, count, page_total, offset)
     return Page(items=[row[0] for row in rows], total=total, offset=offset, limit=limit)
 
 
@@ -76,10 +78,7 @@ async def sql_column_page(
     offset: int,
     limit: int,
 ) -> Page[dict[str, Any]]:
-    """Like `sql_page`, but plain rows of `entity`'s `columns` by key, not entities.
-
-    Each row also holds the total, as `listing_total`; response models ignore it.
-    """
+    """Like `sql_page`, but plain rows of `entity`'s `columns` by key, not entities."""
     offset, limit = clamp_offset(offset), clamp_limit(limit)
     count, statement = _statements(entity, columns, order_by)
     # On the session's connection, outside the ORM (on PostgreSQL straight through the
@@ -88,6 +87,8 @@ async def sql_column_page(
     rows = await read_rows(
         await session.connection(), statement, {"offset": offset, "limit": limit}
     )
+    # Each row carried the total; the items hold the listed columns only.
+    totals = [row.pop(TOTAL) for row in rows]
     with sql_errors():
-        total = await _total(session, count, rows, offset)
+        total = await _total(session, count, totals[0] if totals else None, offset)
     return Page(items=rows, total=total, offset=offset, limit=limit)

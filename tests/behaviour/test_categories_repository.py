@@ -19,6 +19,8 @@ async def test_create_get_list(postgres_session: AsyncSession) -> None:
     page = await categories.list()
     assert page.total == 2
     assert [category["slug"] for category in page.items] == ["books", "tools"]
+    # The total travels with the rows but is not left on them.
+    assert set(page.items[0]) == {"slug", "name", "created_at", "updated_at"}
 
 
 async def test_duplicate_slug_is_conflict(postgres_session: AsyncSession) -> None:

@@ -177,6 +177,16 @@ async def _backend_pid(database: SQLDatabase) -> int:
         return int(await session.scalar(select(func.pg_backend_pid())) or 0)
 
 
+async def _kill_unnoticed(
+    postgres: SQLDatabase, postgres_backend: Backend, monkeypatch: pytest.MonkeyPatch
+) -> int:
+    """Kill the pool's connection as a network cut would (only its next use fails); its pid."""
+    monkeypatch.setattr(sql, "closed_by_server", lambda dbapi_connection: False)
+    first = await _backend_pid(postgres)
+    await _terminate(postgres_backend.require(), first)
+    return first
+
+
 async def test_a_dead_idle_connection_is_replaced_at_checkout(
     postgres: SQLDatabase, postgres_backend: Backend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -189,10 +199,7 @@ async def test_a_dead_idle_connection_is_replaced_at_checkout(
 async def test_a_read_on_a_dead_connection_runs_again_on_a_fresh_one(
     postgres: SQLDatabase, postgres_backend: Backend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # A connection lost without the driver noticing (a network cut): only its use fails.
-    monkeypatch.setattr(sql, "closed_by_server", lambda dbapi_connection: False)
-    first = await _backend_pid(postgres)
-    await _terminate(postgres_backend.require(), first)
+    first = await _kill_unnoticed(postgres, postgres_backend, monkeypatch)
     attempts: list[int] = []
 
     async def read(session: AsyncSession) -> int:
@@ -225,9 +232,7 @@ async def test_a_watched_row_read_sends_no_begin(postgres: SQLDatabase) -> None:
 async def test_a_row_read_on_a_dead_connection_runs_again_on_a_fresh_one(
     postgres: SQLDatabase, postgres_backend: Backend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sql, "closed_by_server", lambda dbapi_connection: False)
-    first = await _backend_pid(postgres)
-    await _terminate(postgres_backend.require(), first)
+    first = await _kill_unnoticed(postgres, postgres_backend, monkeypatch)
     row = await read_row(postgres, select(func.pg_backend_pid().label("pid")), {})
     assert row is not None
     assert row["pid"] not in (0, first)
@@ -312,9 +317,7 @@ def _ignore(*_: Any) -> None:
 async def test_listing_rows_on_a_dead_connection_are_a_503_and_the_pool_drops_it(
     postgres: SQLDatabase, postgres_backend: Backend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sql, "closed_by_server", lambda dbapi_connection: False)
-    first = await _backend_pid(postgres)
-    await _terminate(postgres_backend.require(), first)
+    first = await _kill_unnoticed(postgres, postgres_backend, monkeypatch)
     pid = select(func.pg_backend_pid().label("pid"))
     with pytest.raises(ServiceUnavailableError):
         async with unit_of_work(postgres) as session:
